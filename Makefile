@@ -1,0 +1,24 @@
+# `make run` reviews the bundled corpus; `make test` runs the tests. Both set up .venv first.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run test bench clean
+
+$(BIN)/reviewer: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/reviewer
+	$(BIN)/reviewer extract corpus/ --out out/extract
+
+test: $(BIN)/reviewer
+	$(BIN)/pytest -q
+
+bench: $(BIN)/reviewer
+	$(BIN)/python bench/bench_extract.py
+
+clean:
+	rm -rf out .pytest_cache

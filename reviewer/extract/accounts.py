@@ -1,0 +1,303 @@
+"""部门决算 tables (公开01…12) into pandas DataFrames that keep codes, hierarchy, labels and units.
+
+Four shapes cover the set:
+- two-sided tables (收入支出决算表, 财政拨款收入支出决算表): income items on the left, expenditure on the
+  right, each with a 行次;
+- item tables ("三公"经费): one label column, a 行次, value columns;
+- code tables (收入/支出/一般公共预算/政府性基金/国有资本经营, 国有资产): 功能分类 codes 类/款/项 with value columns;
+- economic-classification tables (基本支出, 项目支出): blocks of 科目编码 / 科目名称 / 金额 side by side.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import NON_VALUE_COLUMNS, AccountsTable, Text, Value
+from .layout import Row
+from .segment import Part
+from .values import clean_text, compact, parse_value
+
+CODE_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+(\S.*))?$")
+ECON_CODE_RE = re.compile(r"^\d{3}(?:\d{2})?$")
+UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+DEPT_RE = re.compile(r"^部门(?:名称)?\s*[:：]\s*(\S.*)$")
+NUMBER_RE = re.compile(r"^公开\s*\d+\s*表$")
+LEVELS = {3: "类", 5: "款", 7: "项"}
+ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]\s*|\d+[.．、]\s*|其中[:：]\s*)+")
+
+
+@lru_cache(maxsize=1)
+def schemas() -> dict:
+    with open(Path(__file__).with_name("accounts.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def strip_ordinal(label: str) -> str:
+    return ORDINAL_RE.sub("", compact(label))
+
+
+def parse_accounts(part: Part, kind: str) -> AccountsTable:
+    table = AccountsTable(kind=kind, title=part.title, line=part.line, end_line=part.end_line)
+    body = _take_meta(part.rows, table)
+    if kind in ("income_expenditure", "fiscal", "sangong", "sangong_gpb"):
+        frame = _side_table(body, table)
+    elif kind in ("basic_gpb", "project_gpb"):
+        frame = _economic_table(body, table)
+    else:
+        frame = _code_table(body, table, schemas().get(kind, {}))
+    table.frame = frame
+    if frame.empty and not table.totals:
+        table.warnings.append("no data rows recognised")
+    return table
+
+
+def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
+    """Pull 公开NN表, 部门, 单位 and 注 rows out; return the table body."""
+    body = []
+    in_notes = False
+    for row in rows:
+        cells = row.nonempty()
+        if not cells:
+            continue
+        first = compact(cells[0].text)
+        if len(cells) == 1:
+            if NUMBER_RE.match(first):
+                table.number = first
+                continue
+            if m := UNIT_RE.search(first):
+                table.unit = table.unit or m.group(1)
+                continue
+            if m := DEPT_RE.match(cells[0].text.strip()):
+                table.department = table.department or m.group(1).strip()
+                continue
+            if first.startswith("注") or in_notes or (len(first) > 15 and not parse_value(first).is_number):
+                in_notes = True
+                table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line))
+                continue
+        for c in cells:  # unit or department printed beside the header
+            if (m := UNIT_RE.search(compact(c.text))) and not table.unit:
+                table.unit = m.group(1)
+        body.append(row)
+    return body
+
+
+def _number(text: str, line: int, decimals: list[int]) -> float | None:
+    v = parse_value(text, line)
+    if v.decimals is not None:
+        decimals.append(v.decimals)
+    return v.number if v.kind == "number" else None
+
+
+def _cell(row: Row, pos: int) -> str:
+    return row.cells[pos].text if 0 <= pos < len(row.cells) else ""
+
+
+def _raw(row: Row) -> str:
+    return " | ".join(c.text.strip() for c in row.cells if c.text.strip())
+
+
+def _finish(records: list[dict], columns: list[str], decimals: list[int], table: AccountsTable) -> pd.DataFrame:
+    table.decimals = max(decimals) if decimals else 2
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+    value_columns = [c for c in frame.columns if c not in NON_VALUE_COLUMNS]
+    if value_columns:
+        frame[value_columns] = frame[value_columns].astype(float)  # None → NaN
+    if "side" in frame.columns and not frame["side"].astype(bool).any():
+        frame = frame.drop(columns=["side"])
+    return frame
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}({seen[n]})")
+    return out
+
+
+# --- two-sided and item tables -------------------------------------------------------------
+
+
+def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    header_i = next((i for i, r in enumerate(rows) if sum(compact(c.text) == "行次" for c in r.cells) >= 1), None)
+    if header_i is None:
+        table.warnings.append("no 行次 header row found")
+        return pd.DataFrame()
+    header = rows[header_i]
+    row_no_pos = [i for i, c in enumerate(header.cells) if compact(c.text) == "行次"]
+    sides = []
+    side_names = ["收入", "支出"] if len(row_no_pos) >= 2 else [""]
+    for k, r in enumerate(row_no_pos[: len(side_names)]):
+        end = row_no_pos[k + 1] - 1 if k + 1 < len(row_no_pos) else len(header.cells)
+        value_pos = list(range(r + 1, end))
+        names = [compact(_cell(header, p)) or f"列{p}" for p in value_pos]
+        sides.append((side_names[k], r - 1, r, value_pos, names))
+    value_columns = list(dict.fromkeys(n for *_, names in sides for n in names))  # both sides may say 金额
+    records, decimals = [], []
+    for row in rows[header_i + 1 :]:
+        first = compact(row.nonempty()[0].text) if row.nonempty() else ""
+        if first.startswith("栏次"):
+            continue
+        for side, label_pos, no_pos, value_pos, names in sides:
+            label = clean_text(_cell(row, label_pos))
+            if not label or compact(label).startswith("栏次"):
+                continue
+            rec = {"side": side, "item": label, "name": strip_ordinal(label), "row_no": _cell(row, no_pos).strip()}
+            for p, n in zip(value_pos, names):
+                rec[n] = _number(_cell(row, p), row.line, decimals)
+            rec["line"], rec["raw"] = row.line, _raw(row)
+            records.append(rec)
+    return _finish(records, ["side", "item", "name", "row_no", *value_columns, "line", "raw"], decimals, table)
+
+
+# --- economic classification ---------------------------------------------------------------
+
+
+def _economic_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    header_i = next(
+        (i for i, r in enumerate(rows) if sum(compact(c.text) == "科目编码" for c in r.cells) >= 1), None
+    )
+    if header_i is None:
+        table.warnings.append("no 科目编码 header row found")
+        return pd.DataFrame()
+    starts = [i for i, c in enumerate(rows[header_i].cells) if compact(c.text) == "科目编码"]
+    groups = []
+    for r in rows[:header_i]:
+        groups += [(i, compact(c.text)) for i, c in enumerate(r.cells) if compact(c.text).endswith("经费")]
+    default_group = "项目支出" if table.kind == "project_gpb" else ""
+
+    def group_of(pos: int) -> str:
+        found = [g for p, g in groups if p <= pos]
+        return found[-1] if found else default_group
+
+    records, decimals = [], []
+    for row in rows[header_i + 1 :]:
+        _economic_totals(row, table, decimals)
+        for b in starts:
+            code = compact(_cell(row, b))
+            if not ECON_CODE_RE.match(code):
+                continue
+            records.append({
+                "group": group_of(b),
+                "code": code,
+                "level": "类" if len(code) == 3 else "款",
+                "name": clean_text(_cell(row, b + 1)),
+                "amount": _number(_cell(row, b + 2), row.line, decimals),
+                "line": row.line,
+                "raw": _raw(row),
+            })
+    return _finish(records, ["group", "code", "level", "name", "amount", "line", "raw"], decimals, table)
+
+
+def _economic_totals(row: Row, table: AccountsTable, decimals: list[int]) -> None:
+    """Rows like 人员经费合计 397.19 │ 公用经费合计 50.60: each label takes the next number to its right."""
+    label = None
+    for c in row.cells:
+        t = compact(c.text)
+        if t.endswith("合计") or t == "合计":
+            label = t
+        elif label and t:
+            v = parse_value(t, row.line)
+            if v.kind == "number":
+                table.totals[label] = v
+                if v.decimals is not None:
+                    decimals.append(v.decimals)
+                label = None
+
+
+# --- code tables -----------------------------------------------------------------------------
+
+
+def _code_and_name(row: Row) -> tuple[str, str, int] | None:
+    """(code, name, position of the name cell) of a data row, or None for a header row."""
+    cells = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
+    if not cells:
+        return None
+    i0, c0 = cells[0]
+    first = clean_text(c0.text)
+    if compact(first) in ("合计", "总计"):
+        # a total row holds figures only; "合计 │ 基本支出结转 │ …" is a header row
+        if all(parse_value(c.text).kind == "number" for _, c in cells[1:]):
+            return "", compact(first), i0
+        return None
+    m = CODE_RE.match(first)
+    if not m:
+        return None
+    if m.group(2):
+        return m.group(1), clean_text(m.group(2)), i0
+    for i, c in cells[1:]:
+        if parse_value(c.text).kind != "number":
+            return m.group(1), clean_text(c.text), i
+    return m.group(1), "", i0
+
+
+def _lanci_positions(header_rows: list[Row]) -> list[int] | None:
+    """Positions of the 栏次 numbers 1, 2, 3 … in a header row, if the table prints them."""
+    for row in header_rows:
+        nums = [(i, compact(c.text)) for i, c in enumerate(row.cells) if compact(c.text).isdigit()]
+        if len(nums) >= 2 and [int(t) for _, t in nums] == list(range(1, len(nums) + 1)):
+            return [i for i, _ in nums]
+    return None
+
+
+def _group_positions(header_rows: list[Row], groups: list) -> list[int] | None:
+    for row in header_rows:
+        found = {compact(c.text): i for i, c in enumerate(row.cells) if c.text.strip()}
+        if all(name in found for name, _ in groups):
+            return [found[name] + k for name, width in groups for k in range(width)]
+    return None
+
+
+def _flat_header_names(header_rows: list[Row], positions: list[int]) -> list[str]:
+    names = []
+    for p in positions:
+        parts = []
+        for row in header_rows:
+            texts = [compact(c.text) for c in row.cells]
+            if any(t == "栏次" for t in texts) or all(t in ("", "类", "款", "项") or t.isdigit() for t in texts):
+                continue
+            # the nearest header text at or to the left of p (merged cells leave blanks to their right)
+            left = next((texts[q] for q in range(min(p, len(texts) - 1), -1, -1) if texts[q]), "")
+            if left and left not in parts and left not in ("项目", "科目名称") and "编码" not in left:
+                parts.append(left)
+        names.append(":".join(parts) or f"列{p}")
+    return names
+
+
+def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataFrame:
+    data = [(r, cn) for r in rows if (cn := _code_and_name(r))]
+    first_data = rows.index(data[0][0]) if data else len(rows)
+    header_rows = rows[:first_data]
+    columns = schema.get("columns", [])
+    name_pos = max((cn[2] for _, cn in data), key=[cn[2] for _, cn in data].count) if data else 0
+
+    positions = _lanci_positions(header_rows)
+    names: list[str] = []
+    if positions:
+        shift = max(0, name_pos + 1 - positions[0])  # the header was printed one cell left of the data
+        orig = positions
+        positions = [p + shift for p in positions]
+        names = columns if len(columns) == len(positions) else _flat_header_names(header_rows, orig)
+    elif schema.get("groups") and (positions := _group_positions(header_rows, schema["groups"])):
+        names = columns
+    else:
+        width = max((len(r.cells) for r, _ in data), default=name_pos + 1)
+        positions = list(range(name_pos + 1, width))
+        names = columns[: len(positions)] if columns else _flat_header_names(header_rows, positions)
+        if data:
+            table.warnings.append("columns located by order only (no 栏次 row or group header)")
+
+    names = _unique(names)
+    records, decimals = [], []
+    for row, (code, name, npos) in data:
+        rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": name}
+        for p, n in zip(positions, names):
+            rec[n] = _number(_cell(row, p), row.line, decimals) if p > npos else None
+        rec["line"], rec["raw"] = row.line, _raw(row)
+        records.append(rec)
+    return _finish(records, ["code", "level", "name", *names, "line", "raw"], decimals, table)

@@ -1,0 +1,205 @@
+"""Rows of a 绩效指标 table into `Indicator`s.
+
+Column positions cannot be trusted: merged 一级/二级 cells are dropped or shifted by the
+conversion (a row may start one cell early or late).  So a row is read by content: the
+leading cells that name an 一级 or 二级 indicator, then the 三级 name, then the values.
+分值 and 得分 are the last two numbers; what lies between the name and them is the target
+and the actual value (with 指标性质 and 度量单位 in the Yunnan template).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Indicator, Text, Value
+from .layout import Cell, Row
+from .values import clean_text, compact, op_symbol, parse_value
+
+LEVEL1_RE = re.compile(r"^(产出|效益|满意度|效果)指标$")
+LEVEL2_RE = re.compile(
+    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
+    r"经济成本|社会成本|生态环境成本)(指标)?等?$"
+)
+COST_LEVEL2_RE = re.compile(r"^(经济|社会|生态环境)成本指标?$")
+PLACEHOLDER_RE = re.compile(r"^(|指标\d*[:：]?|…+|\.+|—+)$")
+OPERATORS_ONLY_RE = re.compile(r"^[=<>≥≤＝＞＜]+$")
+LEVEL1_OF_LEVEL2 = {
+    "数量": "产出指标", "质量": "产出指标", "时效": "产出指标", "成本": "产出指标",
+    "经济效益": "效益指标", "社会效益": "效益指标", "生态效益": "效益指标", "可持续影响": "效益指标",
+    "服务对象满意度": "满意度指标", "满意度": "满意度指标",
+}
+
+
+@dataclass
+class IndicatorLayout:
+    """What the header says the table holds."""
+
+    has_nature: bool = False  # 指标性质 column (≥ ≤ = 定性)
+    has_unit: bool = False  # 度量单位 column
+    has_score: bool = True  # 分值 / 得分 columns
+
+    @classmethod
+    def from_header(cls, header_rows: list[Row]) -> "IndicatorLayout":
+        words = {compact(c.text) for r in header_rows for c in r.cells}
+        return cls(
+            has_nature="指标性质" in words,
+            has_unit="度量单位" in words,
+            has_score=any(w in ("分值", "权重") or w.startswith("分值") for w in words),
+        )
+
+    @property
+    def middle(self) -> int:
+        """Cells between the 三级 name and 分值."""
+        return 4 if self.has_nature and self.has_unit else 3 if self.has_nature or self.has_unit else 2
+
+
+def is_header_row(row: Row) -> bool:
+    words = [compact(c.text) for c in row.nonempty()]
+    return "一级指标" in words or ("绩效指标" in words and any("指标值" in w for w in words))
+
+
+def _level2_family(level2: str) -> str:
+    m = LEVEL2_RE.match(level2)
+    return LEVEL1_OF_LEVEL2.get(m.group(1), "") if m else ""
+
+
+class IndicatorReader:
+    """Reads indicator rows one by one, carrying 一级/二级 names down merged cells."""
+
+    def __init__(self, layout: IndicatorLayout) -> None:
+        self.layout = layout
+        self.level1 = ""
+        self.level2 = ""
+        self.placeholders = 0
+
+    def read(self, row: Row) -> Indicator | None:
+        cells = row.cells
+        i = 0
+        level1 = level2 = ""
+        while i < len(cells):
+            t = compact(cells[i].text)
+            if not t or t == "绩效指标":
+                i += 1
+                continue
+            nxt = next((compact(c.text) for c in cells[i + 1 :] if c.text.strip()), "")
+            if not level1 and not level2 and (LEVEL1_RE.match(t) or (t == "成本指标" and COST_LEVEL2_RE.match(nxt))):
+                level1 = t
+            elif not level2 and LEVEL2_RE.match(t):
+                level2 = t
+            else:
+                break
+            i += 1
+        if level1:
+            self.level1, self.level2 = level1, ""
+        if level2:
+            self.level2 = level2
+            family = _level2_family(level2)
+            if family and not level1 and self.level1 and family != self.level1 and self.level1 != "成本指标":
+                self.level1 = family  # 社会效益指标 printed where 效益指标 belongs
+            elif not self.level1:
+                self.level1 = family
+        if i >= len(cells):
+            return None  # a row that only names 一级/二级 (or is empty)
+        name = clean_text(cells[i].text)
+        rest = cells[i + 1 :]
+        if OPERATORS_ONLY_RE.match(compact(name)) or op_symbol(name):
+            name, rest = "", cells[i:]  # a blank 三级 cell; this is the 指标性质 column
+        ind = self._values(rest)
+        if PLACEHOLDER_RE.match(compact(name)) and all(
+            v.blank for v in (ind.target, ind.actual, ind.weight, ind.score)
+        ):
+            self.placeholders += 1
+            return None
+        ind.level1, ind.level2, ind.level3 = self.level1, self.level2, name
+        ind.line, ind.end_line = row.line, row.end_line
+        return ind
+
+    def _values(self, rest: list[Cell]) -> Indicator:
+        lay = self.layout
+        if lay.has_nature:
+            # the 三级 name sometimes sits one column early, leaving a blank before 指标性质
+            k = next((k for k, c in enumerate(rest[:3]) if op_symbol(c.text)), None)
+            if k and all(not c.text.strip() for c in rest[:k]):
+                rest = rest[k:]
+        if lay.has_score:
+            pair = _weight_score(rest, lay.middle)
+        else:
+            pair = None
+        if pair:
+            w, s = pair
+            middle = list(rest[:w])
+            weight, score = rest[w], rest[s] if s < len(rest) else Cell("", rest[w].line)
+            tail = rest[s + 1 :]
+        else:
+            m = lay.middle
+            middle, tail = list(rest[:m]), rest[m + (2 if lay.has_score else 0) :]
+            weight = rest[m] if lay.has_score and m < len(rest) else None
+            score = rest[m + 1] if lay.has_score and m + 1 < len(rest) else None
+        middle = _fit(middle, lay.middle)
+        ind = Indicator()
+        if lay.has_nature:
+            op_cell, middle = middle[0], middle[1:]
+            ind.op = op_symbol(op_cell.text)
+        if lay.has_unit:
+            target_cell, unit_cell, actual_cell = middle[0], middle[1], middle[2]
+            ind.unit = clean_text(unit_cell.text)
+        else:
+            target_cell, actual_cell = middle[0], middle[1]
+        ind.target = parse_value(target_cell.text, target_cell.line)
+        ind.actual = parse_value(actual_cell.text, actual_cell.line)
+        if ind.unit:
+            for v in (ind.target, ind.actual):
+                if v.is_number and not v.unit:
+                    v.unit = ind.unit
+        if not ind.op:
+            ind.op = ind.target.op or ("定性" if ind.target.kind == "text" else "")
+        if weight is not None:
+            ind.weight = parse_value(weight.text, weight.line)
+        if score is not None:
+            ind.score = parse_value(score.text, score.line)
+        dev = [c for c in tail if c.text.strip()]
+        if dev:
+            ind.deviation = Text(clean_text(" ".join(c.text for c in dev)), dev[0].line, dev[-1].line)
+        return ind
+
+
+def _is_num(cell: Cell) -> bool:
+    v = parse_value(cell.text)
+    return v.kind == "number" and not v.op and not v.unit
+
+
+def _weight_score(rest: list[Cell], middle: int) -> tuple[int, int] | None:
+    """Index of 分值 and 得分 in `rest`: the last two adjacent plain numbers.
+
+    When only one number closes the row (得分 left blank), it is 分值 if that puts exactly
+    `middle` cells before it."""
+    last = next((k for k in range(len(rest) - 1, -1, -1) if _is_num(rest[k])), None)
+    if last is None:
+        return None
+    if last >= 1 and _is_num(rest[last - 1]):
+        if last - 1 >= middle or last != middle:
+            return last - 1, last
+    if last == middle:
+        return last, last + 1
+    return None
+
+
+def _fit(cells: list[Cell], n: int) -> list[Cell]:
+    """Exactly n cells: drop surplus blank cells (shifted rows), pad with blanks."""
+    cells = list(cells)
+    while len(cells) > n:
+        blank = next((k for k, c in enumerate(cells) if not c.text.strip()), None)
+        if blank is None:
+            # more text than columns: keep the first n-1 and merge the rest into the last
+            head, tail = cells[: n - 1], cells[n - 1 :]
+            cells = head + [Cell(" ".join(c.text for c in tail if c.text.strip()), tail[0].line)]
+            break
+        cells.pop(blank)
+    line = cells[-1].line if cells else 0
+    while len(cells) < n:
+        cells.append(Cell("", line))
+    return cells
+
+
+def values_of(ind: Indicator) -> list[Value]:
+    return [ind.target, ind.actual, ind.weight, ind.score]

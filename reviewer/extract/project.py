@@ -1,0 +1,255 @@
+"""One 项目支出绩效自评表 into a `Project`.
+
+The table is read top to bottom by its row labels: 项目名称, 主管部门/实施单位, the 项目资金 block,
+年度总体目标, the 绩效指标 rows, 其他需要说明的事项, 总分 and, in some templates, the 项目绩效分析
+paragraphs.  Column positions are taken from the row's own label cell, not from the header,
+because merged cells shift rows by one or two cells.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Funds, FundsRow, Project, Text, Value
+from .indicators import IndicatorLayout, IndicatorReader, is_header_row
+from .layout import Row
+from .segment import Part
+from .values import clean_text, compact, parse_value
+
+FUNDS_ROWS = {"年度资金总额": "total", "当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
+FUNDS_COLUMNS = [
+    ("年初预算数", "budget_initial"), ("全年预算数", "budget_full"), ("调整后预算数", "budget_full"),
+    ("财政下达数", "allocated"), ("下达数", "allocated"), ("到位数", "allocated"),
+    ("全年执行数", "executed"), ("执行数", "executed"), ("分值", "weight"), ("执行率", "rate"), ("得分", "score"),
+]
+ANALYSIS_LABELS = [
+    ("implementation", ("实施和预算执行情况", "实施情况及分析", "项目实施情况")),
+    ("output", ("产出情况",)),
+    ("effect", ("效益情况",)),
+    ("satisfaction", ("满意度情况",)),
+    ("experience", ("经验做法", "主要经验")),
+    ("problems", ("存在的主要问题", "存在问题", "存在的问题")),
+    ("improvements", ("改进措施及", "管理建议", "下一步改进")),
+]
+GRADES = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差"}
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
+
+
+def _label(row: Row) -> str:
+    cells = row.nonempty()
+    return compact(cells[0].text) if cells else ""
+
+
+def _after(row: Row, pos: int) -> list:
+    return row.cells[pos + 1 :]
+
+
+def _funds_key(text: str) -> str | None:
+    t = compact(text).replace("其中：", "").replace("其中:", "")
+    return FUNDS_ROWS.get(t)
+
+
+def _analysis_key(text: str) -> str | None:
+    t = compact(text)
+    for key, needles in ANALYSIS_LABELS:
+        if any(n in t for n in needles):
+            return key
+    return None
+
+
+def _text_of(cells: list) -> Text:
+    cells = [c for c in cells if c.text.strip()]
+    if not cells:
+        return Text()
+    return Text(clean_text("\n".join(c.text for c in cells)), cells[0].line, cells[-1].line)
+
+
+class ProjectParser:
+    def __init__(self, part: Part, default_unit: str = "") -> None:
+        self.part = part
+        self.project = Project(line=part.line, end_line=part.end_line)
+        self.default_unit = default_unit
+        self.state = "head"
+        self.ind_header: list[Row] = []
+        self.reader: IndicatorReader | None = None
+        self.goal_header: Row | None = None
+
+    def parse(self) -> Project:
+        p = self.project
+        if m := YEAR_RE.search(compact(self.part.title)):
+            p.year = int(m.group(1))
+        rows = self.part.rows
+        i = 0
+        while i < len(rows):
+            i = self._row(rows, i)
+        if self.reader:
+            p.placeholder_indicators = self.reader.placeholders
+        self._finish()
+        return p
+
+    # Each handler returns the index of the next row to read.
+    def _row(self, rows: list[Row], i: int) -> int:
+        row, p = rows[i], self.project
+        cells = row.nonempty()
+        if not cells:
+            return i + 1
+        label = _label(row)
+        if p.year is None and (m := YEAR_RE.search(compact(row.joined()))) and len(cells) <= 2 and "年度" in row.joined():
+            p.year = int(m.group(1))
+        if label == "项目名称":
+            p.name = clean_text(cells[1].text) if len(cells) > 1 else ""
+            return i + 1
+        if label in ("主管部门", "实施单位"):
+            self._units(row)
+            return i + 1
+        if label.startswith("项目资金"):
+            self._funds_header(row)
+            return i + 1
+        key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None)
+        if key and self.state in ("funds", "head"):
+            self._funds_row(row, key)
+            return i + 1
+        if label.startswith("年度总体目标") or label.startswith("年度目标") or label == "预期目标":
+            self.goal_header, self.state = row, "goal"
+            return i + 1
+        if is_header_row(row):
+            self.ind_header.append(row)
+            self.state = "indicators"
+            return i + 1
+        if label.startswith("其他需要说明") or label.startswith("其他需说明"):
+            p.notes = _text_of(row.cells[row.cells.index(cells[0]) + 1 :])
+            self.state = "tail"
+            return i + 1
+        if label == "总分" or label == "合计":
+            return self._total(rows, i)
+        if self.state == "goal":
+            self._goal(row)
+            self.state = "after_goal"
+            return i + 1
+        if self.state == "indicators":
+            self._indicator(row)
+            return i + 1
+        akey = next((k for c in cells if (k := _analysis_key(c.text))), None)
+        if akey:
+            self._analysis(row, akey)
+            return i + 1
+        return i + 1
+
+    def _units(self, row: Row) -> None:
+        cells = row.nonempty()
+        for k, c in enumerate(cells):
+            t = compact(c.text)
+            if t in ("主管部门", "实施单位") and k + 1 < len(cells):
+                nxt = cells[k + 1].text
+                if compact(nxt) in ("主管部门", "实施单位"):
+                    continue
+                if t == "主管部门":
+                    self.project.department = clean_text(nxt)
+                else:
+                    self.project.implementer = clean_text(nxt)
+
+    def _funds_header(self, row: Row) -> None:
+        funds = self.project.funds
+        cells = row.nonempty()
+        head = compact(cells[0].text)
+        m = UNIT_IN_LABEL_RE.search(head) or UNIT_IN_LABEL_RE.search(compact(row.joined()))
+        funds.unit = m.group(1) if m else self.default_unit
+        if not m:
+            self.project.warnings.append(f"项目资金 unit not printed; assumed {funds.unit or '万元'}")
+            funds.unit = funds.unit or "万元"
+        self.project.unit = funds.unit
+        funds.columns = [compact(c.text) for c in cells[1:]]
+        funds.line = row.line
+        self.state = "funds"
+
+    def _funds_row(self, row: Row, key: str) -> None:
+        funds = self.project.funds
+        pos = next(k for k, c in enumerate(row.cells) if _funds_key(c.text))
+        values = _after(row, pos)
+        fr = FundsRow(label=compact(row.cells[pos].text), line=row.line)
+        columns = funds.columns or ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+        for name, cell in zip(columns, values):
+            attr = next((a for n, a in FUNDS_COLUMNS if n in name), None)
+            if attr and getattr(fr, attr).blank:
+                setattr(fr, attr, parse_value(cell.text, cell.line))
+        setattr(funds, key, fr)
+
+    def _goal(self, row: Row) -> None:
+        cells = row.nonempty()
+        p = self.project
+        header = self.goal_header
+        actual_pos = None
+        if header is not None:
+            actual_pos = next((k for k, c in enumerate(header.cells) if "实际完成" in compact(c.text)), None)
+        if len(cells) >= 2:
+            p.goal = _text_of([cells[0]])
+            p.outcome = _text_of(cells[1:])
+        elif len(cells) == 1:
+            pos = row.cells.index(cells[0])
+            if actual_pos is not None and pos >= actual_pos:
+                p.outcome = _text_of(cells)
+            else:
+                p.goal = _text_of(cells)
+
+    def _indicator(self, row: Row) -> None:
+        p = self.project
+        if self.reader is None:
+            self.reader = IndicatorReader(IndicatorLayout.from_header(self.ind_header))
+        cells = row.nonempty()
+        if cells and all(parse_value(c.text).kind == "number" and not parse_value(c.text).unit for c in cells):
+            if len(cells) == 2:  # an unlabelled subtotal (分值, 得分) of the indicator block
+                p.subtotals.append((parse_value(cells[0].text, cells[0].line), parse_value(cells[1].text, cells[1].line)))
+                return
+        ind = self.reader.read(row)
+        if ind is not None:
+            p.indicators.append(ind)
+
+    def _total(self, rows: list[Row], i: int) -> int:
+        p = self.project
+        row = rows[i]
+        first = row.nonempty()[0]
+        cells = _after(row, row.cells.index(first))
+        words = [compact(c.text) for c in cells if c.text.strip()]
+        nxt = i + 1
+        if words and all(not parse_value(w).is_number for w in words) and i + 1 < len(rows):
+            # labels 总分值 │ 总得分 │ 自评等级 here, the figures on the next row
+            cells = [c for c in rows[i + 1].cells]
+            nxt = i + 2
+        while cells and not cells[0].text.strip():
+            cells = cells[1:]
+        slots = [parse_value(c.text, c.line) for c in cells]
+        if slots:
+            p.total_weight = slots[0]
+        if len(slots) > 1:
+            p.total_score = slots[1]
+        for v in slots[2:]:
+            if v.blank:
+                continue
+            if compact(v.raw) in GRADES or "等级" in v.raw:
+                p.grade = v
+            else:
+                p.analysis["total_remark"] = Text(v.raw, v.line, v.line)
+        self.state = "tail"
+        return nxt
+
+    def _analysis(self, row: Row, key: str) -> None:
+        cells = row.cells
+        pos = max(k for k, c in enumerate(cells) if _analysis_key(c.text))
+        self.project.analysis[key] = _text_of(cells[pos + 1 :]) if any(c.text.strip() for c in cells[pos + 1 :]) else Text(line=row.line)
+
+    def _finish(self) -> None:
+        p = self.project
+        if not p.funds.rows() and p.name:
+            p.warnings.append("no 项目资金 block found")
+        if p.name and not self.ind_header:
+            p.warnings.append("no 绩效指标 header found (table truncated?)")
+        if p.name and p.total_weight.blank and p.total_score.blank and self.state != "tail":
+            p.warnings.append("table ends before the 总分 row (truncated?)")
+
+
+def parse_project(part: Part, default_unit: str = "") -> Project:
+    return ProjectParser(part, default_unit).parse()
+
+
+def value_or_blank(v: Value | None) -> Value:
+    return v if v is not None else Value()

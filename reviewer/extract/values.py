@@ -1,0 +1,113 @@
+"""Reading one cell: numbers, percentages, operators, units, qualitative text, blanks.
+
+Cells come as `1.12%`, `≥8`, `=1次`, `14万`, `1万/批次`, `3570元/人`, `≥320 天`, `3,222,371.53`,
+`有序推进`, `—`, `-` or nothing.  A blank or a dash means "nothing printed"; it is never a row label.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Value
+
+BLANKS = {"", "-", "—", "——", "— —", "--", "－", "–", "/", "／", "…", "……"}
+
+# Full-width and ASCII spellings of the comparison operators, mapped to one symbol.
+_OP_SPELLINGS = [
+    (">=", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("<=", "≤"), ("≦", "≤"), ("＜＝", "≤"),
+    ("＝", "="), ("＞", ">"), ("＜", "<"),
+]
+OP_WORDS = {
+    "不少于": "≥", "不低于": "≥", "至少": "≥", "大于等于": "≥", "达到": "≥", "≥": "≥",
+    "不超过": "≤", "不高于": "≤", "不多于": "≤", "小于等于": "≤", "控制在": "≤", "≤": "≤",
+    "大于": ">", "小于": "<", "低于": "<", "等于": "=", "=": "=", ">": ">", "<": "<",
+}
+_OP_RE = "|".join(sorted((re.escape(w) for w in OP_WORDS), key=len, reverse=True))
+_NUM_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A unit is short and holds no digits: %, 次, 万元, 元/人, 万/批次, /套, 人次, 天…
+_UNIT_RE = r"[^\d\s,，。；;：:（）()]{1,6}(?:/[^\d\s,，。；;]{1,4})?"
+_VALUE_RE = re.compile(
+    rf"^(?P<op>{_OP_RE})?\s*(?P<num>{_NUM_RE})\s*(?P<unit>{_UNIT_RE})?(?:以上|以内|以下)?$"
+)
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_RE = re.compile(r"\s|\u3000|\xa0")
+_CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}（）()，。、；：])\s+(?=[{_CJK}（）()，。、；：])")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def normalize_ops(text: str) -> str:
+    for spelled, symbol in _OP_SPELLINGS:
+        text = text.replace(spelled, symbol)
+    return text.replace("％", "%")
+
+
+def clean_text(text: str) -> str:
+    """Collapse the whitespace that PDF/Word conversion leaves inside Chinese words.
+
+    "满意度\\n指标" and "服务对象 满意度指 标" become "满意度指标", "服务对象满意度指标";
+    spaces between Latin words and numbers survive as one space.
+    """
+    if not _SPACE_RE.search(text):
+        return text
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    text = _CJK_GAP_RE.sub("", text)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Text with every whitespace removed: for matching labels and names."""
+    return "".join(text.split()) if text else ""
+
+
+def op_symbol(text: str) -> str:
+    """The operator of a 指标性质 cell (>=, ≥, 定性, …) or ""."""
+    t = compact(normalize_ops(text))
+    if not t:
+        return ""
+    if t in OP_WORDS:
+        return OP_WORDS[t]
+    if t.startswith("定性"):
+        return "定性"
+    if t in {"正向", "正向指标"}:
+        return "≥"
+    if t in {"反向", "反向指标"}:
+        return "≤"
+    return ""
+
+
+def parse_number(text: str) -> float | None:
+    """A plain amount or rate (commas and % allowed); None for anything else."""
+    v = parse_value(text)
+    return v.number if v.kind == "number" else None
+
+
+def parse_value(raw: str, line: int | None = None) -> Value:
+    raw = raw if raw is not None else ""
+    stripped = clean_text(raw)
+    if stripped in BLANKS:
+        return Value(raw=raw.strip(), kind="blank", line=line)
+    text = normalize_ops(stripped)
+    m = _VALUE_RE.match(text.replace(" ", "")) or _VALUE_RE.match(text)
+    if m:
+        num = m.group("num")
+        decimals = len(num.split(".")[1]) if "." in num else 0
+        return Value(
+            raw=stripped,
+            number=float(num.replace(",", "")),
+            unit=(m.group("unit") or "").strip(),
+            op=OP_WORDS.get(m.group("op") or "", ""),
+            decimals=decimals,
+            kind="number",
+            line=line,
+        )
+    return Value(raw=stripped, kind="text", line=line)
+
+
+def is_number_cell(text: str) -> bool:
+    v = parse_value(text)
+    return v.kind == "number" and not v.op
+
+
+def decimals_of(*values: Value) -> int:
+    """The finest displayed precision among some values (2 when none is printed)."""
+    ds = [v.decimals for v in values if v is not None and v.decimals is not None]
+    return max(ds) if ds else 2

@@ -1,0 +1,315 @@
+"""The typed records every stage talks through.
+
+Extraction fills these; checks, statistics, narrative review and memos only read them.
+Every value keeps the raw text it was read from and its source line(s), so that a memo
+can quote the document exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class Value:
+    """One cell of a table: the raw text and what it means.
+
+    `kind` is "number" (a parsed amount, rate, count…), "text" (qualitative, e.g. 有序推进)
+    or "blank" (empty, —, -).  `decimals` is the displayed precision, which sets the
+    rounding tolerance of every check that uses the number.
+    """
+
+    raw: str = ""
+    number: float | None = None
+    unit: str = ""
+    op: str = ""
+    decimals: int | None = None
+    kind: str = "blank"
+    line: int | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.kind == "blank"
+
+    @property
+    def is_number(self) -> bool:
+        return self.number is not None
+
+    def __bool__(self) -> bool:  # a Value is truthy when it says something
+        return self.kind != "blank"
+
+
+@dataclass
+class Text:
+    """A narrative passage with the lines it spans."""
+
+    text: str = ""
+    line: int | None = None
+    end_line: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+@dataclass
+class Mention:
+    """Something printed in the document that may disagree with itself elsewhere:
+    a department name, a fiscal year, a money unit."""
+
+    value: str
+    context: str
+    line: int
+
+
+@dataclass
+class FundsRow:
+    """One row of the 项目资金 block (年度资金总额, 当年财政拨款, 上年结转资金, 其他资金)."""
+
+    label: str
+    budget_initial: Value = field(default_factory=Value)  # 年初预算数
+    budget_full: Value = field(default_factory=Value)  # 全年预算数
+    allocated: Value = field(default_factory=Value)  # 财政下达数 (only some templates)
+    executed: Value = field(default_factory=Value)  # 全年执行数
+    weight: Value = field(default_factory=Value)  # 分值
+    rate: Value = field(default_factory=Value)  # 执行率
+    score: Value = field(default_factory=Value)  # 得分
+    line: int | None = None
+
+    def is_empty(self) -> bool:
+        return not any(
+            v for v in (self.budget_initial, self.budget_full, self.allocated, self.executed, self.rate, self.score)
+        )
+
+
+@dataclass
+class Funds:
+    unit: str = ""  # 万元 or 元, as printed on the block
+    columns: list[str] = field(default_factory=list)  # header as printed, in order
+    total: FundsRow | None = None  # 年度资金总额
+    current: FundsRow | None = None  # 其中：当年财政拨款
+    carryover: FundsRow | None = None  # 上年结转资金
+    other: FundsRow | None = None  # 其他资金
+    line: int | None = None
+
+    def rows(self) -> list[FundsRow]:
+        return [r for r in (self.total, self.current, self.carryover, self.other) if r is not None]
+
+
+@dataclass
+class Indicator:
+    """One 三级 indicator row of a 绩效指标 table."""
+
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    op: str = ""  # ≥ ≤ = > < 定性, from 指标性质 or from the target text; "" when not printed
+    target: Value = field(default_factory=Value)  # 年度指标值
+    actual: Value = field(default_factory=Value)  # 实际完成值
+    unit: str = ""  # 度量单位 column, where the template has one
+    weight: Value = field(default_factory=Value)  # 分值
+    score: Value = field(default_factory=Value)  # 得分
+    deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
+    line: int | None = None
+    end_line: int | None = None
+
+    @property
+    def qualitative(self) -> bool:
+        return self.op == "定性" or (self.target.kind == "text" and self.target.number is None)
+
+
+@dataclass
+class Project:
+    """One 项目支出绩效自评表."""
+
+    name: str = ""
+    department: str = ""  # 主管部门
+    implementer: str = ""  # 实施单位
+    year: int | None = None
+    unit: str = ""
+    funds: Funds = field(default_factory=Funds)
+    goal: Text = field(default_factory=Text)  # 预期目标
+    outcome: Text = field(default_factory=Text)  # 实际完成情况
+    indicators: list[Indicator] = field(default_factory=list)
+    placeholder_indicators: int = 0  # rows like "指标1：" left blank
+    subtotals: list[tuple[Value, Value]] = field(default_factory=list)  # (分值, 得分) rows without a name
+    total_weight: Value = field(default_factory=Value)  # 总分值
+    total_score: Value = field(default_factory=Value)  # 总得分
+    grade: Value = field(default_factory=Value)  # 自评等级
+    notes: Text = field(default_factory=Text)  # 其他需要说明的事项
+    analysis: dict[str, Text] = field(default_factory=dict)  # 项目绩效分析 paragraphs by key
+    line: int | None = None
+    end_line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """A blank template: no name, no money, no filled indicator."""
+        return not self.name and all(r.is_empty() for r in self.funds.rows()) and not self.indicators
+
+
+@dataclass
+class Section:
+    """A numbered part of the 部门整体支出绩效自评情况 narrative (一…七), or a sub-part ((一)…)."""
+
+    key: str
+    number: str
+    title: str
+    text: Text = field(default_factory=Text)
+    subsections: list["Section"] = field(default_factory=list)
+    line: int | None = None
+
+    def all_text(self) -> str:
+        parts = [self.text.text] + [s.all_text() for s in self.subsections]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class KeyTask:
+    """A row of 部门年度重点工作任务: a project as the department table reports it."""
+
+    name: str
+    level: str = ""
+    content: Text = field(default_factory=Text)
+    approved_total: Value = field(default_factory=Value)  # 批复金额 总额
+    approved_fiscal: Value = field(default_factory=Value)  # 批复金额 财政拨款
+    approved_other: Value = field(default_factory=Value)  # 批复金额 其他资金
+    executed: Value = field(default_factory=Value)  # 实际支出金额
+    rate: Value = field(default_factory=Value)  # 预算执行率
+    reason: Text = field(default_factory=Text)  # 预算执行偏低原因及改进措施
+    unit: str = ""
+    line: int | None = None
+
+
+@dataclass
+class YearGoal:
+    year: int | None
+    target: Text = field(default_factory=Text)
+    actual: Text = field(default_factory=Text)
+    line: int | None = None
+
+
+@dataclass
+class DepartmentFundsRow:
+    """A row of 部门预算资金 in the Yunnan 部门整体支出绩效自评表 (年初预算数, 调整数, 确定数, 执行数, 执行率)."""
+
+    label: str
+    values: dict[str, Value] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass
+class Department:
+    """The 部门整体支出绩效自评 part: narrative sections and the 自评表."""
+
+    name: str = ""
+    year: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    duties: Text = field(default_factory=Text)  # 部门职责
+    overall_goal: Text = field(default_factory=Text)  # 总体绩效目标
+    year_goals: list[YearGoal] = field(default_factory=list)
+    key_tasks: list[KeyTask] = field(default_factory=list)
+    key_tasks_total: KeyTask | None = None
+    funds: list[DepartmentFundsRow] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    notes: Text = field(default_factory=Text)
+    line: int | None = None
+    table_line: int | None = None
+
+    def section(self, key: str) -> Section | None:
+        for s in self.sections:
+            if s.key == key:
+                return s
+            for sub in s.subsections:
+                if sub.key == key:
+                    return sub
+        return None
+
+
+@dataclass
+class AccountsTable:
+    """One 部门决算 table as a DataFrame.
+
+    Code tables (收入/支出/财政拨款…) have columns `code, level, name, <value columns…>, line`;
+    two-sided tables (收入支出决算表) have `side, item, row_no, <value columns…>, line`;
+    economic-classification tables have `group, code, level, name, amount, line`.
+    Amounts are in `unit`; `raw` keeps each row's source text.
+    """
+
+    kind: str
+    title: str
+    number: str = ""  # 公开01表 … as printed
+    department: str = ""
+    unit: str = ""
+    decimals: int = 2  # finest precision printed in the table, for rounding tolerances
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: dict[str, Value] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    line: int | None = None
+    end_line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        value_cols = [c for c in self.frame.columns if c not in NON_VALUE_COLUMNS]
+        if self.frame.empty or not value_cols:
+            return not self.totals
+        return bool(self.frame[value_cols].isna().all().all()) and not self.totals
+
+
+NON_VALUE_COLUMNS = {"side", "item", "row_no", "code", "level", "name", "group", "line", "raw"}
+
+
+@dataclass
+class Report:
+    source: str
+    encoding: str = "utf-8"
+    layout: str = ""
+    department: str = ""  # the name printed most often
+    year: int | None = None  # the fiscal year printed most often in titles
+    departments: list[Mention] = field(default_factory=list)
+    years: list[Mention] = field(default_factory=list)
+    units: list[Mention] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    blank_templates: list[Project] = field(default_factory=list)
+    department_part: Department | None = None
+    accounts: list[AccountsTable] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list, repr=False)
+    warnings: list[str] = field(default_factory=list)
+
+    def account(self, kind: str) -> AccountsTable | None:
+        for table in self.accounts:
+            if table.kind == kind:
+                return table
+        return None
+
+    def quote(self, line: int | None, width: int = 160) -> str:
+        """The source text of a line, tabs shown as │, for memos."""
+        if line is None or not (1 <= line <= len(self.lines)):
+            return ""
+        text = " │ ".join(c.strip() for c in self.lines[line - 1].split("\t") if c.strip())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, DataFrames and Values to plain JSON types (NaN becomes null)."""
+    if isinstance(obj, pd.DataFrame):
+        frame = obj.astype(object).where(obj.notna(), None)
+        return frame.to_dict(orient="records")
+    if is_dataclass(obj) and not isinstance(obj, type):
+        out = {}
+        for f in fields(obj):
+            if f.name == "lines":
+                continue
+            out[f.name] = to_jsonable(getattr(obj, f.name))
+        return out
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):  # numpy scalars
+        return obj.item()
+    return obj
