@@ -12,7 +12,7 @@ $(BIN)/reviewer: pyproject.toml
 	touch $@
 
 run: $(BIN)/reviewer
-	$(BIN)/reviewer extract corpus/ --out out/extract
+	$(BIN)/reviewer review corpus/ --out out/review
 
 test: $(BIN)/reviewer
 	$(BIN)/pytest -q

@@ -4,8 +4,11 @@ Library use, without the CLI:
 
     import reviewer
     report = reviewer.extract("corpus/seeds/000_25822ca1c25975cd.txt")
+    rv = reviewer.review("corpus/seeds/000_25822ca1c25975cd.txt")   # findings, risk score
 """
+from .config import load_config
 from .extract import ExtractionError, extract
+from .review import Review, review
 
-__all__ = ["extract", "ExtractionError"]
+__all__ = ["extract", "review", "Review", "load_config", "ExtractionError"]
 __version__ = "0.1.0"

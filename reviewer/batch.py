@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 
 from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv,
                      write_report_json)
+from .config import Config, load_config
 from .extract import ExtractionError, extract
 from .model import Report
 
@@ -20,6 +21,7 @@ class Outcome:
     path: Path
     report: Report | None = None
     error: str = ""
+    review: object | None = None  # a reviewer.review.Review when the batch ran the review
 
     @property
     def name(self) -> str:
@@ -40,18 +42,34 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def _guarded(path: Path, work) -> Outcome:
+    if not path.exists():
+        return Outcome(path, error="no such file")
+    try:
+        return work(path)
+    except ExtractionError as exc:
+        return Outcome(path, error=str(exc))
+    except Exception as exc:  # a bug on one report must not cost the rest of the batch
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(path, error=f"internal error {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})")
+
+
 def extract_each(paths: Iterable[Path]) -> Iterator[Outcome]:
     for path in paths:
-        if not path.exists():
-            yield Outcome(path, error="no such file")
-            continue
-        try:
-            yield Outcome(path, report=extract(path))
-        except ExtractionError as exc:
-            yield Outcome(path, error=str(exc))
-        except Exception as exc:  # a parser bug must not cost the rest of the batch
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            yield Outcome(path, error=f"internal error {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})")
+        yield _guarded(path, lambda p: Outcome(p, report=extract(p)))
+
+
+def review_each(paths: Iterable[Path], config: Config | None = None, narrative=None) -> Iterator[Outcome]:
+    from .review import review
+
+    config = config or load_config()
+
+    def work(p: Path) -> Outcome:
+        rv = review(p, config, narrative)
+        return Outcome(p, report=rv.report, review=rv)
+
+    for path in paths:
+        yield _guarded(path, work)
 
 
 def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
@@ -77,3 +95,43 @@ def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
         "blank_templates": sum(1 for r in projects if r["blank_template"]),
         "indicators": len(indicators),
     }
+
+
+def memo_dir_name(report: Report) -> str:
+    """The folder of one report's memo: its file name, made safe for a path."""
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in report.source) or "report"
+
+
+def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dict:
+    """DIR/<report>/{memo.md, memo.html, findings.json}; DIR/findings.jsonl, index.html, summary.csv."""
+    import json
+
+    from .memo import render_index, render_memo_html, render_memo_md, summary_row
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reviews = [o.review for o in outcomes if o.review is not None]
+    failures = [(o.name, o.error) for o in outcomes if o.review is None]
+    codes = list(config.codes)
+    lines = []
+    for rv in reviews:
+        folder = out_dir / memo_dir_name(rv.report)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "memo.md").write_text(render_memo_md(rv, config), encoding="utf-8")
+        (folder / "memo.html").write_text(render_memo_html(rv, config), encoding="utf-8")
+        payload = {
+            "report": rv.report.source, "department": rv.report.department, "year": rv.report.year,
+            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
+            "narrative_backend": rv.narrative_backend, "notes": rv.notes,
+            "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
+            "findings": [f.to_dict() for f in rv.findings],
+        }
+        (folder / "findings.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        lines += [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]
+    (out_dir / "findings.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    rows = [summary_row(rv, codes) for rv in sorted(reviews, key=lambda rv: (-rv.risk.score, rv.report.source))]
+    rows += [{"report": name, "error": why} for name, why in failures]
+    write_csv(out_dir / "summary.csv", ["report", "department", "year", "risk_score", "risk_band", "findings", "high",
+                                         "medium", "low", "projects", *codes, "error"], rows)
+    (out_dir / "index.html").write_text(
+        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report)), encoding="utf-8")
+    return {"reports": len(reviews), "failed": len(failures), "findings": len(lines)}

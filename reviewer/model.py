@@ -285,10 +285,21 @@ class Report:
         return None
 
     def quote(self, line: int | None, width: int = 160) -> str:
-        """The source text of a line, tabs shown as │, for memos."""
+        """The source text of a line, cells separated by │, for memos.
+
+        In the one-cell-per-line layout a table row spans several lines up to a blank one;
+        the whole row is quoted."""
         if line is None or not (1 <= line <= len(self.lines)):
             return ""
-        text = " │ ".join(c.strip() for c in self.lines[line - 1].split("\t") if c.strip())
+        start = end = line - 1
+        if self.layout == "cell-per-line":  # the row runs from one blank line to the next
+            while start > 0 and self.lines[start - 1].rstrip("\r") != "" and line - start < 40:
+                start -= 1
+            while end + 1 < len(self.lines) and self.lines[end + 1].rstrip("\r") != "" and end - line < 40:
+                end += 1
+        span = self.lines[start:end + 1]
+        cells = [c.strip() for text in span for c in text.split("\t")]
+        text = " │ ".join(c for c in cells if c)
         return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -313,3 +324,41 @@ def to_jsonable(obj: Any) -> Any:
     if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):  # numpy scalars
         return obj.item()
     return obj
+
+
+SUBJECT_DEPARTMENT = "部门整体"  # the subject of department-wide findings and of 决算 tables (FINDINGS.md)
+
+
+@dataclass
+class Finding:
+    """One thing a reviewer should look at.  The shape is the contract of FINDINGS.md."""
+
+    report: str
+    subject: str
+    code: str
+    category: str
+    severity: str  # high | medium | low
+    message: str
+    evidence: dict = field(default_factory=dict)
+    source: str = "rules"
+    table: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "report": self.report,
+            "subject": self.subject,
+            "table": self.table,
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": to_jsonable(self.evidence),
+            "source": self.source,
+        }
+
+    def sort_key(self) -> tuple:
+        quotes = self.evidence.get("quotes") or [{}]
+        return (SEVERITIES.index(self.severity), quotes[0].get("line") or 0, self.subject, self.code, self.message)
+
+
+SEVERITIES = ["high", "medium", "low"]

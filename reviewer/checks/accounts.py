@@ -1,0 +1,366 @@
+"""部门决算 identities (RULES §7): totals, 类/款/项 hierarchy, row identities, cross-table equalities,
+三公 composition and counts against money, asset composition."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..model import SUBJECT_DEPARTMENT, AccountsTable, Value
+from .base import Context
+from .common import fmt_num
+from .tolerance import Interval
+
+S = SUBJECT_DEPARTMENT
+
+ROW_IDENTITIES = {
+    "income": [("本年收入合计", ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"])],
+    "expenditure": [("本年支出合计", ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"])],
+    "gpb": [("本年收入:合计", ["本年收入:基本支出", "本年收入:项目支出"]),
+            ("本年支出:合计", ["本年支出:基本支出", "本年支出:项目支出"]),
+            ("本年支出:基本支出", ["本年支出:人员经费", "本年支出:公用经费"]),
+            ("年初结转和结余:合计", ["年初结转和结余:基本支出结转", "年初结转和结余:项目支出结转和结余"]),
+            ("年末结转和结余:合计", ["年末结转和结余:基本支出结转", "年末结转和结余:项目支出结转和结余"])],
+    "assets": [("资产总额", ["流动资产", "固定资产:净值", "对外投资/有价证券", "在建工程", "无形资产:净值", "其他资产:净值"]),
+               ("资产原值合计", ["流动资产", "固定资产:原值", "对外投资/有价证券", "在建工程", "无形资产:原值", "其他资产:原值"]),
+               ("固定资产:原值", ["房屋构筑物:原值", "车辆:原值", "大型设备:原值", "其他固定资产:原值"]),
+               ("固定资产:净值", ["房屋构筑物:净值", "车辆:净值", "大型设备:净值", "其他固定资产:净值"])],
+}
+ROW_IDENTITIES["gov_fund"] = ROW_IDENTITIES["gpb"]
+
+
+class Amounts:
+    """Printed amounts of one table, with their display precision, for rounding-aware sums."""
+
+    def __init__(self, table: AccountsTable, ctx: Context) -> None:
+        self.table, self.ctx = table, ctx
+        self.half = 0.5 * 10 ** (-table.decimals)
+
+    def iv(self, x: float | None) -> Interval:
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return Interval.exact(0.0)
+        return Interval(x - self.half, x + self.half)
+
+    def sum(self, xs) -> Interval:
+        out = Interval.exact(0.0)
+        for x in xs:
+            out = out + self.iv(x)
+        return out
+
+    def agree(self, stated: float | None, rec: Interval) -> bool:
+        return self.iv(stated).overlaps(rec)
+
+
+def _val(x) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _flag(ctx: Context, table: AccountsTable, message: str, stated, rec: Interval, lines, rule: str,
+          severity: str = "high", check: str = "accounts_identity") -> None:
+    ctx.finding(S, "arithmetic", severity, message, check=check, table=f"{table.number} {table.title}".strip(),
+                stated=stated if stated is not None else 0.0, recomputed=round(rec.mid, 4),
+                tolerance=round(rec.width / 2 + 0.5 * 10 ** (-table.decimals), 6), lines=lines, rule=rule)
+
+
+def check(ctx: Context) -> None:
+    for table in ctx.report.accounts:
+        if table.frame.empty:
+            continue
+        if table.kind in ("income_expenditure", "fiscal"):
+            _two_sided(ctx, table)
+        elif table.kind in ("basic_gpb", "project_gpb"):
+            _economic(ctx, table)
+        elif table.kind in ("sangong", "sangong_gpb"):
+            _sangong(ctx, table)
+        elif "code" in table.frame.columns:
+            _hierarchy(ctx, table)
+            _rows(ctx, table)
+    _cross(ctx)
+
+
+# --- 公开01 / 公开04 --------------------------------------------------------------------------
+
+
+def _side_amount(table: AccountsTable, side: str, names: tuple[str, ...], column: str) -> tuple[float | None, int | None]:
+    f = table.frame
+    if column not in f.columns:
+        return None, None
+    rows = f[(f.side == side) & f.name.isin(names)]
+    if rows.empty:
+        return None, None
+    r = rows.iloc[0]
+    return _val(r[column]), int(r["line"])
+
+
+def _two_sided(ctx: Context, table: AccountsTable) -> None:
+    am = Amounts(table, ctx)
+    f = table.frame
+    income_col = "金额" if "金额" in f.columns else "决算数"
+    exp_col = "金额" if "金额" in f.columns else "合计"
+    got = lambda side, names, col: _side_amount(table, side, names, col)  # noqa: E731
+    inc_total, l1 = got("收入", ("本年收入合计",), income_col)
+    inc_grand, l2 = got("收入", ("总计",), income_col)
+    use_surplus, _ = got("收入", ("使用专用结余", "使用非财政拨款结余", "用事业基金弥补收支差额"), income_col)
+    start, _ = got("收入", ("年初结转和结余", "年初财政拨款结转和结余"), income_col)
+    exp_total, l3 = got("支出", ("本年支出合计",), exp_col)
+    exp_grand, l4 = got("支出", ("总计",), exp_col)
+    dist, _ = got("支出", ("结余分配",), exp_col)
+    end, _ = got("支出", ("年末结转和结余", "年末财政拨款结转和结余"), exp_col)
+    ctx.checked("accounts_identity", "决算表内平衡关系成立")
+    if inc_total is not None:
+        inc_lines = f[(f.side == "收入")]
+        sources = inc_lines[inc_lines.line < l1] if l1 else inc_lines.iloc[0:0]
+        rec = am.sum(_val(x) for x in sources[income_col])
+        if not am.agree(inc_total, rec):
+            _flag(ctx, table, f"{table.title}：本年收入合计 {fmt_num(inc_total)}，各项收入相加为 {fmt_num(rec.mid)}。",
+                  inc_total, rec, [l1], "JS-01a")
+    if inc_grand is not None and inc_total is not None:
+        rec = am.sum([inc_total, use_surplus, start])
+        if not am.agree(inc_grand, rec):
+            _flag(ctx, table, f"{table.title}：收入总计 {fmt_num(inc_grand)}，本年收入合计加结余与年初结转为 {fmt_num(rec.mid)}。",
+                  inc_grand, rec, [l2], "JS-01b")
+    if exp_grand is not None and exp_total is not None:
+        rec = am.sum([exp_total, dist, end])
+        if not am.agree(exp_grand, rec):
+            _flag(ctx, table, f"{table.title}：支出总计 {fmt_num(exp_grand)}，本年支出合计加结余分配与年末结转为 {fmt_num(rec.mid)}。",
+                  exp_grand, rec, [l4], "JS-01c")
+    if inc_grand is not None and exp_grand is not None and not am.agree(inc_grand, am.iv(exp_grand)):
+        _flag(ctx, table, f"{table.title}：收入总计 {fmt_num(inc_grand)} 与支出总计 {fmt_num(exp_grand)} 不等。",
+              inc_grand, am.iv(exp_grand), [l2, l4], "JS-01d")
+    if exp_total is not None:
+        exp = f[(f.side == "支出") & (f.line < l3) & f.item.str.match(r"^[一二三四五六七八九十]+、")]
+        rec = am.sum(_val(x) for x in exp[exp_col])
+        if not am.agree(exp_total, rec):
+            _flag(ctx, table, f"{table.title}：本年支出合计 {fmt_num(exp_total)}，各功能分类支出相加为 {fmt_num(rec.mid)}。",
+                  exp_total, rec, [l3], "JS-01e")
+    if table.kind == "fiscal":
+        cols = [c for c in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款") if c in f.columns]
+        if "合计" in f.columns and cols:
+            for _, r in f[f.side == "支出"].iterrows():
+                stated = _val(r["合计"])
+                rec = am.sum(_val(r[c]) for c in cols)
+                if stated is None and rec.mid == 0:
+                    continue
+                if not am.agree(stated, rec):
+                    _flag(ctx, table, f"{table.title}“{r['name']}”：合计 {fmt_num(stated)}，三类财政拨款相加为 {fmt_num(rec.mid)}。",
+                          stated, rec, [int(r["line"])], "JS-04b")
+
+
+# --- code tables: hierarchy and row identities ------------------------------------------------
+
+
+def _hierarchy(ctx: Context, table: AccountsTable) -> None:
+    f = table.frame
+    am = Amounts(table, ctx)
+    value_cols = [c for c in f.columns if c not in ("code", "level", "name", "line", "raw")]
+    coded = f[f.code != ""]
+    ctx.checked("accounts_hierarchy", "功能分类 类 = Σ款、款 = Σ项、合计 = Σ类")
+    totals = f[f.level == "合计"]
+    for col in value_cols:
+        if f[col].isna().all():
+            continue
+        for _, parent in coded.iterrows():
+            code = parent["code"]
+            kids = coded[(coded.code.str.len() == len(code) + 2) & coded.code.str.startswith(code)]
+            if kids.empty:
+                continue
+            stated, rec = _val(parent[col]), am.sum(_val(x) for x in kids[col])
+            if not am.agree(stated, rec):
+                _flag(ctx, table, f"{table.title}：{code} {parent['name']}“{col}”为 {fmt_num(stated)}，下级科目合计 {fmt_num(rec.mid)}。",
+                      stated, rec, [int(parent["line"])] + [int(x) for x in kids.line], "JS-02b", check="accounts_hierarchy")
+    classes = coded[coded.code.str.len() == 3]
+    if not totals.empty and not classes.empty:
+        _total_row_check(ctx, table, am, totals.iloc[0], coded[coded.code.str.len() == 3], value_cols)
+
+
+def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, classes, value_cols) -> None:
+    """合计 = Σ 类, per column; a 合计 row left blank is one finding, not one per column."""
+    wrong = []
+    for col in value_cols:
+        stated, rec = _val(tot[col]), am.sum(_val(x) for x in classes[col])
+        if not am.agree(stated, rec):
+            wrong.append((col, stated, rec))
+    if not wrong:
+        return
+    if all(stated is None for _, stated, _ in wrong):
+        col, _, rec = max(wrong, key=lambda w: w[2].mid)
+        cols = "、".join(c for c, _, _ in wrong)
+        _flag(ctx, table, f"{table.title}：合计行为空，而各类科目有数（{cols}；如“{col}”合计应为 {fmt_num(rec.mid)}）。",
+              None, rec, [int(tot["line"])], "JS-02b", check="accounts_hierarchy")
+        return
+    for col, stated, rec in wrong:
+        _flag(ctx, table, f"{table.title}：合计行“{col}”" + ("为空" if stated is None else f"为 {fmt_num(stated)}") +
+              f"，各类合计 {fmt_num(rec.mid)}。", stated, rec, [int(tot["line"])], "JS-02b", check="accounts_hierarchy")
+
+
+def _rows(ctx: Context, table: AccountsTable) -> None:
+    identities = ROW_IDENTITIES.get(table.kind, [])
+    f = table.frame
+    am = Amounts(table, ctx)
+    for target, parts in identities:
+        if target not in f.columns:
+            continue
+        parts = [p for p in parts if p in f.columns]
+        ctx.checked("accounts_rows", "决算表各行 合计 = 各组成列之和")
+        for _, r in f.iterrows():
+            stated = _val(r[target])
+            rec = am.sum(_val(r[p]) for p in parts)
+            if stated is None and rec.mid == 0:
+                continue
+            if not am.agree(stated, rec):
+                label = f"{r['code']} {r['name']}".strip()
+                _flag(ctx, table, f"{table.title}“{label}”：{target} {fmt_num(stated)}，{'＋'.join(parts)} 为 {fmt_num(rec.mid)}。",
+                      stated, rec, [int(r["line"])], "JS-03a", check="accounts_rows")
+
+
+# --- economic classification --------------------------------------------------------------------
+
+
+def _economic(ctx: Context, table: AccountsTable) -> None:
+    f = table.frame
+    am = Amounts(table, ctx)
+    ctx.checked("accounts_hierarchy", "经济分类 类 = Σ款")
+    classes = f[f.level == "类"]
+    for _, c in classes.iterrows():
+        kids = f[(f.level == "款") & f.code.str.startswith(c["code"])]
+        if kids.empty or (kids.amount.isna().all() and math.isnan(c["amount"])):
+            continue
+        stated, rec = _val(c["amount"]), am.sum(_val(x) for x in kids.amount)
+        if not am.agree(stated, rec):
+            _flag(ctx, table, f"{table.title}：{c['code']} {c['name']} 为 {fmt_num(stated)}，所属款级科目合计 {fmt_num(rec.mid)}。",
+                  stated, rec, [int(c["line"])], "JS-06b", check="accounts_hierarchy")
+    for label, total in table.totals.items():
+        group = label.replace("合计", "")
+        members = classes[classes.group == group]
+        if members.empty:
+            continue
+        rec = am.sum(_val(x) for x in members.amount)
+        if not am.agree(total.number, rec):
+            _flag(ctx, table, f"{table.title}：{label} {total.raw}，{group}各类合计 {fmt_num(rec.mid)}。",
+                  total, rec, [total.line], "JS-06a")
+
+
+# --- 三公 ------------------------------------------------------------------------------------------
+
+SG_KEYS = {
+    "total": ("支出合计",), "abroad": ("因公出国（境）费", "因公出国(境)费"),
+    "car": ("公务用车购置及运行维护费", "公务用车购置及运行费"), "car_buy": ("公务用车购置费",),
+    "car_run": ("公务用车运行维护费", "公务用车运行费"), "reception": ("公务接待费",),
+    "domestic": ("国内接待费",), "foreign_affairs": ("其中：外事接待费", "外事接待费"), "overseas": ("国（境）外接待费", "国(境)外接待费"),
+    "groups": ("因公出国（境）团组数（个）",), "trips": ("因公出国（境）人次数（人）", "因公出国（境）人次（人）"),
+    "cars_bought": ("公务用车购置数（辆）",), "cars_held": ("公务用车保有量（辆）",),
+    "batches": ("国内公务接待批次（个）",), "people": ("国内公务接待人次（人）",),
+    "fa_batches": ("其中：外事接待批次（个）", "外事接待批次（个）"),
+}
+
+
+def sangong_rows(table: AccountsTable) -> dict[str, pd.Series]:
+    f = table.frame
+    out = {}
+    for key, names in SG_KEYS.items():
+        rows = f[f.name.isin(names)]
+        if not rows.empty:
+            out[key] = rows.iloc[0]
+    return out
+
+
+def _sangong(ctx: Context, table: AccountsTable) -> None:
+    rows = sangong_rows(table)
+    am = Amounts(table, ctx)
+    cols = [c for c in ("预算数", "全年预算数", "决算统计数", "决算数") if c in table.frame.columns]
+    ctx.checked("sangong", "三公经费 合计 = 出国 + 公务用车 + 公务接待")
+    for parent, kids, rule in (("total", ("abroad", "car", "reception"), "SG-01"), ("car", ("car_buy", "car_run"), "SG-01")):
+        if parent not in rows:
+            continue
+        for col in cols:
+            stated = _val(rows[parent][col])
+            rec = am.sum(_val(rows[k][col]) for k in kids if k in rows)
+            if stated is None and rec.mid == 0:
+                continue
+            if not am.agree(stated, rec):
+                _flag(ctx, table, f"{table.title}：“{rows[parent]['name']}”{col} {fmt_num(stated)}，组成项合计 {fmt_num(rec.mid)}。",
+                      stated, rec, [int(rows[parent]["line"])], rule, check="sangong")
+    if "决算统计数" not in table.frame.columns:
+        return
+    col = "决算统计数"
+    get = lambda k: _val(rows[k][col]) if k in rows else None  # noqa: E731
+    line = lambda k: int(rows[k]["line"]) if k in rows else None  # noqa: E731
+    pairs = [("abroad", "groups", "因公出国（境）费", "团组数"), ("reception", "batches", "公务接待费", "接待批次"),
+             ("car_run", "cars_held", "公务用车运行维护费", "公务用车保有量"), ("car_buy", "cars_bought", "公务用车购置费", "购置数")]
+    ctx.checked("sangong_counts", "三公经费统计数与金额相符")
+    for money_key, count_key, money_label, count_label in pairs:
+        money, count = get(money_key), get(count_key)
+        if count_key not in rows:
+            continue
+        if money and money > 0 and not count:
+            ctx.finding(S, "arithmetic", "medium",
+                        f"{table.title}：{money_label} {fmt_num(money)}，{count_label}却为 {fmt_num(count or 0)}。",
+                        check="sangong_counts", table=f"{table.number} {table.title}".strip(), stated=count or 0,
+                        figures={money_label: money, count_label: count}, lines=[line(money_key), line(count_key)],
+                        rule="SG-03")
+        elif count and count > 0 and not money and money_key in rows:
+            ctx.finding(S, "arithmetic", "low",
+                        f"{table.title}：{count_label} {fmt_num(count)}，{money_label}却为 0。",
+                        check="sangong_counts", table=f"{table.number} {table.title}".strip(), stated=money or 0,
+                        figures={money_label: money, count_label: count}, lines=[line(money_key), line(count_key)],
+                        rule="SG-03")
+    for small, big, label in (("trips", "groups", "出国人次少于团组数"), ("people", "batches", "接待人次少于接待批次"),
+                              ("fa_batches", "batches", "外事接待批次多于国内接待批次")):
+        a, b = get(small), get(big)
+        bad = (a is not None and b is not None and a < b) if small != "fa_batches" else (a is not None and b is not None and a > b)
+        if bad:
+            ctx.finding(S, "arithmetic", "medium", f"{table.title}：{label}（{fmt_num(a)} 与 {fmt_num(b)}）。",
+                        check="sangong_counts", table=f"{table.number} {table.title}".strip(), lines=[line(small), line(big)],
+                        rule="SG-03")
+
+
+# --- between 决算 tables -----------------------------------------------------------------------
+
+
+def _total_row(table: AccountsTable | None, column: str) -> tuple[float | None, int | None]:
+    if table is None or column not in table.frame.columns:
+        return None, None
+    rows = table.frame[table.frame.level == "合计"] if "level" in table.frame.columns else table.frame.iloc[0:0]
+    if rows.empty:
+        return None, None
+    return _val(rows.iloc[0][column]), int(rows.iloc[0]["line"])
+
+
+def _cross(ctx: Context) -> None:
+    r = ctx.report
+    t01, t02, t03 = r.account("income_expenditure"), r.account("income"), r.account("expenditure")
+    t04, t05, t06, t07 = r.account("fiscal"), r.account("gpb"), r.account("basic_gpb"), r.account("project_gpb")
+    pairs = []
+    if t01 is not None:
+        inc, l_inc = _side_amount(t01, "收入", ("本年收入合计",), "金额")
+        exp, l_exp = _side_amount(t01, "支出", ("本年支出合计",), "金额")
+        pairs.append((t02, "本年收入合计", inc, l_inc, t01, "XT-02"))
+        pairs.append((t03, "本年支出合计", exp, l_exp, t01, "XT-03"))
+    if t04 is not None:
+        gpb_exp, l_g = _side_amount(t04, "支出", ("本年支出合计",), "一般公共预算财政拨款")
+        pairs.append((t05, "本年支出:合计", gpb_exp, l_g, t04, "XT-04"))
+        fin_inc, l_f = _side_amount(t04, "收入", ("本年收入合计",), "决算数")
+        pairs.append((t02, "财政拨款收入", fin_inc, l_f, t04, "XT-02"))
+    if t06 is not None and t06.totals:
+        basic = sum(v.number for v in t06.totals.values() if v.number is not None)
+        pairs.append((t05, "本年支出:基本支出", basic, next(iter(t06.totals.values())).line, t06, "XT-05"))
+    if t07 is not None and not t07.empty:
+        classes = t07.frame[t07.frame.level == "类"]
+        proj = float(classes.amount.fillna(0).sum())
+        pairs.append((t05, "本年支出:项目支出", proj, int(classes.line.min()), t07, "XT-05"))
+    for table, column, other, other_line, other_table, rule in pairs:
+        stated, line = _total_row(table, column)
+        if table is None or other is None or column not in table.frame.columns:
+            continue
+        ctx.checked("accounts_cross", "决算各表之间对应数字一致")
+        am = Amounts(table, ctx)
+        if stated is None and other == 0:
+            continue
+        if stated is None:
+            continue  # a blank 合计 row is reported once, by the hierarchy check
+        if not am.agree(stated, am.iv(other)):
+            ctx.finding(S, "cross_table", "high",
+                        f"{table.title}合计“{column}”为 {fmt_num(stated) if stated is not None else '空'}，"
+                        f"{other_table.title}对应数为 {fmt_num(other)}。",
+                        check="accounts_cross", table=f"{table.number} {table.title}".strip(),
+                        stated=stated if stated is not None else "空", recomputed=other, lines=[line, other_line], rule=rule)

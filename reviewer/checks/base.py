@@ -1,0 +1,95 @@
+"""What every check gets: the report, the rules, and one place to build findings.
+
+A check is a function `check(ctx)` that reads `ctx.report`, calls `ctx.finding(...)` for each
+problem and `ctx.checked(...)` for each thing it examined, so that a memo can say what was
+found clean as well as what was not.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..model import Finding, Report, Value
+
+
+@dataclass
+class Coverage:
+    label: str
+    checked: int = 0
+    flagged: int = 0
+    subjects: set = field(default_factory=set)
+
+
+class Context:
+    def __init__(self, report: Report, config: Config) -> None:
+        self.report = report
+        self.config = config
+        self.findings: list[Finding] = []
+        self.coverage: dict[str, Coverage] = {}
+        self._flagged: dict[str, set] = defaultdict(set)
+
+    def checked(self, check: str, label: str, subject: str = "") -> None:
+        cov = self.coverage.setdefault(check, Coverage(label))
+        cov.checked += 1
+        if subject:
+            cov.subjects.add(subject)
+
+    def finding(
+        self,
+        subject: str,
+        code: str,
+        severity: str,
+        message: str,
+        *,
+        check: str = "",
+        table: str = "",
+        stated=None,
+        recomputed=None,
+        tolerance=None,
+        figures: dict | None = None,
+        lines: tuple | list = (),
+        rule: str = "",
+        ask: str = "",
+        source: str = "rules",
+    ) -> Finding:
+        """Build and keep one finding.  Every finding of every check is made here."""
+        meta = self.config.code(code)
+        if severity not in ("high", "medium", "low"):
+            raise ValueError(f"bad severity {severity!r}")
+        evidence: dict = {}
+        for key, val in (("stated", stated), ("recomputed", recomputed), ("tolerance", tolerance)):
+            if val is not None:
+                evidence[key] = _plain(val)
+        if figures:
+            evidence["figures"] = {k: (v.raw if isinstance(v, Value) else _plain(v)) for k, v in figures.items()}
+        quotes = []
+        # the lines as given, most relevant first, at most five
+        for ln in list(dict.fromkeys(ln for ln in lines if ln))[:5]:
+            text = self.report.quote(ln)
+            if text:
+                quotes.append({"line": ln, "text": text})
+        evidence["quotes"] = quotes
+        if rule:
+            evidence["rule"] = rule
+        evidence["ask"] = ask or meta.get("ask", "")
+        f = Finding(
+            report=self.report.source, subject=subject, table=table, code=code, category=meta["category"],
+            severity=severity, message=message, evidence=evidence, source=source,
+        )
+        self.findings.append(f)
+        if check:
+            cov = self.coverage.setdefault(check, Coverage(check))
+            key = (subject, table)
+            if key not in self._flagged[check]:
+                self._flagged[check].add(key)
+                cov.flagged += 1
+        return f
+
+
+def _plain(v):
+    if isinstance(v, Value):
+        return v.raw if v.number is None else v.number
+    if isinstance(v, float):
+        return round(v, 6)
+    return v

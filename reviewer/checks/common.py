@@ -1,0 +1,118 @@
+"""Small helpers shared by the checks: units, directions, texts, names."""
+from __future__ import annotations
+
+import re
+
+from ..model import Indicator, Project, Report, Value
+
+TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8}
+_UNIT_ALIASES = {"万": "万元", "百分比": "%", "％": "%"}
+REVERSE_NAME_RE = re.compile(r"成本|费用|经费|支出|差错|投诉|事故|失误|违规|违纪|超支|时长|耗时|周期")
+SATISFACTION_RE = re.compile(r"满意|认可|好评")
+PERCENT_NAME_RE = re.compile(r"率|满意度|认可度|占比|比例|覆盖")
+EMBEDDED_RE = re.compile(
+    r"(?P<op>不少于|不低于|至少|达到|达|不超过|不高于|≥|≤|>=|<=)?\s*(?P<num>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>%|场次|人次|批次|次|场|批|人|户|个|篇|条|项|家|期|天|册|套|万元|元)"
+)
+
+
+def convert(amount: float, unit: str, to_unit: str) -> float:
+    """An amount in `unit` expressed in `to_unit` (元, 万元 …); unknown units are left alone."""
+    if unit == to_unit or unit not in TO_YUAN or to_unit not in TO_YUAN:
+        return amount
+    return amount * TO_YUAN[unit] / TO_YUAN[to_unit]
+
+
+def unit_key(unit: str) -> str:
+    u = (unit or "").strip()
+    return _UNIT_ALIASES.get(u, u)
+
+
+def units_compatible(a: Value, b: Value) -> bool:
+    ka, kb = unit_key(a.unit), unit_key(b.unit)
+    return not ka or not kb or ka == kb
+
+
+def direction(ind: Indicator) -> str:
+    """'up' (≥: more is better) or 'down' (≤: cost, complaints, time)."""
+    op = ind.op if ind.op != "定性" else ""
+    if op in ("≥", ">"):
+        return "up"
+    if op in ("≤", "<"):
+        return "down"
+    reverse = ind.level2.startswith("成本") or bool(REVERSE_NAME_RE.search(ind.level3))
+    if op == "=":
+        # templates use "=" loosely (满意度 = 90 with 92 achieved); an exact target is only
+        # meaningful downwards (投诉率 = 0) or for reverse indicators
+        return "down" if ind.target.number == 0 or reverse else "up"
+    return "down" if reverse else "up"
+
+
+def embedded_number(text: str) -> tuple[float, str, str] | None:
+    """The figure inside a sentence such as "全年参与开展招商引资活动不少于4次。" → (4, "次", "≥").
+
+    Years (2023年) and dates are skipped: the unit must be a count, a percentage or money."""
+    for m in EMBEDDED_RE.finditer(text or ""):
+        start = m.start("num")
+        if text[max(0, start - 1):start].isdigit():
+            continue
+        op = m.group("op") or ""
+        op = {"不少于": "≥", "不低于": "≥", "至少": "≥", "达到": "", "达": "", "不超过": "≤", "不高于": "≤",
+              ">=": "≥", "<=": "≤"}.get(op, op)
+        return float(m.group("num")), m.group("unit"), op
+    return None
+
+
+def numeric(v: Value) -> tuple[float | None, str]:
+    """A value's number and unit, reading sentences when the cell is text."""
+    if v.number is not None:
+        return v.number, v.unit
+    if v.kind == "text":
+        found = embedded_number(v.raw)
+        if found:
+            return found[0], found[1]
+    return None, ""
+
+
+def project_texts(p: Project) -> list[str]:
+    texts = [p.goal.text, p.outcome.text, p.notes.text] + [t.text for t in p.analysis.values()]
+    texts += [i.deviation.text for i in p.indicators]
+    return [t for t in texts if t]
+
+
+def report_text(report: Report) -> str:
+    return "\n".join(report.lines)
+
+
+def norm_name(name: str) -> str:
+    """A project name without the generic tails that differ between tables (专项经费, 资金 …)."""
+    n = re.sub(r"\s+", "", name or "")
+    n = re.sub(r"[（(].*?[)）]", "", n)
+    return re.sub(r"(专项)?(工作)?(经费|资金|费用|费)$", "", n)
+
+
+def same_project(a: str, b: str) -> bool:
+    na, nb = norm_name(a), norm_name(b)
+    if not na or not nb:
+        return False
+    return na == nb or (min(len(na), len(nb)) >= 3 and (na in nb or nb in na))
+
+
+def is_placeholder_text(text: str) -> bool:
+    t = re.sub(r"\s+", "", text or "")
+    return t in ("", "无", "/", "—", "-", "——", "不存在偏差", "无偏差", "已完成", "完成")
+
+
+def fmt_amount(x: float | None, unit: str = "") -> str:
+    if x is None:
+        return "—"
+    if unit == "元":
+        return f"{x:,.2f}元"
+    return f"{x:,.2f}{unit}"
+
+
+def fmt_num(x: float | None, decimals: int = 2) -> str:
+    if x is None:
+        return "—"
+    s = f"{x:.{decimals}f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s

@@ -1,0 +1,204 @@
+"""The same quantity in two places of one report (RULES PE-06, DW-01, TX-01, XT-*):
+project tables against the department's 重点工作任务, the 部门整体 funds against the 决算 tables,
+amounts quoted in the narrative against the tables."""
+from __future__ import annotations
+
+import re
+
+from ..model import SUBJECT_DEPARTMENT, KeyTask, Project, Value
+from .accounts import _side_amount, _total_row, sangong_rows
+from .base import Context
+from .common import TO_YUAN, convert, fmt_num, same_project
+from .tolerance import Interval, agrees
+
+S = SUBJECT_DEPARTMENT
+AMOUNT_RE = r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+
+
+def check(ctx: Context) -> None:
+    _projects_vs_tasks(ctx)
+    _projects_vs_spending(ctx)
+    _department_funds_vs_accounts(ctx)
+    _narrative_vs_accounts(ctx)
+
+
+def _same(a: Value, a_unit: str, b: Value, b_unit: str, slack: float) -> bool:
+    """Two printed amounts, possibly one in 元 and one in 万元, agree within both display precisions."""
+    if a.number is None or b.number is None:
+        return (a.number or 0.0) == (b.number or 0.0)
+    ia = Interval.of(a, slack).scale(TO_YUAN.get(a_unit, 1.0))
+    ib = Interval.of(b, slack).scale(TO_YUAN.get(b_unit, 1.0))
+    return ia.overlaps(ib)
+
+
+def _projects_vs_tasks(ctx: Context) -> None:
+    dept = ctx.report.department_part
+    if not dept or not dept.key_tasks:
+        return
+    slack = ctx.config["rounding_slack"]
+    for p in ctx.report.projects:
+        task = next((t for t in dept.key_tasks if same_project(t.name, p.name)), None)
+        t = p.funds.total
+        if task is None or t is None:
+            continue
+        ctx.checked("project_vs_tasks", "项目表与部门重点工作任务表数字一致", p.name)
+        unit_p, unit_t = p.funds.unit or "万元", task.unit or "万元"
+        diffs = []
+        if not _same(t.budget_full, unit_p, task.approved_total, unit_t, slack):
+            diffs.append(("预算", f"全年预算数 {t.budget_full.raw}{unit_p}", f"批复金额 {task.approved_total.raw}{unit_t}"))
+        if not _same(t.executed, unit_p, task.executed, unit_t, slack):
+            diffs.append(("执行数", f"全年执行数 {t.executed.raw}{unit_p}", f"实际支出 {task.executed.raw}{unit_t}"))
+        if t.rate.number is not None and task.rate.number is not None and not agrees(t.rate, Interval.of(task.rate), slack):
+            diffs.append(("执行率", f"执行率 {t.rate.raw}", f"预算执行率 {task.rate.raw}"))
+        if not diffs:
+            continue
+        what = "、".join(d[0] for d in diffs)
+        detail = "；".join(f"项目表{a}，部门整体自评表“{task.name}”{b}" for _, a, b in diffs)
+        ctx.finding(
+            p.name, "cross_table", "high", f"项目支出绩效自评表与部门整体支出绩效自评表的{what}不一致：{detail}。",
+            check="project_vs_tasks", table="项目资金 / 部门年度重点工作任务", lines=[t.line, task.line], rule="DW-01",
+            stated=t.rate if t.rate.number is not None else t.budget_full,
+            recomputed=task.rate.number if task.rate.number is not None else task.approved_total.number,
+            figures={"项目表全年预算数": t.budget_full, "项目表全年执行数": t.executed, "项目表执行率": t.rate,
+                     "部门表批复金额": task.approved_total, "部门表实际支出": task.executed, "部门表执行率": task.rate},
+        )
+
+
+def _stated_project_spending(ctx: Context) -> tuple[float | None, str, int | None, str]:
+    """项目支出 of the year: from 公开03表 if present, else as stated in the 部门整体收支情况 narrative."""
+    t03 = ctx.report.account("expenditure")
+    if t03 is not None:
+        value, line = _total_row(t03, "项目支出")
+        if line is not None:
+            return (value or 0.0), t03.unit or "万元", line, f"{t03.number}{t03.title}"
+    dept = ctx.report.department_part
+    sec = dept.section("income_expenditure") if dept else None
+    if sec and sec.text:
+        m = re.search(r"(?<!上年)项目支出\s*" + AMOUNT_RE, sec.text.text)
+        if m:
+            return float(m.group(1).replace(",", "")), m.group(2), sec.text.line, "部门整体收支情况"
+    return None, "", None, ""
+
+
+def _projects_vs_spending(ctx: Context) -> None:
+    """PE-06: the projects' executed amounts cannot exceed the year's 项目支出 in the 决算."""
+    projects = [p for p in ctx.report.projects if p.funds.total and p.funds.total.executed.number is not None]
+    if not projects:
+        return
+    stated, unit, line, where = _stated_project_spending(ctx)
+    if stated is None:
+        return
+    ctx.checked("projects_vs_accounts", "各项目执行数之和不超过决算项目支出")
+    fiscal = []
+    for p in projects:
+        f = p.funds
+        rows = [r for r in (f.current, f.carryover) if r is not None and r.executed.number is not None]
+        amount = sum(r.executed.number for r in rows) if rows else f.total.executed.number
+        fiscal.append((p, convert(amount, f.unit or "万元", unit)))
+    s = sum(a for _, a in fiscal)
+    tol = 0.005 * (len(fiscal) + 1) * (1 if unit == "万元" else 100)
+    if s <= stated + tol:
+        return
+    listing = "；".join(f"{p.name} {fmt_num(a)}" for p, a in fiscal if a)
+    ctx.finding(
+        S, "cross_table", "medium",
+        f"各项目支出绩效自评表的全年执行数合计 {fmt_num(s)}{unit}，多于{where}所列项目支出 {fmt_num(stated)}{unit}（{listing}）。",
+        check="projects_vs_accounts", table="项目支出绩效自评表 / 决算", stated=round(s, 4), recomputed=stated,
+        tolerance=tol, lines=[line] + [p.funds.total.line for p, _ in fiscal], rule="PE-06",
+    )
+
+
+def _department_funds_vs_accounts(ctx: Context) -> None:
+    dept = ctx.report.department_part
+    t01, t03 = ctx.report.account("income_expenditure"), ctx.report.account("expenditure")
+    if not dept or not dept.funds or (t01 is None and t03 is None):
+        return
+    unit_d = "万元"
+    lookups = {
+        "年度资金总额": (t01, "支出", "本年支出合计"),
+        "基本支出": (t03, None, "基本支出"),
+        "项目支出": (t03, None, "项目支出"),
+        "上年结转": (t01, "收入", "年初结转和结余"),
+    }
+    for row in dept.funds:
+        key = next((k for k in lookups if row.label.startswith(k)), None)
+        executed = row.values.get("执行数")
+        if key is None or executed is None or executed.number is None:
+            continue
+        table, side, name = lookups[key]
+        if table is None:
+            continue
+        if side:
+            value, line = _side_amount(table, side, (name,), "金额")
+        else:
+            value, line = _total_row(table, name)
+        if line is None:
+            continue
+        value = value or 0.0
+        ctx.checked("department_vs_accounts", "部门整体自评表资金与决算一致")
+        acc = Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
+        if _same(executed, unit_d, acc, table.unit, ctx.config["rounding_slack"]):
+            continue
+        ctx.finding(
+            S, "cross_table", "high",
+            f"部门整体支出绩效自评表“{row.label}”执行数 {executed.raw}万元，{table.number}{table.title}“{name}”为 "
+            f"{value:,.2f}{table.unit}" + (f"（合 {convert(value, table.unit, '万元'):,.2f}万元）。" if table.unit != "万元" else "。"),
+            check="department_vs_accounts", table="部门整体支出绩效自评表 / 决算", stated=executed,
+            recomputed=round(convert(value, table.unit, "万元"), 4), lines=[row.line, line], rule="DW-01",
+        )
+
+
+# Amounts the narrative quotes, and where the tables print them: (pattern, table kind, side, row name, column)
+NARRATIVE_FIGURES = [
+    (r"(?:总收入|收入合计|本年收入)\s*", "income_expenditure", "收入", "本年收入合计", "金额"),
+    (r"(?:总支出|支出合计|本年支出)\s*", "income_expenditure", "支出", "本年支出合计", "金额"),
+    (r"(?<!上年结转)基本支出\s*", "expenditure", None, "基本支出", None),
+    (r"(?<!上年)项目支出\s*", "expenditure", None, "项目支出", None),
+]
+
+
+def _narrative_vs_accounts(ctx: Context) -> None:
+    """TX-01: amounts in 部门整体收支情况 and the 三公 paragraph equal the 决算 tables."""
+    dept = ctx.report.department_part
+    if not dept:
+        return
+    sec = dept.section("income_expenditure")
+    if sec and sec.text:
+        for pattern, kind, side, name, column in NARRATIVE_FIGURES:
+            table = ctx.report.account(kind)
+            m = re.search(pattern + AMOUNT_RE, sec.text.text)
+            if table is None or not m:
+                continue
+            if side:
+                value, line = _side_amount(table, side, (name,), column)
+            else:
+                value, line = _total_row(table, name)
+            if line is None:
+                continue
+            _compare_quote(ctx, m, value or 0.0, table, line, sec.text.line, f"{table.title}“{name}”")
+    sg = dept.section("sangong")
+    table = ctx.report.account("sangong") or ctx.report.account("sangong_gpb")
+    if sg and sg.text and table is not None:
+        rows = sangong_rows(table)
+        col = "决算统计数" if "决算统计数" in table.frame.columns else None
+        for key, pattern in (("reception", r"公务接待费\s*(?:\d{4}年)?(?:支出)?\s*"), ("total", r"“?三公”?经费\s*(?:\d{4}年)?总?支出\s*")):
+            m = re.search(pattern + AMOUNT_RE, sg.text.text)
+            if key in rows and col and m:
+                value = rows[key][col]
+                value = 0.0 if value != value else float(value)
+                _compare_quote(ctx, m, value, table, int(rows[key]["line"]), sg.text.line, f"{table.title}“{rows[key]['name']}”")
+
+
+def _compare_quote(ctx: Context, m: re.Match, value: float, table, line: int, text_line: int | None, where: str) -> None:
+    raw, unit = m.group(1), m.group(2)
+    quoted = Value(raw, float(raw.replace(",", "")), unit, "", len(raw.split(".")[1]) if "." in raw else 0, "number", text_line)
+    acc = Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
+    ctx.checked("narrative_vs_accounts", "文字说明中的金额与决算表一致")
+    if _same(quoted, unit, acc, table.unit, ctx.config["rounding_slack"]):
+        return
+    ctx.finding(
+        S, "cross_table", "high",
+        f"文字说明写“{m.group(0).strip()}”，{where}为 {value:,.2f}{table.unit}。",
+        check="narrative_vs_accounts", table="部门整体支出绩效自评情况 / 决算", stated=quoted,
+        recomputed=round(convert(value, table.unit, unit), 4), lines=[text_line, line], rule="TX-01",
+    )

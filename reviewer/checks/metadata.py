@@ -1,0 +1,131 @@
+"""Names, dates, years and template leftovers (RULES TX-05, JS-08e; FINDINGS `metadata`)."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from difflib import SequenceMatcher
+
+from ..model import SUBJECT_DEPARTMENT
+from .base import Context
+
+S = SUBJECT_DEPARTMENT
+DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+STEP_RE = re.compile(r"(?:^|[\s；;。])(\d{1,2})\s*[.、．]\s*")
+TEMPLATE_LEFTOVERS = [
+    (re.compile(r"=\s*>\s*<\s*≥\s*≤"), "指标性质栏仍是模板提示“= > < ≥ ≤”"),
+    (re.compile(r"[（(]\s*自评等级\s*[)）]"), "自评等级栏仍是模板提示“(自评等级)”"),
+    (re.compile(r"[（(]\s*公章\s*[)）][:：]\s*[（(]"), "填列单位（公章）未填写"),
+]
+EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.*(收入|支出)|无.*(收入|支出)")
+
+
+def check(ctx: Context) -> None:
+    _names(ctx)
+    _step_dates(ctx)
+    _years(ctx)
+    _template(ctx)
+    _empty_tables(ctx)
+
+
+def _names(ctx: Context) -> None:
+    """A department name printed in two spellings that differ by a character or two is a typo."""
+    by_value = defaultdict(list)
+    for m in ctx.report.departments:
+        by_value[m.value].append(m.line)
+    ctx.checked("names", "单位名称前后一致")
+    values = sorted(by_value, key=lambda v: (-len(by_value[v]), v))
+    reported = set()
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            if b in reported or a in b or b in a:
+                continue
+            if len(a) >= 6 and SequenceMatcher(None, a, b).ratio() >= 0.8:
+                reported.add(b)
+                diff = "".join(x for x in b if x not in a) or b
+                ctx.finding(S, "metadata", "medium",
+                            f"单位名称写法不一致：“{b}”（{len(by_value[b])} 处）与“{a}”（{len(by_value[a])} 处），"
+                            f"疑为笔误（“{diff}”）。", check="names", table="单位名称",
+                            stated=b, recomputed=a, lines=by_value[b][:5] + by_value[a][:1])
+
+
+def _texts(ctx: Context):
+    dept = ctx.report.department_part
+    if dept:
+        def walk(sections):
+            for s in sections:
+                yield s.text
+                yield from walk(s.subsections)
+        yield from (t for t in walk(dept.sections) if t)
+    for p in ctx.report.projects:
+        yield from (t for t in (p.goal, p.outcome, p.notes, *p.analysis.values()) if t)
+
+
+def _step_dates(ctx: Context) -> None:
+    """Numbered steps ("1. 2024年2月20日前…；2. 2023年3月1日前…") whose dates go backwards."""
+    for text in _texts(ctx):
+        steps = list(STEP_RE.finditer(text.text))
+        if len(steps) < 2:
+            continue
+        dated = []
+        for k, s in enumerate(steps):
+            end = steps[k + 1].start() if k + 1 < len(steps) else len(text.text)
+            m = DATE_RE.search(text.text, s.end(), end)
+            if m:
+                try:
+                    dated.append((int(s.group(1)), date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)), m.group(0)))
+                except ValueError:
+                    continue
+        if len(dated) < 2:
+            continue
+        ctx.checked("dates", "工作步骤的日期先后有序")
+        for (n1, d1, t1), (n2, d2, t2) in zip(dated, dated[1:]):
+            if n2 > n1 and d1 > d2:
+                ctx.finding(S, "metadata", "medium",
+                            f"第 {n1} 步日期“{t1}”晚于第 {n2} 步“{t2}”，步骤日期顺序颠倒，疑年份笔误。",
+                            check="dates", table="文字说明", stated=t1, recomputed=t2, lines=[text.line])
+                break
+
+
+def _years(ctx: Context) -> None:
+    year = ctx.report.year
+    if not year:
+        return
+    ctx.checked("years", "各表年度一致")
+    for p in ctx.report.projects:
+        if p.year and p.year != year:
+            ctx.finding(p.name, "metadata", "medium", f"项目表年度为 {p.year} 年，报告其余部分为 {year} 年。",
+                        check="years", table="项目支出绩效自评表", stated=p.year, recomputed=year, lines=[p.line])
+    dept = ctx.report.department_part
+    if dept and dept.year and dept.year != year:
+        ctx.finding(S, "metadata", "medium", f"部门整体自评年度为 {dept.year} 年，报告其余部分为 {year} 年。",
+                    check="years", table="部门整体支出绩效自评", stated=dept.year, recomputed=year, lines=[dept.line])
+
+
+def _template(ctx: Context) -> None:
+    ctx.checked("template", "未残留模板提示文字")
+    for rx, what in TEMPLATE_LEFTOVERS:
+        lines = [n for n, line in enumerate(ctx.report.lines, 1) if rx.search(line)]
+        if lines:
+            ctx.finding(S, "metadata", "low", f"{what}（{len(lines)} 处）。", check="template", table="模板",
+                        lines=lines[:5])
+    for p in ctx.report.projects:
+        if p.indicators and p.placeholder_indicators:
+            ctx.finding(p.name, "metadata", "low",
+                        f"绩效指标表中残留 {p.placeholder_indicators} 行空白模板行（如“指标3：”“……”）。",
+                        check="template", table="绩效指标", lines=[p.line])
+    for blank in ctx.report.blank_templates:
+        ctx.finding(S, "missing", "low",
+                    "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
+                    check="template", table="项目支出绩效自评表", lines=[blank.line])
+
+
+def _empty_tables(ctx: Context) -> None:
+    """JS-08e: an empty 决算 table must say why it is empty."""
+    for table in ctx.report.accounts:
+        if not table.empty:
+            continue
+        ctx.checked("empty_tables", "空表附有说明")
+        if not any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):
+            ctx.finding(S, "missing", "low", f"{table.title}为空表，但未说明原因。", check="empty_tables",
+                        table=f"{table.number} {table.title}".strip(), lines=[table.line], rule="JS-08e")

@@ -1,0 +1,206 @@
+"""Figures computed inside the narrative: per-capita amounts, year-on-year changes, shares of a budget,
+and breakdowns introduced by 其中 (RULES TX-02…TX-04, §0 "per-capita").
+
+A printed result that cannot be reproduced from the printed inputs is a finding.  When it could
+only be explained by inputs rounded more coarsely than the result (0.68万元 ÷ 77人 = 88.31元,
+but 88.53元 needs 6,817元), the finding is low severity and says so.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import SUBJECT_DEPARTMENT, Text
+from .base import Context
+from .common import TO_YUAN, fmt_num
+from .tolerance import Interval
+
+NUM = r"\d[\d,]*(?:\.\d+)?"
+MONEY = rf"(?P<{{name}}>{NUM})\s*(?P<{{name}}_u>万元|元)"
+PER_CAPITA_RE = re.compile(r"人均(?:支出|费用|接待费)?\s*(?P<y>" + NUM + r")\s*(?P<y_u>万元|元)")
+AMOUNT_RE = re.compile(r"(?P<a>" + NUM + r")\s*(?P<a_u>万元|元)(?![/／])")
+HEADCOUNT_RE = re.compile(r"(?P<n>\d+)\s*(?:人次|人)(?![均/])")
+CHANGE_RE = re.compile(
+    r"(?:比|较|与)(?:上年度?|去年|同期|\d{4}年度?)?[^\d。；]{0,12}?" + MONEY.format(name="prev") +
+    r"(?:相比)?[，,\s]*(?P<dir>增加|减少|下降|增长|上升|降低)\s*" + MONEY.format(name="delta") +
+    r"(?:[，,\s]*(?P<dir2>增长|下降|上升|降低|减少|增加)\s*(?P<pct>\d+(?:\.\d+)?)\s*%)?"
+)
+BUDGET_SHARE_RE = re.compile(r"完成(?:年初)?预算数?\s*" + MONEY.format(name="b") + r"的\s*(?P<p>\d+(?:\.\d+)?)\s*%")
+COUNT_UNITS = ("人次", "批次", "人", "个", "辆", "项", "家", "次")
+PART_RE = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>万元|元|人次|批次|人|个|辆|项|家|次)")
+UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _iv(s: str, unit: str = "元") -> Interval:
+    d = len(s.split(".")[1]) if "." in s else 0
+    h = 0.5 * 10 ** (-d)
+    x = _num(s)
+    k = TO_YUAN.get(unit, 1.0)
+    return Interval((x - h) * k, (x + h) * k)
+
+
+def _sentences(text: str, seps: str = "。；;") -> list[str]:
+    return [s for s in re.split(f"[{seps}\n]", text) if s.strip()]
+
+
+def check(ctx: Context) -> None:
+    for subject, passages in _passages(ctx):
+        for text in passages:
+            ctx.checked("narrative_arithmetic", "文字中的人均数、增减额、增减率、占比和分项合计计算正确", subject)
+            for sentence in _sentences(text.text):
+                _per_capita(ctx, subject, text, sentence)
+                _change(ctx, subject, text, sentence)
+                _budget_share(ctx, subject, text, sentence)
+            for sentence in _sentences(text.text, "。"):
+                _breakdown(ctx, subject, text, sentence)
+
+
+def _passages(ctx: Context):
+    dept = ctx.report.department_part
+    if dept:
+        texts = []
+
+        def walk(sections):
+            for s in sections:
+                if s.text:
+                    texts.append(s.text)
+                walk(s.subsections)
+
+        walk(dept.sections)
+        texts += [g.actual for g in dept.year_goals if g.actual] + ([dept.notes] if dept.notes else [])
+        yield SUBJECT_DEPARTMENT, texts
+    for p in ctx.report.projects:
+        yield p.name, [t for t in [p.goal, p.outcome, p.notes, *p.analysis.values()] if t]
+
+
+def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
+    for m in PER_CAPITA_RE.finditer(sentence):
+        head = sentence[: m.start()]
+        amounts = [a for a in AMOUNT_RE.finditer(head)]
+        counts = [c for c in HEADCOUNT_RE.finditer(head)]
+        if not amounts or not counts:
+            continue
+        a, n = amounts[-1], counts[-1]
+        people = int(n.group("n"))
+        if people == 0:
+            continue
+        y_unit = m.group("y_u")
+        k = TO_YUAN[y_unit]
+        exact = _num(a.group("a")) * TO_YUAN[a.group("a_u")] / people / k
+        printed = _iv(m.group("y"), y_unit).scale(1 / k)
+        stated = _num(m.group("y"))
+        ctx.checked("narrative_arithmetic", "文字中的人均数计算正确", subject)
+        if printed.contains(exact):
+            continue
+        possible = _iv(a.group("a"), a.group("a_u")).scale(1 / people / k)
+        explainable = possible.overlaps(printed)
+        msg = (f"“{a.group(0)} … {n.group(0)} … {m.group(0)}”：按所列数字 {a.group(0)} ÷ {people} 人计算，人均为 "
+               f"{fmt_num(exact)}{y_unit}，不是 {m.group('y')}{y_unit}")
+        if explainable:
+            amount_needed = stated * k * people
+            msg += f"（只有金额约为 {amount_needed:,.0f} 元时才得出该数，请核对所列金额）。"
+        else:
+            msg += "。"
+        ctx.finding(subject, "arithmetic", "low" if explainable else "high", msg, check="narrative_arithmetic",
+                    table="文字说明", stated=stated, recomputed=round(exact, 4), lines=[text.line], rule="TX-04",
+                    figures={"金额": a.group(0), "人数": people})
+
+
+def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
+    for m in CHANGE_RE.finditer(sentence):
+        prev_u, delta_u = m.group("prev_u"), m.group("delta_u")
+        prev, delta = _iv(m.group("prev"), prev_u), _iv(m.group("delta"), delta_u)
+        word = m.group("dir")
+        head = sentence[: m.start()]
+        cur_m = list(AMOUNT_RE.finditer(head))
+        quote = m.group(0)
+        if cur_m:
+            cur_match = cur_m[-1]
+            cur = _iv(cur_match.group("a"), cur_match.group("a_u"))
+            diff = cur - prev
+            quote = sentence[cur_match.start(): m.end()]
+            ctx.checked("narrative_arithmetic", "文字中的增减额计算正确", subject)
+            sign_ok = (word in UP and diff.hi >= 0) or (word in DOWN and diff.lo <= 0)
+            magnitude = Interval(min(abs(diff.lo), abs(diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
+                                 max(abs(diff.lo), abs(diff.hi)))
+            if not sign_ok or not magnitude.overlaps(delta):
+                k = TO_YUAN[delta_u]
+                ctx.finding(subject, "arithmetic", "high",
+                            f"“{quote}”：{cur_match.group(0)} 与 {m.group('prev')}{prev_u} 相差 "
+                            f"{fmt_num(abs(diff.mid) / k)}{delta_u}（{'增加' if diff.mid > 0 else '减少'}），"
+                            f"文中写“{word}{m.group('delta')}{delta_u}”。", check="narrative_arithmetic",
+                            table="文字说明", stated=_num(m.group("delta")), recomputed=round(abs(diff.mid) / k, 4),
+                            lines=[text.line], rule="TX-02")
+                continue
+        if m.group("pct") and prev.lo > 0:
+            pct = (delta / prev).scale(100)
+            shown = _iv(m.group("pct"), "元")
+            ctx.checked("narrative_arithmetic", "文字中的增减率计算正确", subject)
+            if not pct.overlaps(shown):
+                ctx.finding(subject, "arithmetic", "high",
+                            f"“{quote}”：{m.group('delta')}{delta_u} ÷ {m.group('prev')}{prev_u} = {fmt_num(pct.mid)}%，"
+                            f"文中写 {m.group('pct')}%。", check="narrative_arithmetic", table="文字说明",
+                            stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02")
+
+
+def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None:
+    for m in BUDGET_SHARE_RE.finditer(sentence):
+        amounts = list(AMOUNT_RE.finditer(sentence[: m.start()]))
+        if not amounts:
+            continue
+        a = amounts[-1]
+        budget = _iv(m.group("b"), m.group("b_u"))
+        if budget.lo <= 0:
+            continue
+        share = (_iv(a.group("a"), a.group("a_u")) / budget).scale(100)
+        shown = _iv(m.group("p"))
+        ctx.checked("narrative_arithmetic", "文字中的预算完成率计算正确", subject)
+        if not share.overlaps(shown):
+            ctx.finding(subject, "arithmetic", "high",
+                        f"“{a.group(0)} … {m.group(0)}”：{a.group(0)} ÷ {m.group('b')}{m.group('b_u')} = "
+                        f"{fmt_num(share.mid)}%，文中写 {m.group('p')}%。", check="narrative_arithmetic",
+                        table="文字说明", stated=float(m.group("p")), recomputed=round(share.mid, 4),
+                        lines=[text.line], rule="TX-03")
+
+
+def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
+    """"共N人，其中甲a人，乙b人": the parts of a breakdown add up to the total before 其中."""
+    for m in re.finditer(r"其中[:：]?", sentence):
+        head = sentence[: m.start()]
+        tail = re.split(r"其中", sentence[m.end():])[0]
+        clauses = [c for c in re.split(r"[，,]", head) if c.strip()][-2:]
+        parts_by_unit: dict[str, list[re.Match]] = {}
+        for clause in re.split(r"[，,；;]", tail):
+            if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause):
+                break
+            for p in PART_RE.finditer(clause):
+                parts_by_unit.setdefault(_unit_family(p.group("u")), []).append(p)
+        for family, parts in parts_by_unit.items():
+            if len(parts) < 2:
+                continue
+            totals = [t for c in clauses for t in PART_RE.finditer(c) if _unit_family(t.group("u")) == family]
+            if len(totals) != 1:
+                continue
+            t = totals[0]
+            # money is rounded to its printed decimals; counts (人, 批次 …) are exact
+            size = (lambda m: _iv(m.group("n"), m.group("u"))) if family == "money" else (
+                lambda m: Interval.exact(_num(m.group("n"))))
+            stated = size(t)
+            rec = Interval.exact(0.0)
+            for p in parts:
+                rec = rec + size(p)
+            ctx.checked("narrative_arithmetic", "文字中“其中”各分项之和等于总数", subject)
+            if rec.overlaps(stated):
+                continue
+            k = TO_YUAN.get(t.group("u"), 1.0) if family == "money" else 1.0
+            ctx.finding(subject, "arithmetic", "high",
+                        f"“{t.group(0)}，其中 {'、'.join(p.group(0) for p in parts)}”：分项合计 {fmt_num(rec.mid / k)}"
+                        f"{t.group('u')}，与总数 {t.group(0)} 不符。", check="narrative_arithmetic", table="文字说明",
+                        stated=_num(t.group("n")), recomputed=round(rec.mid / k, 4), lines=[text.line], rule="TX-04")
+
+
+def _unit_family(unit: str) -> str:
+    return "money" if unit in ("万元", "元") else unit

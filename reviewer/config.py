@@ -1,0 +1,74 @@
+"""Rule parameters (reviewer/rules.toml), a region profile, and the user's overrides.
+
+    cfg = load_config(profile="guangxi", path="my_rules.toml")
+    cfg.params["over_achievement_ratio"]   # 1.3
+"""
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_RULES = Path(__file__).with_name("rules.toml")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class Config:
+    profile: str = "default"
+    params: dict[str, Any] = field(default_factory=dict)
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    risk: dict[str, Any] = field(default_factory=dict)
+    llm: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    def code(self, code: str) -> dict[str, Any]:
+        try:
+            return self.codes[code]
+        except KeyError:
+            raise ConfigError(f"unknown finding code {code!r}") from None
+
+    def fingerprint(self) -> str:
+        """A short stable id of the effective rules, recorded with every review."""
+        import hashlib
+        import json
+
+        blob = json.dumps([self.profile, self.params, self.codes, self.risk], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict:
+    with open(DEFAULT_RULES, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_config(profile: str = "default", path: str | Path | None = None) -> Config:
+    data = _default_data()
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                data = _merge(data, tomllib.load(fh))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+    profiles = data.get("profile", {})
+    if profile not in profiles:
+        raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(sorted(profiles))}")
+    params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
+    return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
+                  llm=data.get("llm", {}))

@@ -1,0 +1,137 @@
+"""Memo and index rendering with jinja2.
+
+Document text is untrusted: HTML templates autoescape everything, and the Markdown filter
+escapes HTML and Markdown syntax so a memo viewed through a Markdown renderer cannot run or
+link anything the report's author wrote.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..config import Config
+from ..model import Finding
+from ..review import Review
+
+TEMPLATES = Path(__file__).with_name("templates")
+SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
+CATEGORY_LABEL = {"rule": "规则", "stat": "统计", "narrative": "文字", "meta": "元数据"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|>~])")
+
+
+def md_escape(text) -> str:
+    """Plain text safe inside Markdown: no HTML, no links, no emphasis, no table breaks."""
+    s = str(text if text is not None else "")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return s.replace("\n", " ")
+
+
+def show(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.4f}".rstrip("0").rstrip(".")
+    if isinstance(v, dict):
+        return "，".join(f"{k} {show(x)}" for k, x in v.items())
+    return str(v)
+
+
+@lru_cache(maxsize=2)
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["show"] = show
+    return env
+
+
+def _finding_view(f: Finding, n: int, config: Config) -> dict:
+    ev = f.evidence
+    return {
+        "n": n, "code": f.code, "label": config.code(f.code).get("label", f.code), "severity": f.severity,
+        "severity_label": SEVERITY_LABEL[f.severity], "category": CATEGORY_LABEL.get(f.category, f.category),
+        "subject": f.subject, "table": f.table, "message": f.message, "source": f.source,
+        "stated": ev.get("stated"), "recomputed": ev.get("recomputed"), "tolerance": ev.get("tolerance"),
+        "figures": list((ev.get("figures") or {}).items()), "quotes": ev.get("quotes") or [],
+        "ask": ev.get("ask", ""), "rule": ev.get("rule", ""), "claim": ev.get("claim", ""),
+    }
+
+
+def _verdict(rv: Review, config: Config) -> list[str]:
+    c = rv.counts()
+    n = len(rv.findings)
+    first = (f"风险{rv.risk.band}（{rv.risk.score:g} 分）：共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、"
+             f"低 {c['low']} 项。") if n else f"风险{rv.risk.band}（{rv.risk.score:g} 分）：未发现问题。"
+    top = [f for f in rv.findings if f.severity == "high"][:3] or rv.findings[:2]
+    if top:
+        items = "；".join(f"{f.subject}——{config.code(f.code)['label']}" for f in top)
+        second = f"最需关注：{items}。"
+    else:
+        second = "所有核查项均未发现问题。"
+    return [first, second]
+
+
+def memo_context(rv: Review, config: Config) -> dict:
+    r = rv.report
+    views = [_finding_view(f, i, config) for i, f in enumerate(rv.findings, 1)]
+    groups = [{"severity": s, "label": SEVERITY_LABEL[s], "items": [v for v in views if v["severity"] == s]}
+              for s in ("high", "medium", "low")]
+    coverage = sorted(rv.coverage.values(), key=lambda c: c.label)
+    clean = [c for c in coverage if c.checked and not c.flagged]
+    flagged = [c for c in coverage if c.flagged]
+    by_finding = {id(f): pts for f, pts in rv.risk.contributions}
+    contributions = [(v, by_finding.get(id(f), 0.0)) for v, f in zip(views, rv.findings)]
+    contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
+    return {
+        "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
+        "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
+        "clean": clean, "flagged": flagged, "contributions": contributions,
+        "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),
+                       "department": r.department_part is not None, "layout": r.layout, "encoding": r.encoding,
+                       "warnings": r.warnings},
+        "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes,
+    }
+
+
+def render_memo_md(rv: Review, config: Config) -> str:
+    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config))
+
+
+def render_memo_html(rv: Review, config: Config) -> str:
+    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config))
+
+
+def summary_row(rv: Review, codes: list[str]) -> dict:
+    c = rv.counts()
+    row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+           "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
+           "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
+           "error": ""}
+    for code in codes:
+        row[code] = sum(1 for f in rv.findings if f.code == code)
+    return row
+
+
+def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir) -> str:
+    ranked = sorted(reviews, key=lambda rv: (-rv.risk.score, rv.report.source))
+    rows = []
+    for rank, rv in enumerate(ranked, 1):
+        codes = sorted({f.code for f in rv.findings})
+        sev = sorted({f.severity for f in rv.findings}, key=["high", "medium", "low"].index)
+        rows.append({
+            "rank": rank, "source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+            "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
+            "top": [f"{f.subject}：{config.code(f.code)['label']}" for f in rv.findings[:2]],
+            "link": f"{memo_dir(rv)}/memo.html",
+        })
+    all_codes = sorted({c for r in rows for c in r["codes"]})
+    labels = {c: config.code(c)["label"] for c in all_codes}
+    return _env(True).get_template("index.html.j2").render(rows=rows, failures=failures, codes=all_codes,
+                                                           labels=labels, total=len(reviews) + len(failures))

@@ -1,0 +1,188 @@
+"""Each rule on a real seed case, and a clean counter-case that must stay silent."""
+import pytest
+
+import reviewer
+from reviewer.checks import run_checks
+from reviewer.config import load_config
+
+from conftest import seed_path
+
+
+@pytest.fixture(scope="module")
+def findings(seeds):
+    cfg = load_config()
+    return {k: run_checks(r, cfg).findings for k, r in seeds.items()}
+
+
+def of(findings, seed, code, subject=None, severity=None):
+    return [f for f in findings[seed] if f.code == code and (subject is None or f.subject == subject)
+            and (severity is None or f.severity == severity)]
+
+
+def test_funds_sub_rows_must_add_up(findings):
+    (f,) = of(findings, "001", "arithmetic", "单位自有经费")
+    assert f.evidence["stated"] == 13.0 and f.evidence["recomputed"] == 0
+    assert not of(findings, "001", "arithmetic", "外事工作专项经费")
+
+
+def test_rate_mismatch_20_04_vs_20_40(findings):
+    (f,) = of(findings, "003", "rate_mismatch")
+    assert f.subject == "外事接待费" and f.severity == "high"
+    assert f.evidence["stated"] == 20.04 and f.evidence["recomputed"] == pytest.approx(20.4)
+    assert any("20.04%" in q["text"] for q in f.evidence["quotes"])
+    # rounding is not a finding: 5.44/5.8 = 93.79% printed "94%"; 506,745.04/626,500 = 80.885% printed 80.88%
+    assert not of(findings, "003", "rate_mismatch", "专项事务工作经费")
+    assert not of(findings, "004", "rate_mismatch")
+
+
+def test_exec_score_against_the_rule(findings):
+    (f,) = of(findings, "003", "exec_score", "对台工作特费")
+    assert f.evidence["stated"] == 0.07 and f.evidence["recomputed"] == pytest.approx(0.1125, abs=1e-3)
+    (g,) = of(findings, "000", "exec_score", "办公场地修葺及搬迁专项经费")
+    assert g.severity == "high" and g.evidence["recomputed"] == 0
+    assert not of(findings, "003", "exec_score", "专项事务工作经费")  # 9.38 of 10 at 93.79%
+
+
+def test_execution_above_allocation(findings):
+    (f,) = of(findings, "000", "exec_exceeds_allocation")
+    assert f.subject == "外事接待专项经费" and f.severity == "high"
+    assert f.evidence["figures"]["财政下达数"] == "1.78" and f.evidence["figures"]["全年执行数"] == "10.00"
+
+
+def test_budget_cut_to_execution(findings):
+    subjects = {f.subject for f in of(findings, "001", "budget_adjusted")}
+    assert subjects == {"外事工作专项经费", "友协友城工作专项经费"}
+    assert not of(findings, "001", "budget_adjusted", "党政储备人才专项经费")  # 0 → 13.20: a new project
+    assert not of(findings, "004", "budget_adjusted", "合作交流工作业务费")  # 636,500 → 626,500: a small cut
+
+
+def test_weights_must_total_100(findings):
+    assert {f.subject: f.evidence["recomputed"] for f in of(findings, "003", "weights")} == {
+        "宣传交流工作经费": 85, "驻村帮扶工作人员经费": 75}
+    assert not of(findings, "003", "weights", "对台工作特费")
+
+
+def test_total_score_against_items(findings):
+    got = {f.subject: (f.evidence["stated"], f.evidence["recomputed"]) for f in of(findings, "003", "total_mismatch")}
+    assert got["外事接待费"] == (72.45, pytest.approx(74.49))
+    assert got["外事宣传费"] == (87.4, pytest.approx(84.7))
+    assert "对台工作特费" not in got and "宣传交流工作经费" not in got  # 72.13 and 47.84 add up
+
+
+def test_indicator_scores(findings):
+    by_name = {f.message.split("”")[0]: f for f in of(findings, "003", "indicator_score", "驻村帮扶工作人员经费")}
+    assert by_name["指标“指标2：入户走访率"].severity == "high"  # 99% of 100% given full marks
+    assert by_name["指标“指标1：帮扶质量提高"].severity == "low"  # 90% given 4/5, not 4.5
+    cost = of(findings, "003", "indicator_score", "外事接待费")
+    assert cost[0].severity == "high" and "785元/人" in cost[0].message  # a met cost target must get full marks
+    assert not of(findings, "003", "indicator_score", "残疾人就业保障金")
+
+
+def test_grade_against_bands(seeds):
+    text = seed_path("001").read_text(encoding="utf-8").replace("100.00\t100.00\t优", "100.00\t100.00\t良", 1)
+    report = reviewer.extract(text)
+    (f,) = [f for f in run_checks(report, load_config()).findings if f.code == "grade"]
+    assert f.subject == "外事工作专项经费" and f.evidence["recomputed"] == "优"
+    assert not [f for f in run_checks(seeds["001"], load_config()).findings if f.code == "grade"]
+    # a region whose bands put 优 at 80 sees 80.00 良 as wrong
+    alt = [f for f in run_checks(seeds["001"], load_config("alt_bands")).findings if f.code == "grade"]
+    assert [f.subject for f in alt] == ["单位自有经费"]
+
+
+def test_high_score_low_execution(findings):
+    (f,) = of(findings, "000", "high_score_low_exec")
+    assert f.subject == "办公场地修葺及搬迁专项经费" and f.severity == "high"
+    (g,) = of(findings, "004", "high_score_low_exec")
+    assert g.subject == "合作交流专项工作经费" and g.severity == "medium"
+    assert not of(findings, "003", "high_score_low_exec")
+
+
+def test_targets_set_too_low(findings):
+    dept = of(findings, "002", "target_too_low", "部门整体")
+    assert any("7.5 倍" in f.message for f in dept)  # ≥4 次 → 30 次
+    assert not [f for f in of(findings, "004", "target_too_low") if "赴对口支援地区工作次数" in f.message]  # 60 → 70
+
+
+def test_qualitative_and_restated(findings):
+    (f,) = [f for f in of(findings, "004", "qualitative", "驻外办驻外工作经费") if "服务保障天数" in f.message]
+    assert "≥320 天" in f.message
+    assert of(findings, "004", "qualitative", "合作交流工作业务费", "medium")
+
+
+def test_missing_indicators_with_money(findings):
+    (f,) = of(findings, "003", "missing", "因公出国（境）费")
+    assert f.severity == "high" and "73万元" in f.message and "总得分也未填" in f.message
+
+
+def test_project_vs_department_table(findings):
+    (f,) = of(findings, "001", "cross_table", "外事工作专项经费")
+    assert "100.00%" in f.message and "77.27%" in f.message and f.severity == "high"
+    assert not of(findings, "001", "cross_table", "部门整体")  # Σ project execution 42.51 = 决算 项目支出
+
+
+def test_department_funds_vs_accounts(findings):
+    msgs = [f.message for f in of(findings, "002", "cross_table", "部门整体")]
+    assert any("项目支出" in m and "3.81" in m for m in msgs)
+    assert any("上年结转" in m for m in msgs)
+
+
+def test_projects_spend_more_than_the_year_project_spending(findings):
+    (f,) = of(findings, "000", "cross_table", "部门整体")
+    assert f.evidence["stated"] == 30 and f.evidence["recomputed"] == 21.78
+
+
+def test_accounts_identities(findings, seeds):
+    (f,) = [f for f in of(findings, "002", "arithmetic") if "合计行为空" in f.message]
+    assert f.severity == "high" and f.table.startswith("公开05表")
+    assert any("团组数" in f.message for f in of(findings, "001", "arithmetic", "部门整体"))
+    assert not [f for f in of(findings, "001", "arithmetic", "部门整体") if "决算表" in f.table and "三公" not in f.table]
+    # break one cell of 001 公开03: 组织事务 13.20 → 13.50 must break the hierarchy and the 合计
+    text = seed_path("001").read_text(encoding="utf-8").replace(
+        "20132\t\t\t组织事务\t13.20\t\t13.20", "20132\t\t\t组织事务\t13.50\t\t13.50", 1)
+    broken = [f for f in run_checks(reviewer.extract(text), load_config()).findings
+              if f.code == "arithmetic" and "支出决算表" in f.table]
+    assert any("20132" in f.message or "201 " in f.message for f in broken)
+
+
+def test_narrative_arithmetic(findings, seeds):
+    (f,) = [f for f in of(findings, "000", "arithmetic", "部门整体") if "88.53" in f.message]
+    assert f.severity == "low" and f.evidence["recomputed"] == pytest.approx(88.31, abs=0.01)
+    assert "6,817" in f.message  # only a more precise amount than printed explains 88.53
+    text = seed_path("000").read_text(encoding="utf-8").replace("减少0.56万元下降15.73%", "减少0.56万元下降17.73%")
+    bad = [f for f in run_checks(reviewer.extract(text), load_config()).findings if "17.73" in f.message]
+    assert bad and bad[0].severity == "high"
+    text = seed_path("002").read_text(encoding="utf-8").replace("商务接待14批次", "商务接待15批次")
+    bad = [f for f in run_checks(reviewer.extract(text), load_config()).findings if "分项合计" in f.message]
+    assert bad and "46批次" in bad[0].message
+    assert not [f for f in of(findings, "002", "arithmetic") if "分项合计" in f.message]
+
+
+def test_metadata(findings):
+    msgs = [f.message for f in of(findings, "002", "metadata")]
+    assert any("热门政府" in m for m in msgs)
+    assert any("2024年2月20日" in m for m in msgs)
+    assert not [f for f in of(findings, "001", "metadata") if "名称" in f.message]
+
+
+@pytest.mark.parametrize("seed, subject", [("003", "残疾人就业保障金"), ("003", "专项事务工作经费"), ("004", "机关服务费")])
+def test_clean_tables_have_no_high_severity_finding(findings, seed, subject):
+    assert not [f for f in findings[seed] if f.subject == subject and f.severity == "high"]
+
+
+def test_every_finding_has_the_contract_shape(findings):
+    codes = set(load_config().codes)
+    for fs in findings.values():
+        for f in fs:
+            d = f.to_dict()
+            assert list(d) == ["report", "subject", "table", "code", "category", "severity", "message", "evidence",
+                               "source"]
+            assert f.code in codes and f.severity in ("high", "medium", "low")
+            assert f.category == load_config().code(f.code)["category"]
+            assert f.message and "ask" in f.evidence
+
+
+def test_user_config_overrides(tmp_path, seeds):
+    cfg_file = tmp_path / "rules.toml"
+    cfg_file.write_text("[profile.default]\nlow_exec_rate = 50.0\n", encoding="utf-8")
+    strict = run_checks(seeds["004"], load_config(path=cfg_file)).findings
+    assert not [f for f in strict if f.code == "high_score_low_exec"]  # 79.94% is no longer "low"

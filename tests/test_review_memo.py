@@ -1,0 +1,79 @@
+"""The review as a person reads it: memo, index, summary; untrusted text stays inert."""
+import csv
+import json
+
+import reviewer
+from reviewer.batch import review_each, write_reviews
+from reviewer.cli import main
+from reviewer.config import load_config
+from reviewer.memo import render_memo_html, render_memo_md
+
+from conftest import SEEDS, seed_path
+
+
+def test_review_is_deterministic():
+    a = reviewer.review(seed_path("003"))
+    b = reviewer.review(seed_path("003"))
+    dump = lambda rv: json.dumps([f.to_dict() for f in rv.findings], ensure_ascii=False)  # noqa: E731
+    assert dump(a) == dump(b) and a.risk.score == b.risk.score
+
+
+def test_risk_score_is_explained_by_findings():
+    rv = reviewer.review(seed_path("000"))
+    assert 0 < rv.risk.score <= 100
+    assert abs(sum(p for _, p in rv.risk.contributions) - rv.risk.score) < 0.1
+    top = rv.risk.contributions[0][0]
+    assert top.severity == "high"
+
+
+def test_memo_reads_like_a_reviewer_note():
+    rv = reviewer.review(seed_path("003"))
+    md = render_memo_md(rv, load_config())
+    head = md.split("\n## 一、发现的问题")[0]
+    assert "**结论**：风险" in head and "最需关注" in head
+    assert "### 高（" in md and "建议向单位询问" in md
+    assert "> 原文第 2450 行：总分 │ 100 │ 72.45" in md  # the quoted source line of the wrong total
+    assert "| 72.45 | 74.49 |" in md  # stated vs recomputed side by side
+    assert "## 二、已核查且未发现问题的事项" in md and "均无问题" in md
+    assert "## 三、风险评分说明" in md
+
+
+def test_document_text_is_escaped(tmp_path):
+    text = seed_path("004").read_text(encoding="utf-8").replace(
+        "合作交流工作业务费", "<script>alert(1)</script>[点我](http://evil.example)", 1)
+    rv = reviewer.review(text)
+    html = render_memo_html(rv, load_config())
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    md = render_memo_md(rv, load_config())
+    assert "<script>" not in md and "](http" not in md
+
+
+def test_review_cli_writes_memos_index_and_summary(tmp_path):
+    (tmp_path / "in").mkdir()
+    for p in SEEDS.glob("*.txt"):
+        (tmp_path / "in" / p.name).write_bytes(p.read_bytes())
+    (tmp_path / "in" / "broken.txt").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "out"
+    assert main(["review", str(tmp_path / "in"), "--out", str(out), "-q"]) == 0
+    for p in SEEDS.glob("*.txt"):
+        for name in ("memo.md", "memo.html", "findings.json"):
+            assert (out / p.name / name).is_file()
+    lines = (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    codes = {json.loads(line)["code"] for line in lines}
+    assert {"total_mismatch", "rate_mismatch", "exec_score", "cross_table", "metadata"} <= codes
+    with open(out / "summary.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    scored = [r for r in rows if not r["error"]]
+    assert [float(r["risk_score"]) for r in scored] == sorted((float(r["risk_score"]) for r in scored), reverse=True)
+    assert any(r["report"] == "broken.txt" and "binary" in r["error"] for r in rows)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index(scored[0]["report"]) < index.index(scored[-1]["report"])
+    assert 'id="code"' in index and "broken.txt" in index and "003_ddff5fd3e69ced26.txt/memo.html" in index
+
+
+def test_batch_outputs_are_byte_identical(tmp_path):
+    cfg = load_config()
+    for k in (1, 2):
+        write_reviews(list(review_each(sorted(SEEDS.glob("*.txt")), cfg)), tmp_path / str(k), cfg)
+    for name in ("findings.jsonl", "summary.csv", "index.html", "003_ddff5fd3e69ced26.txt/memo.md"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
