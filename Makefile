@@ -19,6 +19,7 @@ test: $(BIN)/reviewer
 
 bench: $(BIN)/reviewer
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_review.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -250,12 +250,23 @@ class AccountsTable:
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def records(self) -> list[dict]:
+        """The frame's rows as dicts (cached: checks read them many times, pandas row access is slow)."""
+        cached = self.__dict__.get("_records")
+        if cached is None:
+            cached = self.__dict__["_records"] = self.frame.to_dict("records")
+        return cached
+
+    @property
+    def value_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in NON_VALUE_COLUMNS]
+
     @property
     def empty(self) -> bool:
-        value_cols = [c for c in self.frame.columns if c not in NON_VALUE_COLUMNS]
-        if self.frame.empty or not value_cols:
+        cols = self.value_columns
+        if self.frame.empty or not cols:
             return not self.totals
-        return bool(self.frame[value_cols].isna().all().all()) and not self.totals
+        return all(r[c] != r[c] or r[c] is None for r in self.records() for c in cols) and not self.totals
 
 
 NON_VALUE_COLUMNS = {"side", "item", "row_no", "code", "level", "name", "group", "line", "raw"}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from ..model import SUBJECT_DEPARTMENT, AccountsTable, Value
 from .base import Context
 from .common import fmt_num
@@ -82,14 +80,12 @@ def check(ctx: Context) -> None:
 
 
 def _side_amount(table: AccountsTable, side: str, names: tuple[str, ...], column: str) -> tuple[float | None, int | None]:
-    f = table.frame
-    if column not in f.columns:
+    if column not in table.frame.columns:
         return None, None
-    rows = f[(f.side == side) & f.name.isin(names)]
-    if rows.empty:
-        return None, None
-    r = rows.iloc[0]
-    return _val(r[column]), int(r["line"])
+    for r in table.records():
+        if r.get("side") == side and r["name"] in names:
+            return _val(r[column]), int(r["line"])
+    return None, None
 
 
 def _two_sided(ctx: Context, table: AccountsTable) -> None:
@@ -136,7 +132,7 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
     if table.kind == "fiscal":
         cols = [c for c in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款") if c in f.columns]
         if "合计" in f.columns and cols:
-            for _, r in f[f.side == "支出"].iterrows():
+            for r in f[f.side == "支出"].to_dict("records"):
                 stated = _val(r["合计"])
                 rec = am.sum(_val(r[c]) for c in cols)
                 if stated is None and rec.mid == 0:
@@ -153,31 +149,36 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
     f = table.frame
     am = Amounts(table, ctx)
     value_cols = [c for c in f.columns if c not in ("code", "level", "name", "line", "raw")]
-    coded = f[f.code != ""]
+    records = table.records()
+    coded = [r for r in records if r["code"]]
+    children: dict[str, list[dict]] = {}
+    for r in coded:
+        if len(r["code"]) > 3:
+            children.setdefault(r["code"][:-2], []).append(r)
     ctx.checked("accounts_hierarchy", "功能分类 类 = Σ款、款 = Σ项、合计 = Σ类")
-    totals = f[f.level == "合计"]
     for col in value_cols:
-        if f[col].isna().all():
+        if all(_val(r[col]) is None for r in records):
             continue
-        for _, parent in coded.iterrows():
-            code = parent["code"]
-            kids = coded[(coded.code.str.len() == len(code) + 2) & coded.code.str.startswith(code)]
-            if kids.empty:
+        for parent in coded:
+            kids = children.get(parent["code"])
+            if not kids:
                 continue
-            stated, rec = _val(parent[col]), am.sum(_val(x) for x in kids[col])
+            stated, rec = _val(parent[col]), am.sum(_val(k[col]) for k in kids)
             if not am.agree(stated, rec):
-                _flag(ctx, table, f"{table.title}：{code} {parent['name']}“{col}”为 {fmt_num(stated)}，下级科目合计 {fmt_num(rec.mid)}。",
-                      stated, rec, [int(parent["line"])] + [int(x) for x in kids.line], "JS-02b", check="accounts_hierarchy")
-    classes = coded[coded.code.str.len() == 3]
-    if not totals.empty and not classes.empty:
-        _total_row_check(ctx, table, am, totals.iloc[0], coded[coded.code.str.len() == 3], value_cols)
+                _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{col}”为 {fmt_num(stated)}，"
+                      f"下级科目合计 {fmt_num(rec.mid)}。", stated, rec,
+                      [int(parent["line"])] + [int(k["line"]) for k in kids], "JS-02b", check="accounts_hierarchy")
+    totals = [r for r in records if r["level"] == "合计"]
+    classes = [r for r in coded if len(r["code"]) == 3]
+    if totals and classes:
+        _total_row_check(ctx, table, am, totals[0], classes, value_cols)
 
 
 def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, classes, value_cols) -> None:
     """合计 = Σ 类, per column; a 合计 row left blank is one finding, not one per column."""
     wrong = []
     for col in value_cols:
-        stated, rec = _val(tot[col]), am.sum(_val(x) for x in classes[col])
+        stated, rec = _val(tot[col]), am.sum(_val(c[col]) for c in classes)
         if not am.agree(stated, rec):
             wrong.append((col, stated, rec))
     if not wrong:
@@ -202,7 +203,7 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
             continue
         parts = [p for p in parts if p in f.columns]
         ctx.checked("accounts_rows", "决算表各行 合计 = 各组成列之和")
-        for _, r in f.iterrows():
+        for r in table.records():
             stated = _val(r[target])
             rec = am.sum(_val(r[p]) for p in parts)
             if stated is None and rec.mid == 0:
@@ -217,24 +218,24 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
 
 
 def _economic(ctx: Context, table: AccountsTable) -> None:
-    f = table.frame
     am = Amounts(table, ctx)
     ctx.checked("accounts_hierarchy", "经济分类 类 = Σ款")
-    classes = f[f.level == "类"]
-    for _, c in classes.iterrows():
-        kids = f[(f.level == "款") & f.code.str.startswith(c["code"])]
-        if kids.empty or (kids.amount.isna().all() and math.isnan(c["amount"])):
+    records = table.records()
+    classes = [r for r in records if r["level"] == "类"]
+    for c in classes:
+        kids = [r for r in records if r["level"] == "款" and r["code"].startswith(c["code"])]
+        if not kids or (all(_val(k["amount"]) is None for k in kids) and _val(c["amount"]) is None):
             continue
-        stated, rec = _val(c["amount"]), am.sum(_val(x) for x in kids.amount)
+        stated, rec = _val(c["amount"]), am.sum(_val(k["amount"]) for k in kids)
         if not am.agree(stated, rec):
             _flag(ctx, table, f"{table.title}：{c['code']} {c['name']} 为 {fmt_num(stated)}，所属款级科目合计 {fmt_num(rec.mid)}。",
                   stated, rec, [int(c["line"])], "JS-06b", check="accounts_hierarchy")
     for label, total in table.totals.items():
         group = label.replace("合计", "")
-        members = classes[classes.group == group]
-        if members.empty:
+        members = [c for c in classes if c["group"] == group]
+        if not members:
             continue
-        rec = am.sum(_val(x) for x in members.amount)
+        rec = am.sum(_val(c["amount"]) for c in members)
         if not am.agree(total.number, rec):
             _flag(ctx, table, f"{table.title}：{label} {total.raw}，{group}各类合计 {fmt_num(rec.mid)}。",
                   total, rec, [total.line], "JS-06a")
@@ -254,13 +255,12 @@ SG_KEYS = {
 }
 
 
-def sangong_rows(table: AccountsTable) -> dict[str, pd.Series]:
-    f = table.frame
+def sangong_rows(table: AccountsTable) -> dict[str, dict]:
     out = {}
     for key, names in SG_KEYS.items():
-        rows = f[f.name.isin(names)]
-        if not rows.empty:
-            out[key] = rows.iloc[0]
+        row = next((r for r in table.records() if r["name"] in names), None)
+        if row is not None:
+            out[key] = row
     return out
 
 
@@ -320,10 +320,10 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
 def _total_row(table: AccountsTable | None, column: str) -> tuple[float | None, int | None]:
     if table is None or column not in table.frame.columns:
         return None, None
-    rows = table.frame[table.frame.level == "合计"] if "level" in table.frame.columns else table.frame.iloc[0:0]
-    if rows.empty:
+    row = next((r for r in table.records() if r.get("level") == "合计"), None)
+    if row is None:
         return None, None
-    return _val(rows.iloc[0][column]), int(rows.iloc[0]["line"])
+    return _val(row[column]), int(row["line"])
 
 
 def _cross(ctx: Context) -> None:
