@@ -59,10 +59,14 @@ def extract_each(paths: Iterable[Path]) -> Iterator[Outcome]:
         yield _guarded(path, lambda p: Outcome(p, report=extract(p)))
 
 
-def review_each(paths: Iterable[Path], config: Config | None = None, narrative=None) -> Iterator[Outcome]:
+def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic") -> Iterator[Outcome]:
     from .review import review
 
     config = config or load_config()
+    if isinstance(narrative, str):
+        from .narrative import make_narrative
+
+        narrative = make_narrative(narrative, config)
 
     def work(p: Path) -> Outcome:
         rv = review(p, config, narrative)
@@ -121,7 +125,8 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
         payload = {
             "report": rv.report.source, "department": rv.report.department, "year": rv.report.year,
             "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
-            "narrative_backend": rv.narrative_backend, "notes": rv.notes,
+            "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
+            "dropped_claims": rv.dropped_claims,
             "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
             "findings": [f.to_dict() for f in rv.findings],
         }

@@ -28,22 +28,40 @@ def _extract(args: argparse.Namespace) -> int:
     return 0 if summary["reports"] else 1
 
 
+def _narrative(args: argparse.Namespace, config):
+    from .narrative import make_narrative
+    from .narrative.openai_backend import settings_from
+
+    if args.backend == "none":
+        return None
+    settings = None
+    if args.backend == "openai":
+        settings = settings_from(config, base_url=args.llm_base_url, model=args.llm_model)
+    return make_narrative(args.backend, config, settings, use_cache=not args.no_cache)
+
+
 def _review(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.profile, args.config)
+        narrative = _narrative(args, config)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     outcomes = []
-    for o in batch.review_each(batch.find_reports(args.paths), config):
+    for o in batch.review_each(batch.find_reports(args.paths), config, narrative):
         outcomes.append(o)
         if o.review is None:
             print(f"error: {o.path}: {o.error}", file=sys.stderr)
         elif not args.quiet:
             rv = o.review
             c = rv.counts()
+            llm = rv.narrative_stats
+            calls = (f"; LLM {llm.get('calls', 0)} calls, {llm.get('cache_hits', 0)} cached, "
+                     f"{llm.get('tokens_in', 0)}+{llm.get('tokens_out', 0)} tokens" if "chunks" in llm else "")
             print(f"{o.name}: risk {rv.risk.score:g} ({rv.risk.band}), {len(rv.findings)} findings "
-                  f"(high {c['high']}, medium {c['medium']}, low {c['low']})")
+                  f"(high {c['high']}, medium {c['medium']}, low {c['low']}){calls}")
+            for note in rv.notes:
+                print(f"  note: {note}", file=sys.stderr)
     if not outcomes:
         print("no input files found", file=sys.stderr)
         return 2
@@ -68,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/review", help="output folder (default: out/review)")
     p.add_argument("--profile", default="default", help="rule profile from rules.toml (default, guangxi, …)")
     p.add_argument("--config", help="a TOML file whose keys override reviewer/rules.toml")
+    p.add_argument("--backend", choices=["heuristic", "openai", "none"], default="heuristic",
+                   help="narrative review: heuristic (offline, default), openai (any OpenAI-compatible endpoint), none")
+    p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    p.add_argument("--llm-model", help="model name at that endpoint")
+    p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=_review)
     return parser

@@ -27,6 +27,8 @@ class Review:
     rules: str = ""  # fingerprint of the effective rules
     narrative_backend: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "the LLM failed; the heuristic reviewed the text"
+    narrative_stats: dict = field(default_factory=dict)  # LLM calls, cache hits, tokens, cost
+    dropped_claims: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {"high": 0, "medium": 0, "low": 0}
@@ -35,24 +37,24 @@ class Review:
         return out
 
 
-def review(source: str | Path | Report, config: Config | None = None, narrative=None) -> Review:
+def review(source: str | Path | Report, config: Config | None = None, narrative="heuristic") -> Review:
     """Review one report: a path, its text, or an already extracted `Report`.
 
-    `narrative` is a narrative reviewer (reviewer.narrative); None runs the rule checks only.
+    `narrative` is a `reviewer.narrative.NarrativeReviewer`, a backend name ("heuristic", the offline
+    default, or "openai"), or None to run the rule checks only.
     """
+    from .narrative import make_narrative
+
     config = config or load_config()
     report = source if isinstance(source, Report) else extract(source)
     ctx = run_checks(report, config)
-    notes: list[str] = []
-    backend = ""
+    if isinstance(narrative, str):
+        narrative = make_narrative(narrative, config)
+    rv_extra: dict = {}
     if narrative is not None:
         result = narrative.review(report, ctx)
-        backend = result.backend
-        notes += result.notes
-        for f in result.findings:
-            ctx.findings.append(f)
+        rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
+                    "narrative_stats": result.stats, "dropped_claims": result.dropped}
     findings = sorted(ctx.findings, key=lambda f: f.sort_key())
-    return Review(
-        report=report, findings=findings, coverage=ctx.coverage, risk=risk_of(findings, config),
-        profile=config.profile, rules=config.fingerprint(), narrative_backend=backend, notes=notes,
-    )
+    return Review(report=report, findings=findings, coverage=ctx.coverage, risk=risk_of(findings, config),
+                  profile=config.profile, rules=config.fingerprint(), **rv_extra)

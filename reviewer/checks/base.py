@@ -52,6 +52,7 @@ class Context:
         rule: str = "",
         ask: str = "",
         source: str = "rules",
+        extra: dict | None = None,
     ) -> Finding:
         """Build and keep one finding.  Every finding of every check is made here."""
         meta = self.config.code(code)
@@ -72,6 +73,8 @@ class Context:
         evidence["quotes"] = quotes
         if rule:
             evidence["rule"] = rule
+        if extra:
+            evidence.update(extra)
         evidence["ask"] = ask or meta.get("ask", "")
         f = Finding(
             report=self.report.source, subject=subject, table=table, code=code, category=meta["category"],

@@ -86,6 +86,15 @@ def memo_context(rv: Review, config: Config) -> dict:
     coverage = sorted(rv.coverage.values(), key=lambda c: c.label)
     clean = [c for c in coverage if c.checked and not c.flagged]
     flagged = [c for c in coverage if c.flagged]
+    subjects: dict[str, dict] = {}
+    for f in rv.findings:
+        row = subjects.setdefault(f.subject, {"subject": f.subject, "rule": 0, "stat": 0, "narrative": 0, "meta": 0,
+                                               "worst": f.severity})
+        row[f.category] = row.get(f.category, 0) + 1
+        if ["high", "medium", "low"].index(f.severity) < ["high", "medium", "low"].index(row["worst"]):
+            row["worst"] = f.severity
+    for row in subjects.values():
+        row["worst_label"] = SEVERITY_LABEL[row["worst"]]
     by_finding = {id(f): pts for f, pts in rv.risk.contributions}
     contributions = [(v, by_finding.get(id(f), 0.0)) for v, f in zip(views, rv.findings)]
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
@@ -93,6 +102,8 @@ def memo_context(rv: Review, config: Config) -> dict:
         "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
         "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
         "clean": clean, "flagged": flagged, "contributions": contributions,
+        "subjects": sorted(subjects.values(), key=lambda r: (["high", "medium", "low"].index(r["worst"]), r["subject"])),
+        "stats": rv.narrative_stats,
         "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),
                        "department": r.department_part is not None, "layout": r.layout, "encoding": r.encoding,
                        "warnings": r.warnings},
