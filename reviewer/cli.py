@@ -71,6 +71,16 @@ def _review(args: argparse.Namespace) -> int:
     return 0 if summary["reports"] else 1
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import write_corpus
+
+    summary = write_corpus(Path(args.out), args.n, args.seed, args.anomaly_rate)
+    total = sum(summary["anomalies"].values())
+    print(f"wrote {summary['reports']} synthetic reports with {total} injected anomalies → {args.out} "
+          f"(labels in {Path(args.out) / 'labels.jsonl'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=_review)
+
+    p = sub.add_parser("synth", help="write a synthetic corpus with labelled anomalies (never real data)")
+    p.add_argument("--n", type=int, default=100, help="number of reports (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="random seed: same seed, same corpus")
+    p.add_argument("--anomaly-rate", type=float, default=0.3, help="share of projects with an injected anomaly")
+    p.add_argument("--out", default="out/synth", help="output folder (default: out/synth)")
+    p.set_defaults(func=_synth)
     return parser
 
 

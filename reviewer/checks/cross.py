@@ -36,8 +36,7 @@ def _projects_vs_tasks(ctx: Context) -> None:
     if not dept or not dept.key_tasks:
         return
     slack = ctx.config["rounding_slack"]
-    for p in ctx.report.projects:
-        task = next((t for t in dept.key_tasks if same_project(t.name, p.name)), None)
+    for p, task in pair_tasks(ctx.report.projects, dept.key_tasks):
         t = p.funds.total
         if task is None or t is None:
             continue
@@ -62,6 +61,23 @@ def _projects_vs_tasks(ctx: Context) -> None:
             figures={"项目表全年预算数": t.budget_full, "项目表全年执行数": t.executed, "项目表执行率": t.rate,
                      "部门表批复金额": task.approved_total, "部门表实际支出": task.executed, "部门表执行率": task.rate},
         )
+
+
+def pair_tasks(projects, tasks):
+    """(project, task) pairs: the same name first; otherwise a fuzzy match only when it is unambiguous
+    both ways (two projects on one topic must not be matched to the same task)."""
+    pairs, free_p, free_t = [], list(projects), list(tasks)
+    for p in projects:
+        t = next((t for t in free_t if t.name.strip() == p.name.strip()), None)
+        if t is not None:
+            pairs.append((p, t))
+            free_p.remove(p)
+            free_t.remove(t)
+    for p in free_p:
+        cands = [t for t in free_t if same_project(t.name, p.name)]
+        if len(cands) == 1 and [q for q in free_p if same_project(cands[0].name, q.name)] == [p]:
+            pairs.append((p, cands[0]))
+    return pairs
 
 
 def _stated_project_spending(ctx: Context) -> tuple[float | None, str, int | None, str]:

@@ -1,0 +1,178 @@
+"""Scoring findings against labels, per finding code and per category.
+
+Labels are JSONL: one expected finding per line `{report, subject, code, note}`, or a clean case
+`{report, subject, clean: true, note}` (no high-severity finding expected on that subject).
+
+Matching rule: a finding matches a label when the report file names are equal, the subjects are
+equal after normalisation (whitespace removed, full-width brackets and punctuation folded, case
+ignored), and the codes are equal.  Several findings with the same (report, subject, code) count
+once.  Only labelled reports are scored: a finding in such a report whose key matches no label is
+a false alarm.  Recall = matched labels / labels; precision = matched keys / finding keys.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Finding
+
+_FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ",", "、": ","})
+
+
+def norm_subject(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "").translate(_FOLD)
+    return re.sub(r"\s+", "", s).lower()
+
+
+@dataclass
+class Label:
+    report: str
+    subject: str
+    code: str = ""
+    note: str = ""
+    clean: bool = False
+    origin: str = ""  # file the label came from
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.report, norm_subject(self.subject), self.code)
+
+
+def load_labels(paths) -> list[Label]:
+    out = []
+    for path in map(Path, paths):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if not d.get("report") or "subject" not in d or not (d.get("code") or d.get("clean")):
+                raise ValueError(f"{path}:{n}: a label needs report, subject and code (or clean: true)")
+            out.append(Label(d["report"], d["subject"], d.get("code", ""), d.get("note") or d.get("message", ""),
+                             bool(d.get("clean")), path.name))
+    return out
+
+
+@dataclass
+class CodeScore:
+    code: str
+    category: str
+    labels: int = 0
+    matched: int = 0
+    finding_keys: int = 0
+    true_keys: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.labels if self.labels else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_keys / self.finding_keys if self.finding_keys else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if not p or not r:
+            return 0.0 if (p is not None and r is not None) else None
+        return 2 * p * r / (p + r)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "category": self.category, "labels": self.labels, "matched": self.matched,
+                "findings": self.finding_keys, "true": self.true_keys, "precision": _r(self.precision),
+                "recall": _r(self.recall), "f1": _r(self.f1)}
+
+
+def _r(x):
+    return None if x is None else round(x, 4)
+
+
+@dataclass
+class EvalResult:
+    codes: dict[str, CodeScore]
+    categories: dict[str, CodeScore]
+    misses: list[dict] = field(default_factory=list)
+    false_alarms: list[dict] = field(default_factory=list)
+    clean_cases: int = 0
+    clean_violations: list[dict] = field(default_factory=list)
+    reports: int = 0
+
+    def to_dict(self) -> dict:
+        return {"reports": self.reports, "codes": [c.to_dict() for c in self.codes.values()],
+                "categories": [c.to_dict() for c in self.categories.values()],
+                "clean_cases": self.clean_cases, "clean_violations": self.clean_violations,
+                "misses": self.misses, "false_alarms": self.false_alarms}
+
+
+def score(findings: list[Finding], labels: list[Label], categories: dict[str, str]) -> EvalResult:
+    """Compare findings with labels (see the module docstring for the matching rule)."""
+    reports = {lab.report for lab in labels}
+    findings = [f for f in findings if f.report in reports]
+    positive = [lab for lab in labels if not lab.clean]
+    label_keys = {lab.key for lab in positive}
+    by_key: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_key[(f.report, norm_subject(f.subject), f.code)].append(f)
+    codes: dict[str, CodeScore] = {}
+
+    def cs(code: str) -> CodeScore:
+        return codes.setdefault(code, CodeScore(code, categories.get(code, "")))
+
+    result = EvalResult(codes, {}, reports=len(reports))
+    for lab in positive:
+        c = cs(lab.code)
+        c.labels += 1
+        if lab.key in by_key:
+            c.matched += 1
+        else:
+            result.misses.append({"report": lab.report, "subject": lab.subject, "code": lab.code, "note": lab.note})
+    for key, fs in by_key.items():
+        c = cs(key[2])
+        c.finding_keys += 1
+        if key in label_keys:
+            c.true_keys += 1
+        else:
+            f = fs[0]
+            result.false_alarms.append({"report": f.report, "subject": f.subject, "code": f.code,
+                                        "severity": f.severity, "message": f.message,
+                                        "quotes": f.evidence.get("quotes", [])[:2]})
+    clean = [lab for lab in labels if lab.clean]
+    result.clean_cases = len(clean)
+    for lab in clean:
+        high = [f for f in findings if f.report == lab.report and norm_subject(f.subject) == norm_subject(lab.subject)
+                and f.severity == "high"]
+        if high:
+            result.clean_violations.append({"report": lab.report, "subject": lab.subject,
+                                            "codes": sorted({f.code for f in high}),
+                                            "messages": [f.message for f in high[:3]]})
+    for c in codes.values():
+        agg = result.categories.setdefault(c.category, CodeScore(c.category, c.category))
+        agg.labels += c.labels
+        agg.matched += c.matched
+        agg.finding_keys += c.finding_keys
+        agg.true_keys += c.true_keys
+    result.codes = dict(sorted(codes.items()))
+    result.categories = dict(sorted(result.categories.items()))
+    return result
+
+
+def table(result: EvalResult) -> str:
+    """The compact text table `reviewer eval` prints."""
+    fmt = lambda x: "  —  " if x is None else f"{x:5.2f}"  # noqa: E731
+    lines = [f"{'code':26} {'cat':9} {'labels':>6} {'found':>6} {'recall':>6} {'prec.':>6} {'F1':>6}"]
+    for c in result.codes.values():
+        lines.append(f"{c.code:26} {c.category:9} {c.labels:6d} {c.finding_keys:6d} {fmt(c.recall):>6} "
+                     f"{fmt(c.precision):>6} {fmt(c.f1):>6}")
+    lines.append("")
+    for c in result.categories.values():
+        lines.append(f"{'[' + c.code + ']':26} {'':9} {c.labels:6d} {c.finding_keys:6d} {fmt(c.recall):>6} "
+                     f"{fmt(c.precision):>6} {fmt(c.f1):>6}")
+    lines.append(f"clean cases: {result.clean_cases}, with a high-severity finding: {len(result.clean_violations)}")
+    return "\n".join(lines)
