@@ -101,27 +101,65 @@ def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
     }
 
 
+def _review_one(args) -> Outcome:
+    path, config, narrative = args
+    from .review import review
+
+    return _guarded(path, lambda p: (lambda rv: Outcome(p, report=rv.report, review=rv))(review(p, config, narrative)))
+
+
+def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative="heuristic", jobs: int = 1,
+                  stats: bool = True) -> list[Outcome]:
+    """Review every report, then compare each with its peers (reviewer.stats) and rescore.
+
+    With jobs > 1 and an offline narrative backend, reports are reviewed in parallel processes;
+    the result is the same, in the same order."""
+    config = config or load_config()
+    paths = list(paths)
+    if jobs > 1 and (narrative is None or isinstance(narrative, str)) and len(paths) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(_review_one, [(p, config, narrative) for p in paths],
+                                     chunksize=max(1, len(paths) // (jobs * 8))))
+    else:
+        outcomes = list(review_each(paths, config, narrative))
+    if stats:
+        from . import stats as corpus_stats
+
+        corpus_stats.apply([o.review for o in outcomes if o.review is not None], config)
+    return outcomes
+
+
 def memo_dir_name(report: Report) -> str:
     """The folder of one report's memo: its file name, made safe for a path."""
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in report.source) or "report"
 
 
 def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dict:
-    """DIR/<report>/{memo.md, memo.html, findings.json}; DIR/findings.jsonl, index.html, summary.csv."""
+    """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; DIR/findings.jsonl, index.html,
+    summary.csv, features.csv (the statistical features of every project)."""
     import json
 
     from .memo import render_index, render_memo_html, render_memo_md, summary_row
+    from .memo.render import memo_scatter
+    from .stats import project_features
 
     out_dir.mkdir(parents=True, exist_ok=True)
     reviews = [o.review for o in outcomes if o.review is not None]
     failures = [(o.name, o.error) for o in outcomes if o.review is None]
     codes = list(config.codes)
+    frame = project_features([rv.report for rv in reviews])
+    frame.to_csv(out_dir / "features.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
     lines = []
     for rv in reviews:
         folder = out_dir / memo_dir_name(rv.report)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "memo.md").write_text(render_memo_md(rv, config), encoding="utf-8")
-        (folder / "memo.html").write_text(render_memo_html(rv, config), encoding="utf-8")
+        (folder / "memo.md").write_text(render_memo_md(rv, config, frame), encoding="utf-8")
+        (folder / "memo.html").write_text(render_memo_html(rv, config, frame), encoding="utf-8")
+        svg = memo_scatter(rv, frame)
+        if svg:
+            (folder / "scatter.svg").write_text(svg + "\n", encoding="utf-8")
         payload = {
             "report": rv.report.source, "department": rv.report.department, "year": rv.report.year,
             "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
@@ -138,5 +176,5 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
     write_csv(out_dir / "summary.csv", ["report", "department", "year", "risk_score", "risk_band", "findings", "high",
                                          "medium", "low", "projects", *codes, "error"], rows)
     (out_dir / "index.html").write_text(
-        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report)), encoding="utf-8")
+        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report), frame), encoding="utf-8")
     return {"reports": len(reviews), "failed": len(failures), "findings": len(lines)}

@@ -29,15 +29,14 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _narrative(args: argparse.Namespace, config):
+    """None (rules only), "heuristic" (built in each worker process), or the configured LLM reviewer."""
+    if args.backend != "openai":
+        return None if args.backend == "none" else args.backend
     from .narrative import make_narrative
     from .narrative.openai_backend import settings_from
 
-    if args.backend == "none":
-        return None
-    settings = None
-    if args.backend == "openai":
-        settings = settings_from(config, base_url=args.llm_base_url, model=args.llm_model)
-    return make_narrative(args.backend, config, settings, use_cache=not args.no_cache)
+    settings = settings_from(config, base_url=args.llm_base_url, model=args.llm_model)
+    return make_narrative("openai", config, settings, use_cache=not args.no_cache)
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -47,9 +46,9 @@ def _review(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    outcomes = []
-    for o in batch.review_each(batch.find_reports(args.paths), config, narrative):
-        outcomes.append(o)
+    outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative,
+                                   jobs=args.jobs if args.backend != "openai" else 1, stats=not args.no_stats)
+    for o in outcomes:
         if o.review is None:
             print(f"error: {o.path}: {o.error}", file=sys.stderr)
         elif not args.quiet:
@@ -101,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     p.add_argument("--llm-model", help="model name at that endpoint")
     p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
+    p.add_argument("--jobs", type=int, default=1, help="parallel processes for offline review (default 1)")
+    p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=_review)
 

@@ -27,6 +27,7 @@ class Config:
     risk: dict[str, Any] = field(default_factory=dict)
     llm: dict[str, Any] = field(default_factory=dict)
     narrative: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -42,7 +43,7 @@ class Config:
         import hashlib
         import json
 
-        blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative], sort_keys=True,
+        blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative, self.stats], sort_keys=True,
                           ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
@@ -73,4 +74,4 @@ def load_config(profile: str = "default", path: str | Path | None = None) -> Con
         raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(sorted(profiles))}")
     params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
     return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
-                  llm=data.get("llm", {}), narrative=data.get("narrative", {}))
+                  llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}))

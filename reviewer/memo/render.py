@@ -78,7 +78,24 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     return [first, second]
 
 
-def memo_context(rv: Review, config: Config) -> dict:
+def scatter_points(frame, highlight: str | None = None) -> list[tuple]:
+    """(execution %, self-score, highlighted, label) for every project in a feature frame."""
+    if frame is None or frame.empty:
+        return []
+    return [(float(r.exec_rate), float(r.self_score), r.report == highlight, f"{r.report} / {r.project}")
+            for r in frame[["report", "project", "exec_rate", "self_score"]].itertuples(index=False)]
+
+
+def memo_scatter(rv: Review, frame) -> str:
+    from .plots import scatter
+
+    pts = scatter_points(frame, rv.report.source)
+    if not any(p[2] for p in pts):
+        return ""
+    return scatter(pts, "执行率与自评总分（红点为本报告项目，灰点为同批其他项目）", "执行率（%）", "自评总分")
+
+
+def memo_context(rv: Review, config: Config, frame=None) -> dict:
     r = rv.report
     views = [_finding_view(f, i, config) for i, f in enumerate(rv.findings, 1)]
     groups = [{"severity": s, "label": SEVERITY_LABEL[s], "items": [v for v in views if v["severity"] == s]}
@@ -108,15 +125,16 @@ def memo_context(rv: Review, config: Config) -> dict:
                        "department": r.department_part is not None, "layout": r.layout, "encoding": r.encoding,
                        "warnings": r.warnings},
         "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes,
+        "scatter": memo_scatter(rv, frame),
     }
 
 
-def render_memo_md(rv: Review, config: Config) -> str:
-    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config))
+def render_memo_md(rv: Review, config: Config, frame=None) -> str:
+    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config, frame))
 
 
-def render_memo_html(rv: Review, config: Config) -> str:
-    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config))
+def render_memo_html(rv: Review, config: Config, frame=None) -> str:
+    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config, frame))
 
 
 def summary_row(rv: Review, codes: list[str]) -> dict:
@@ -130,7 +148,9 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
     return row
 
 
-def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir) -> str:
+def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
+    from .plots import bars, histogram, scatter
+
     ranked = sorted(reviews, key=lambda rv: (-rv.risk.score, rv.report.source))
     rows = []
     for rank, rv in enumerate(ranked, 1):
@@ -144,5 +164,18 @@ def render_index(reviews: list[Review], failures: list[tuple[str, str]], config:
         })
     all_codes = sorted({c for r in rows for c in r["codes"]})
     labels = {c: config.code(c)["label"] for c in all_codes}
+    counts: dict[str, int] = {}
+    for rv in reviews:
+        for f in rv.findings:
+            counts[f.code] = counts.get(f.code, 0) + 1
+    charts = []
+    pts = scatter_points(frame)
+    if pts:
+        charts.append(scatter(pts, "全部项目：执行率与自评总分", "执行率（%）", "自评总分"))
+    if reviews:
+        charts.append(histogram([rv.risk.score for rv in reviews], "风险评分分布", "风险评分"))
+    if counts:
+        charts.append(bars(counts, "各类问题数量", labels))
     return _env(True).get_template("index.html.j2").render(rows=rows, failures=failures, codes=all_codes,
-                                                           labels=labels, total=len(reviews) + len(failures))
+                                                           labels=labels, total=len(reviews) + len(failures),
+                                                           charts=charts)

@@ -1,0 +1,230 @@
+"""Corpus statistics: what is unusual relative to peers.
+
+    frame = project_features(reports)             # a DataFrame users can export
+    apply(reviews, config)                        # add/enrich stat findings, recompute risk
+
+Peer groups go from the narrowest with enough data (the department; its region and year) to the
+corpus, and to the reference distributions shipped with the tool when the corpus is too small —
+so a corpus of one report still gets a baseline.  Stat findings carry the features that made them
+fire, the peer group, and the peer median.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..checks.base import Context
+from ..config import Config
+from ..model import SUBJECT_DEPARTMENT
+from ..risk import risk_of
+from .detectors import IForest, RobustZ
+from .features import FEATURES, project_features, report_features
+
+REFERENCE = Path(__file__).with_name("reference.json")
+ENRICH = {
+    "high_score_low_exec": ["exec_rate", "self_score", "justified_score", "score_gap"],
+    "target_too_low": ["max_over_ratio"],
+    "satisfaction_ceiling": ["satisfaction", "full_mark_share"],
+    "qualitative": ["qualitative_share", "goal_similarity"],
+    "budget_adjusted": ["budget_ratio", "exec_rate"],
+}
+FEATURE_LABELS = {
+    "exec_rate": "执行率(%)", "self_score": "自评总分", "justified_score": "按表内数字应得分", "score_gap": "自评分高出应得分",
+    "full_mark_share": "满分指标占比", "qualitative_share": "定性指标分值占比", "max_over_ratio": "最大超额倍数",
+    "satisfaction": "满意度(%)", "budget_ratio": "全年/年初预算", "log_budget": "预算规模(对数，万元)",
+    "n_indicators": "指标个数", "narrative_chars": "完成情况文字长度", "goal_similarity": "完成情况与目标相似度",
+}
+
+
+@lru_cache(maxsize=1)
+def reference() -> dict:
+    """Median and robust scale of each feature over the reference corpus (seeds + synthetic)."""
+    if REFERENCE.exists():
+        return json.loads(REFERENCE.read_text(encoding="utf-8"))
+    return {"features": {}, "perfect_share": 0.3}
+
+
+class Baselines:
+    """Robust z per feature with the narrowest peer group that has enough data."""
+
+    def __init__(self, frame: pd.DataFrame, cfg: dict) -> None:
+        ref = reference()["features"]
+        kw = {"min_group": cfg.get("min_group", 8), "floors": cfg.get("floors", {}), "reference": ref}
+        self.frame = frame
+        self.by_dept = RobustZ(FEATURES, **kw).fit(frame, frame["department"])
+        self.region_key = frame["region"].astype(str) + "|" + frame["year"].astype(str)
+        self.by_region = RobustZ(FEATURES, **kw).fit(frame, self.region_key)
+
+    def z_any(self, idx, feature: str, sign: int) -> tuple[float, float, str]:
+        """The more extreme of the peer-group z and the corpus z, in the direction `sign`: a project
+        can be ordinary in a department of big projects and still stand out in the corpus."""
+        narrow = self.z(idx, feature)
+        med, scale, where = self.by_dept.baseline(feature, None)
+        name = {"corpus": "本批全部项目", "reference": "工具自带的参考分布"}.get(where, "无")
+        wide = (_z(self.frame.at[idx, feature], med, scale), med, name)
+        cands = [c for c in (narrow, wide) if not math.isnan(c[0])]
+        return max(cands, key=lambda c: c[0] * sign) if cands else narrow
+
+    def z(self, idx, feature: str) -> tuple[float, float, str]:
+        """(z, peer median, peer group) of one project's feature."""
+        x = self.frame.at[idx, feature]
+        for det, group, label in ((self.by_dept, self.frame.at[idx, "department"], "同部门项目"),
+                                  (self.by_region, self.region_key.at[idx], "同地区同年度项目")):
+            med, scale, where = det.baseline(feature, str(group))
+            if where.startswith("group:"):
+                return _z(x, med, scale), med, f"{label}（{group}）"
+        med, scale, where = self.by_dept.baseline(feature, None)
+        name = {"corpus": "本批全部项目", "reference": "工具自带的参考分布"}.get(where, "无")
+        return _z(x, med, scale), med, name
+
+
+def _z(x, med, scale) -> float:
+    if x is None or med is None or any(isinstance(v, float) and math.isnan(v) for v in (x, med, scale)):
+        return math.nan
+    return (x - med) / scale
+
+
+def apply(reviews: list, config: Config) -> pd.DataFrame:
+    """Add the corpus-relative findings to each review, enrich the stat findings the rules raised,
+    recompute each risk score.  Returns the project feature frame."""
+    cfg = config.stats
+    reports = [rv.report for rv in reviews]
+    frame = project_features(reports)
+    if frame.empty:
+        return frame
+    base = Baselines(frame, cfg)
+    ranks = pd.Series(math.nan, index=frame.index)
+    if len(frame) >= cfg.get("min_group", 8):
+        forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
+        ranks = forest.score(frame)["iforest_rank"]
+    frame["iforest_rank"] = ranks
+    index = {(r, p): i for i, (r, p) in enumerate(zip(frame["report"], frame["project"]))}
+    for rv in reviews:
+        ctx = Context(rv.report, config)
+        ctx.prior = rv.findings
+        _enrich(rv, base, index, frame)
+        for p in rv.report.projects:
+            idx = index.get((rv.report.source, p.name))
+            if idx is not None:
+                _outlier(ctx, p.name, idx, base, frame, cfg)
+                _score_gap(ctx, rv, p.name, idx, base, frame, cfg)
+        _department(ctx, rv, frame, cfg)
+        rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
+        rv.coverage.update(ctx.coverage)
+        rv.risk = risk_of(rv.findings, config)
+    return frame
+
+
+def _evidence(base: Baselines, idx, features: list[str], frame: pd.DataFrame) -> dict:
+    feats, zs, meds, group = {}, {}, {}, ""
+    for f in features:
+        z, med, group = base.z(idx, f)
+        feats[FEATURE_LABELS[f]] = _round(frame.at[idx, f])
+        zs[FEATURE_LABELS[f]] = _round(z)
+        meds[FEATURE_LABELS[f]] = _round(med)
+    return {"features": feats, "z": zs, "peer_group": group, "peer_median": meds}
+
+
+def _round(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
+
+
+def _enrich(rv, base: Baselines, index: dict, frame: pd.DataFrame) -> None:
+    for f in rv.findings:
+        feats = ENRICH.get(f.code)
+        idx = index.get((rv.report.source, f.subject))
+        if feats and idx is not None and "peer_group" not in f.evidence:
+            f.evidence.update(_evidence(base, idx, feats, frame))
+
+
+def ctx_findings(ctx: Context):
+    """The report's findings so far: the rule and narrative ones, then the stat ones of this pass."""
+    return list(getattr(ctx, "prior", [])) + ctx.findings
+
+
+def _outlier(ctx: Context, subject: str, idx, base: Baselines, frame: pd.DataFrame, cfg: dict) -> None:
+    ctx.checked("outlier", "与同类项目相比无异常", subject)
+    rank = frame.at[idx, "iforest_rank"]
+    hits = []
+    for f, sign in cfg.get("outlier_features", []):
+        z, med, group = base.z_any(idx, f, sign)
+        if math.isnan(z) or z * sign <= 0:
+            continue
+        already = {"budget_ratio": "budget_adjusted", "n_indicators": "missing"}.get(f)
+        if already and any(x.subject == subject and x.code == already for x in ctx_findings(ctx)):
+            continue  # the rule finding says it already; its evidence carries the peer comparison
+        unusual = abs(z) >= cfg.get("outlier_z_alone", 4.5) or (
+            abs(z) >= cfg.get("outlier_z", 3.5) and not math.isnan(rank) and rank >= cfg.get("outlier_rank", 0.9))
+        if unusual:
+            hits.append((f, z, med, group))
+    if not hits:
+        return
+    hits.sort(key=lambda h: -abs(h[1]))
+    f, z, med, group = hits[0]
+    value = frame.at[idx, f]
+    shown = f"{math.exp(value):,.2f}万元（同类中位数 {math.exp(med):,.2f}万元）" if f == "log_budget" else \
+        f"{value:.4g}（同类中位数 {med:.4g}）"
+    ev = _evidence(base, idx, [h[0] for h in hits], frame)
+    ev["iforest_rank"] = _round(rank)
+    ctx.finding(subject, "outlier", "medium",
+                f"{FEATURE_LABELS[f]}为 {shown}，偏离{group}{abs(z):.1f} 个稳健标准差"
+                + ("" if math.isnan(rank) else f"，孤立森林异常排名前 {max(0.1, (1 - rank) * 100):.1f}%") + "。",
+                check="outlier", table="统计", source="stats", extra=ev)
+
+
+def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, frame: pd.DataFrame, cfg: dict) -> None:
+    gap = frame.at[idx, "score_gap"]
+    if math.isnan(gap) or gap < cfg.get("score_gap_points", 15.0):
+        return
+    z, med, group = base.z(idx, "score_gap")
+    if math.isnan(z) or z < cfg.get("score_gap_z", 3.0):
+        return
+    if any(f.subject == subject and f.code == "high_score_low_exec" for f in rv.findings):
+        return  # the rules already raised it; its evidence was enriched
+    ctx.finding(subject, "high_score_low_exec", "medium",
+                f"自评总分 {frame.at[idx, 'self_score']:.2f}，按表内执行率和指标完成值应得约 "
+                f"{frame.at[idx, 'justified_score']:.2f}，高出 {gap:.2f} 分，{group}的中位差距为 {med:.2f} 分。",
+                check="score_vs_exec", table="统计", source="stats",
+                extra=_evidence(base, idx, ENRICH["high_score_low_exec"], frame))
+
+
+def _department(ctx: Context, rv, frame: pd.DataFrame, cfg: dict) -> None:
+    """Patterns of a whole report against the corpus: every satisfaction at 100%, every project at 100."""
+    mine = frame[frame["report"] == rv.report.source]
+    others = frame[frame["report"] != rv.report.source]
+    ctx.checked("department_pattern", "部门各项目的满意度和得分与同类报告相比无异常")
+    sats = mine["satisfaction"].dropna()
+    peer_sats = others["satisfaction"].dropna()
+    peer_med = float(peer_sats.median()) if len(peer_sats) >= cfg.get("min_group", 8) else \
+        reference()["features"].get("satisfaction", {}).get("median", math.nan)
+    if len(sats) >= 3 and (sats >= 100).all() and not math.isnan(peer_med) and peer_med < 100 and \
+            not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.findings):
+        ctx.finding(SUBJECT_DEPARTMENT, "satisfaction_ceiling", "medium",
+                    f"本报告 {len(sats)} 个项目的满意度全部为 100%，同类项目满意度中位数为 {peer_med:.1f}%。",
+                    check="department_pattern", table="统计", source="stats",
+                    extra={"features": {"满意度为100%的项目数": int(len(sats))},
+                           "peer_group": "本批其他报告" if len(peer_sats) >= cfg.get("min_group", 8) else "工具自带的参考分布",
+                           "peer_median": {"满意度(%)": round(peer_med, 4)}})
+    scores = mine["self_score"].dropna()
+    if len(scores) >= cfg.get("perfect_min_projects", 3):
+        share = float((scores >= 99.5).mean())
+        peer_scores = others["self_score"].dropna()
+        peer_share = float((peer_scores >= 99.5).mean()) if len(peer_scores) >= cfg.get("min_group", 8) else \
+            reference().get("perfect_share", math.nan)
+        if share >= cfg.get("perfect_share", 0.75) and not math.isnan(peer_share) and \
+                peer_share < cfg.get("perfect_peer_share", 0.5):
+            rates = mine["exec_rate"].dropna()
+            ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
+                        f"本报告 {len(scores)} 个项目中 {share:.0%} 自评满分 100，同类报告中这一比例为 {peer_share:.0%}"
+                        + (f"（本报告执行率 {rates.min():.1f}%–{rates.max():.1f}%）" if len(rates) else "") + "。",
+                        check="department_pattern", table="统计", source="stats",
+                        extra={"features": {"满分项目占比": round(share, 4), "项目数": int(len(scores))},
+                               "peer_group": "本批其他报告" if len(peer_scores) >= cfg.get("min_group", 8) else "工具自带的参考分布",
+                               "peer_median": {"满分项目占比": round(peer_share, 4)}})
+
+
+__all__ = ["apply", "project_features", "report_features", "FEATURES", "reference"]

@@ -1,0 +1,67 @@
+"""Robust z-scores: (x − median) / (1.4826 × MAD) per feature, within a peer group.
+
+A peer group (department, region and year, or the whole corpus) is used only when it has at
+least `min_group` values for the feature; otherwise the corpus, and when the corpus is too small,
+the reference distributions shipped with the tool.  A floor on the scale keeps features that are
+nearly constant (most execution rates are 100%) from turning small differences into huge z.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MAD_TO_SD = 1.4826
+
+
+class RobustZ:
+    def __init__(self, features: list[str], min_group: int = 8, floors: dict | None = None,
+                 reference: dict | None = None) -> None:
+        self.features = features
+        self.min_group = min_group
+        self.floors = floors or {}
+        self.reference = reference or {}
+        self.corpus: dict[str, tuple[float, float, int]] = {}
+        self.groups: dict[tuple[str, str], tuple[float, float, int]] = {}
+
+    def _stats(self, s: pd.Series, feature: str) -> tuple[float, float, int]:
+        s = s.dropna()
+        if s.empty:
+            return math.nan, math.nan, 0
+        med = float(s.median())
+        mad = float((s - med).abs().median()) * MAD_TO_SD
+        return med, max(mad, self.floors.get(feature, 1e-9)), int(s.size)
+
+    def fit(self, frame: pd.DataFrame, groups: pd.Series | None = None) -> "RobustZ":
+        for f in self.features:
+            self.corpus[f] = self._stats(frame[f], f)
+        if groups is not None:
+            for g, part in frame.groupby(groups, sort=True):
+                for f in self.features:
+                    self.groups[(str(g), f)] = self._stats(part[f], f)
+        return self
+
+    def baseline(self, feature: str, group: str | None) -> tuple[float, float, str]:
+        """(median, scale, where from) used for a feature in a group."""
+        if group is not None:
+            med, scale, n = self.groups.get((group, feature), (math.nan, math.nan, 0))
+            if n >= self.min_group:
+                return med, scale, f"group:{group}"
+        med, scale, n = self.corpus.get(feature, (math.nan, math.nan, 0))
+        if n >= self.min_group:
+            return med, scale, "corpus"
+        ref = self.reference.get(feature)
+        if ref:
+            return ref["median"], max(ref["scale"], self.floors.get(feature, 1e-9)), "reference"
+        return math.nan, math.nan, "none"
+
+    def score(self, frame: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+        out = {}
+        for f in self.features:
+            zs = []
+            for idx, x in frame[f].items():
+                g = str(groups.loc[idx]) if groups is not None else None
+                med, scale, _ = self.baseline(f, g)
+                zs.append((x - med) / scale if not (math.isnan(x) or math.isnan(med)) else math.nan)
+            out[f] = zs
+        return pd.DataFrame(out, index=frame.index)
