@@ -70,6 +70,46 @@ def _review(args: argparse.Namespace) -> int:
     return 0 if summary["reports"] else 1
 
 
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from . import evaluate
+    from .memo.render import render_eval
+
+    try:
+        config = load_config(args.profile, args.config)
+        narrative = _narrative(args, config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    labels = args.labels or [str(evaluate.ROOT / "evals" / "seeds.jsonl"), str(evaluate.ROOT / "evals" / "synth.toml")]
+    out = Path(args.out)
+    result = evaluate.run(labels, out, config, narrative, corpus_dirs=args.corpus or [],
+                          jobs=args.jobs if args.backend != "openai" else 1)
+    for name, s in result["sets"].items():
+        print(f"== {name} ({s['reports']} reports, backend {result['backend']})")
+        print(s.pop("_table"))
+        for m in s["reports_missing"]:
+            print(f"  report not found: {m}", file=sys.stderr)
+    (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "eval.html").write_text(render_eval(result, config), encoding="utf-8")
+    print(f"→ {out / 'eval.json'}, {out / 'eval.html'}")
+    if args.write_baseline:
+        data = {"_note": "per-code floors for the CI gate; update deliberately, with the reason in the commit",
+                **evaluate.baseline_of(result)}
+        Path(args.write_baseline).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                             encoding="utf-8")
+        print(f"baseline written → {args.write_baseline}")
+    if args.check_baseline:
+        found = evaluate.regressions(result, json.loads(Path(args.check_baseline).read_text(encoding="utf-8")))
+        for line in found:
+            print(f"REGRESSION {line}", file=sys.stderr)
+        if found:
+            return 1
+        print(f"baseline {args.check_baseline}: no regression")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from .synth import write_corpus
 
@@ -104,6 +144,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=_review)
+
+    p = sub.add_parser("eval", help="score the review against labelled findings, per code and category")
+    p.add_argument("labels", nargs="*", help="label files (.jsonl) or synthetic specs (.toml); "
+                                             "default: evals/seeds.jsonl evals/synth.toml")
+    p.add_argument("--out", default="out/eval", help="output folder (default: out/eval)")
+    p.add_argument("--corpus", action="append", help="folder to look for the labelled reports in (repeatable)")
+    p.add_argument("--backend", choices=["heuristic", "openai", "none"], default="heuristic")
+    p.add_argument("--llm-base-url")
+    p.add_argument("--llm-model")
+    p.add_argument("--no-cache", action="store_true")
+    p.add_argument("--profile", default="default")
+    p.add_argument("--config")
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--check-baseline", help="fail when a code's recall or precision falls below this baseline")
+    p.add_argument("--write-baseline", help="record the current figures as the baseline")
+    p.set_defaults(func=_eval)
 
     p = sub.add_parser("synth", help="write a synthetic corpus with labelled anomalies (never real data)")
     p.add_argument("--n", type=int, default=100, help="number of reports (default 100)")

@@ -176,3 +176,109 @@ def table(result: EvalResult) -> str:
                      f"{fmt(c.precision):>6} {fmt(c.f1):>6}")
     lines.append(f"clean cases: {result.clean_cases}, with a high-severity finding: {len(result.clean_violations)}")
     return "\n".join(lines)
+
+
+# --- running an eval ----------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class LabelSet:
+    name: str
+    labels: list[Label]
+    reports: list[Path]
+    missing: list[str]
+
+
+def _find_reports(names: set[str], dirs: list[Path]) -> tuple[list[Path], list[str]]:
+    found: dict[str, Path] = {}
+    for d in dirs:
+        if not d.is_dir():
+            continue
+        for p in sorted(d.rglob("*")):
+            if p.is_file() and p.name in names and p.name not in found:
+                found[p.name] = p
+    return [found[n] for n in sorted(found)], sorted(names - set(found))
+
+
+def load_set(path: Path, work_dir: Path, corpus_dirs: list[Path]) -> LabelSet:
+    """A label file (.jsonl, reports found beside it or in the corpus folders) or a synthetic spec
+    (.toml, reports and labels regenerated into work_dir)."""
+    if path.suffix == ".toml":
+        import tomllib
+
+        from .synth import write_corpus
+
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        out = work_dir / path.stem
+        write_corpus(out, int(spec.get("n", 100)), int(spec.get("seed", 0)), float(spec.get("anomaly_rate", 0.3)))
+        labels = load_labels([out / "labels.jsonl"])
+        reports, missing = _find_reports({lab.report for lab in labels}, [out])
+        return LabelSet(path.stem, labels, reports, missing)
+    labels = load_labels([path])
+    reports, missing = _find_reports({lab.report for lab in labels}, [path.parent, *corpus_dirs, ROOT / "corpus"])
+    return LabelSet(path.stem, labels, reports, missing)
+
+
+def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_dirs=(), jobs: int = 1) -> dict:
+    """Review the labelled reports of each set (each set is its own corpus) and score them."""
+    from .batch import review_corpus
+    from .config import load_config
+
+    config = config or load_config()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    categories = {c: v["category"] for c, v in config.codes.items()}
+    backend_name = "heuristic" if narrative == "heuristic" else "none" if narrative is None else narrative.name
+    prompt = getattr(getattr(narrative, "backend", None), "prompt_version", "")
+    result = {"backend": backend_name, "prompt_version": prompt, "profile": config.profile,
+              "rules": config.fingerprint(), "sets": {}}
+    for path in map(Path, label_paths):
+        ls = load_set(path, out_dir, [Path(d) for d in corpus_dirs])
+        outcomes = review_corpus(ls.reports, config, narrative, jobs=jobs)
+        findings = [f for o in outcomes if o.review for f in o.review.findings]
+        scored = score(findings, ls.labels, categories)
+        entry = scored.to_dict()
+        entry["reports_missing"] = ls.missing
+        entry["reports_failed"] = [{"report": o.name, "error": o.error} for o in outcomes if o.review is None]
+        entry["llm"] = _llm_totals(outcomes)
+        result["sets"][ls.name] = entry
+        result["sets"][ls.name]["_table"] = table(scored)
+    return result
+
+
+def _llm_totals(outcomes) -> dict:
+    tot: dict = {}
+    for o in outcomes:
+        if o.review is None:
+            continue
+        for k in ("calls", "cache_hits", "tokens_in", "tokens_out", "cost"):
+            v = o.review.narrative_stats.get(k)
+            if v is not None:
+                tot[k] = round(tot.get(k, 0) + v, 6)
+    return tot
+
+
+def baseline_of(result: dict) -> dict:
+    return {name: {c["code"]: {"precision": c["precision"], "recall": c["recall"]} for c in s["codes"]}
+            for name, s in result["sets"].items()}
+
+
+def regressions(result: dict, baseline: dict, eps: float = 1e-9) -> list[str]:
+    """Every code whose recall or precision fell below the recorded baseline."""
+    out = []
+    current = baseline_of(result)
+    for name, codes in baseline.items():
+        if name.startswith("_"):
+            continue
+        if name not in current:
+            continue  # a run on some label sets is checked against those sets only
+        for code, ref in codes.items():
+            now = current[name].get(code, {"precision": None, "recall": None})
+            for metric in ("recall", "precision"):
+                want, got = ref.get(metric), now.get(metric)
+                if want is None:
+                    continue
+                if got is None or got < want - eps:
+                    out.append(f"{name}/{code}: {metric} {got if got is not None else '—'} < baseline {want}")
+    return out

@@ -50,8 +50,9 @@ def test_execution_above_allocation(findings):
 
 
 def test_budget_cut_to_execution(findings):
-    subjects = {f.subject for f in of(findings, "001", "budget_adjusted")}
-    assert subjects == {"外事工作专项经费", "友协友城工作专项经费"}
+    got = {f.subject: f.severity for f in of(findings, "001", "budget_adjusted")}
+    # cut to exactly the executed amount: medium; 18 → 13 (−28%) with no word of why: low
+    assert got == {"外事工作专项经费": "medium", "友协友城工作专项经费": "medium", "单位自有经费": "low"}
     assert not of(findings, "001", "budget_adjusted", "党政储备人才专项经费")  # 0 → 13.20: a new project
     assert not of(findings, "004", "budget_adjusted", "合作交流工作业务费")  # 636,500 → 626,500: a small cut
 
@@ -112,6 +113,17 @@ def test_qualitative_and_restated(findings):
 def test_missing_indicators_with_money(findings):
     (f,) = of(findings, "003", "missing", "因公出国（境）费")
     assert f.severity == "high" and "73万元" in f.message and "总得分也未填" in f.message
+
+
+def test_cost_indicator_against_execution(findings):
+    (f,) = [f for f in of(findings, "000", "cross_table", "外事接待专项经费")]
+    assert "1.78" in f.message and "10.00" in f.message and f.evidence["rule"] == "PL-02"
+    assert not of(findings, "003", "cross_table", "宣传交流工作经费")  # 1.3 + 0.4 = 1.7 executed
+
+
+def test_project_carryover_against_accounts(findings):
+    (f,) = of(findings, "001", "cross_table", "单位自有经费")
+    assert f.evidence["stated"] == 13.0 and f.evidence["recomputed"] == 9.0
 
 
 def test_project_vs_department_table(findings):

@@ -16,6 +16,8 @@ AMOUNT_RE = r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
 
 
 def check(ctx: Context) -> None:
+    _cost_indicators_vs_execution(ctx)
+    _carryover_vs_accounts(ctx)
     _projects_vs_tasks(ctx)
     _projects_vs_spending(ctx)
     _department_funds_vs_accounts(ctx)
@@ -61,6 +63,58 @@ def _projects_vs_tasks(ctx: Context) -> None:
             figures={"项目表全年预算数": t.budget_full, "项目表全年执行数": t.executed, "项目表执行率": t.rate,
                      "部门表批复金额": task.approved_total, "部门表实际支出": task.executed, "部门表执行率": task.rate},
         )
+
+
+PER_UNIT_RE = re.compile(r"人均|平均|每|单价|单位|/|／")
+
+
+def _cost_indicators_vs_execution(ctx: Context) -> None:
+    """RULES PL-02: money 成本 indicators report what was spent; they must agree with 全年执行数."""
+    for p in ctx.report.projects:
+        t = p.funds.total
+        if t is None or t.executed.number is None:
+            continue
+        unit = p.funds.unit or "万元"
+        costs = [i for i in p.indicators if (i.level2.startswith("成本") or "成本" in i.level3)
+                 and i.actual.number is not None and i.actual.unit in ("万元", "万", "元")
+                 and not PER_UNIT_RE.search(i.level3 + i.actual.unit + i.target.raw)]
+        if not costs:
+            continue
+        ctx.checked("cost_vs_execution", "成本指标实际值与全年执行数相符", p.name)
+        spent = sum(convert(i.actual.number, "万元" if i.actual.unit in ("万元", "万") else "元", unit) for i in costs)
+        e = t.executed.number
+        tol = max(0.01 if unit == "万元" else 100.0, 0.02 * e)
+        if spent > e + tol or (len(costs) == 1 and spent < e - tol):
+            names = "、".join(f"“{i.level3}”{i.actual.raw}" for i in costs)
+            also = f"（与财政下达数 {t.allocated.raw} 相同）" if t.allocated.number is not None and \
+                abs(t.allocated.number - spent) <= tol else ""
+            ctx.finding(p.name, "cross_table", "medium",
+                        f"成本指标实际完成 {names}，合计 {fmt_num(spent)}{unit}{also}，而项目资金表全年执行数为 {t.executed.raw}。",
+                        check="cost_vs_execution", table="绩效指标 / 项目资金", stated=round(spent, 4), recomputed=e,
+                        tolerance=round(tol, 4), lines=[i.line for i in costs] + [t.line], rule="PL-02")
+
+
+def _carryover_vs_accounts(ctx: Context) -> None:
+    """Carry-overs a project table reports cannot exceed the 年初结转和结余 of the 决算 (公开01)."""
+    t01 = ctx.report.account("income_expenditure")
+    if t01 is None:
+        return
+    start, line = _side_amount(t01, "收入", ("年初结转和结余",), "金额")
+    if line is None:
+        return
+    start = start or 0.0
+    for p in ctx.report.projects:
+        row = p.funds.carryover
+        v = next((x for x in (row.budget_full, row.budget_initial) if x.number), None) if row else None
+        if v is None:
+            continue
+        ctx.checked("carryover_vs_accounts", "项目上年结转资金不超过决算年初结转和结余", p.name)
+        amount = convert(v.number, p.funds.unit or "万元", t01.unit or "万元")
+        if amount > start + 0.5 * 10 ** (-t01.decimals) * 2:
+            ctx.finding(p.name, "cross_table", "high",
+                        f"项目表上年结转资金 {v.raw}{p.funds.unit}，而收入支出决算表年初结转和结余只有 {start:,.2f}{t01.unit}。",
+                        check="carryover_vs_accounts", table="项目资金 / 公开01表", stated=v, recomputed=start,
+                        lines=[row.line, line], rule="XT-02")
 
 
 def pair_tasks(projects, tasks):

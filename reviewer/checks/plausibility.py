@@ -5,6 +5,8 @@ corpus statistics (reviewer.stats) add what is unusual relative to peers.
 """
 from __future__ import annotations
 
+import re
+
 from ..model import SUBJECT_DEPARTMENT, Indicator, Project
 from .base import Context
 from .common import (PERCENT_NAME_RE, SATISFACTION_RE, direction, fmt_num, is_placeholder_text, numeric,
@@ -15,8 +17,7 @@ TABLE = "绩效指标"
 
 
 def check(ctx: Context) -> None:
-    text = report_text(ctx.report)
-    has_survey = any(w in text for w in ctx.config["survey_words"])
+    has_survey = bool(re.search(ctx.config["survey_pattern"], report_text(ctx.report)))
     for p in ctx.report.projects:
         _empty_indicators(ctx, p)
         _score_vs_execution(ctx, p)

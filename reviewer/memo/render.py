@@ -179,3 +179,8 @@ def render_index(reviews: list[Review], failures: list[tuple[str, str]], config:
     return _env(True).get_template("index.html.j2").render(rows=rows, failures=failures, codes=all_codes,
                                                            labels=labels, total=len(reviews) + len(failures),
                                                            charts=charts)
+
+
+def render_eval(result: dict, config: Config) -> str:
+    labels = {c: v.get("label", c) for c, v in config.codes.items()}
+    return _env(True).get_template("eval.html.j2").render(result=result, labels=labels)

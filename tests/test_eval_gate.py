@@ -1,0 +1,69 @@
+"""The labelled eval set guards every change: CI fails when a code's recall or precision drops below
+evals/baseline.json (update it deliberately, with the reason in the commit)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewer import evaluate
+from reviewer.cli import main
+from reviewer.config import load_config
+from reviewer.narrative import make_narrative
+from reviewer.narrative.openai_backend import LLMSettings
+
+from support.fake_openai import FakeOpenAI, recorded
+
+ROOT = Path(__file__).resolve().parents[1]
+EVALS = ROOT / "evals"
+BASELINE = json.loads((EVALS / "baseline.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def heuristic_result(tmp_path_factory):
+    return evaluate.run([EVALS / "seeds.jsonl", EVALS / "synth.toml"], tmp_path_factory.mktemp("eval"))
+
+
+def test_no_code_falls_below_the_baseline(heuristic_result):
+    assert evaluate.regressions(heuristic_result, BASELINE) == []
+
+
+def test_seed_labels_cover_every_seed_and_clean_cases_stay_clean(heuristic_result):
+    seeds = heuristic_result["sets"]["seeds"]
+    assert seeds["reports"] == 5 and not seeds["reports_missing"]
+    assert seeds["clean_cases"] >= 3 and seeds["clean_violations"] == []
+
+
+def test_a_broken_rule_fails_the_gate(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[profile.default]\nrounding_slack = 5000.0\n", encoding="utf-8")  # every rounding "explains" all
+    result = evaluate.run([EVALS / "seeds.jsonl"], tmp_path / "out", load_config(path=broken))
+    found = evaluate.regressions(result, {"seeds": BASELINE["seeds"]})
+    assert any(line.startswith("seeds/rate_mismatch: recall") for line in found)
+    assert any(line.startswith("seeds/total_mismatch: recall") for line in found)
+
+
+def test_cli_eval_prints_table_and_checks_baseline(tmp_path, capsys):
+    code = main(["eval", str(EVALS / "seeds.jsonl"), "--out", str(tmp_path),
+                 "--check-baseline", str(EVALS / "baseline.json")])
+    out = capsys.readouterr().out
+    assert code == 0 and "rate_mismatch" in out and "no regression" in out
+    data = json.loads((tmp_path / "eval.json").read_text(encoding="utf-8"))
+    assert data["backend"] == "heuristic" and data["sets"]["seeds"]["misses"] is not None
+    assert "漏报" in (tmp_path / "eval.html").read_text(encoding="utf-8")
+
+
+def test_openai_backend_eval_against_the_loopback_server(tmp_path, heuristic_result):
+    replies = json.loads((ROOT / "tests" / "fixtures" / "llm_replies.json").read_text(encoding="utf-8"))
+    server = FakeOpenAI(recorded(replies)).start()
+    try:
+        settings = LLMSettings(base_url=server.base_url, model="loopback-model", cache=str(tmp_path / "c.sqlite"))
+        narrative = make_narrative("openai", load_config(), settings)
+        result = evaluate.run([EVALS / "seeds.jsonl"], tmp_path / "out", narrative=narrative)
+    finally:
+        server.stop()
+    assert result["backend"] == "loopback-model" and result["prompt_version"].startswith("narrative_review/v1+")
+    assert result["sets"]["seeds"]["llm"]["calls"] == 5
+    get = lambda r: {c["code"]: (c["recall"], c["precision"]) for c in r["sets"]["seeds"]["codes"]}  # noqa: E731
+    llm, heur = get(result), get(heuristic_result)
+    for code in ("narrative_contradiction", "unsupported_claim", "boilerplate"):
+        assert llm[code] == heur[code]
