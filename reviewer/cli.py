@@ -39,15 +39,24 @@ def _narrative(args: argparse.Namespace, config):
     return make_narrative("openai", config, settings, use_cache=not args.no_cache)
 
 
+def _setup(args: argparse.Namespace):
+    """(config, narrative reviewer) from the shared options; ConfigError says what is wrong."""
+    config = load_config(args.profile, args.config)
+    return config, _narrative(args, config)
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    return args.jobs if args.backend != "openai" else 1  # the LLM backend has its own concurrency
+
+
 def _review(args: argparse.Namespace) -> int:
     try:
-        config = load_config(args.profile, args.config)
-        narrative = _narrative(args, config)
+        config, narrative = _setup(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative,
-                                   jobs=args.jobs if args.backend != "openai" else 1, stats=not args.no_stats)
+    outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative, jobs=_jobs(args),
+                                   stats=not args.no_stats)
     for o in outcomes:
         if o.review is None:
             print(f"error: {o.path}: {o.error}", file=sys.stderr)
@@ -71,37 +80,28 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    import json
-
     from . import evaluate
-    from .memo.render import render_eval
 
     try:
-        config = load_config(args.profile, args.config)
-        narrative = _narrative(args, config)
+        config, narrative = _setup(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    labels = args.labels or [str(evaluate.ROOT / "evals" / "seeds.jsonl"), str(evaluate.ROOT / "evals" / "synth.toml")]
     out = Path(args.out)
-    result = evaluate.run(labels, out, config, narrative, corpus_dirs=args.corpus or [],
-                          jobs=args.jobs if args.backend != "openai" else 1)
+    result = evaluate.run(args.labels or evaluate.DEFAULT_LABELS, out, config, narrative,
+                          corpus_dirs=args.corpus or [], jobs=_jobs(args))
     for name, s in result["sets"].items():
         print(f"== {name} ({s['reports']} reports, backend {result['backend']})")
-        print(s.pop("_table"))
+        print(s["table"])
         for m in s["reports_missing"]:
             print(f"  report not found: {m}", file=sys.stderr)
-    (out / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / "eval.html").write_text(render_eval(result, config), encoding="utf-8")
+    evaluate.write(result, out, config)
     print(f"→ {out / 'eval.json'}, {out / 'eval.html'}")
     if args.write_baseline:
-        data = {"_note": "per-code floors for the CI gate; update deliberately, with the reason in the commit",
-                **evaluate.baseline_of(result)}
-        Path(args.write_baseline).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                             encoding="utf-8")
+        evaluate.write_baseline(result, Path(args.write_baseline))
         print(f"baseline written → {args.write_baseline}")
     if args.check_baseline:
-        found = evaluate.regressions(result, json.loads(Path(args.check_baseline).read_text(encoding="utf-8")))
+        found = evaluate.regressions(result, evaluate.read_baseline(Path(args.check_baseline)))
         for line in found:
             print(f"REGRESSION {line}", file=sys.stderr)
         if found:
@@ -120,6 +120,18 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by review and eval: rules, narrative backend, parallelism."""
+    p.add_argument("--profile", default="default", help="rule profile from rules.toml (default, guangxi, …)")
+    p.add_argument("--config", help="a TOML file whose keys override reviewer/rules.toml")
+    p.add_argument("--backend", choices=["heuristic", "openai", "none"], default="heuristic",
+                   help="narrative review: heuristic (offline, default), openai (any OpenAI-compatible endpoint), none")
+    p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    p.add_argument("--llm-model", help="model name at that endpoint")
+    p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
+    p.add_argument("--jobs", type=int, default=1, help="parallel processes for offline review (default 1)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -133,14 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="check every report and write memos, findings and a triage index")
     p.add_argument("paths", nargs="+", help="report files or folders")
     p.add_argument("--out", default="out/review", help="output folder (default: out/review)")
-    p.add_argument("--profile", default="default", help="rule profile from rules.toml (default, guangxi, …)")
-    p.add_argument("--config", help="a TOML file whose keys override reviewer/rules.toml")
-    p.add_argument("--backend", choices=["heuristic", "openai", "none"], default="heuristic",
-                   help="narrative review: heuristic (offline, default), openai (any OpenAI-compatible endpoint), none")
-    p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
-    p.add_argument("--llm-model", help="model name at that endpoint")
-    p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
-    p.add_argument("--jobs", type=int, default=1, help="parallel processes for offline review (default 1)")
+    _review_options(p)
     p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=_review)
@@ -150,13 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "default: evals/seeds.jsonl evals/synth.toml")
     p.add_argument("--out", default="out/eval", help="output folder (default: out/eval)")
     p.add_argument("--corpus", action="append", help="folder to look for the labelled reports in (repeatable)")
-    p.add_argument("--backend", choices=["heuristic", "openai", "none"], default="heuristic")
-    p.add_argument("--llm-base-url")
-    p.add_argument("--llm-model")
-    p.add_argument("--no-cache", action="store_true")
-    p.add_argument("--profile", default="default")
-    p.add_argument("--config")
-    p.add_argument("--jobs", type=int, default=1)
+    _review_options(p)
     p.add_argument("--check-baseline", help="fail when a code's recall or precision falls below this baseline")
     p.add_argument("--write-baseline", help="record the current figures as the baseline")
     p.set_defaults(func=_eval)
