@@ -145,9 +145,12 @@ def score(findings: list[Finding], labels: list[Label], categories: dict[str, st
                                         "quotes": f.evidence.get("quotes", [])[:2]})
     clean = [lab for lab in labels if lab.clean]
     result.clean_cases = len(clean)
+    high_by_subject: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.severity == "high":
+            high_by_subject[(f.report, norm_subject(f.subject))].append(f)
     for lab in clean:
-        high = [f for f in findings if f.report == lab.report and norm_subject(f.subject) == norm_subject(lab.subject)
-                and f.severity == "high"]
+        high = high_by_subject.get((lab.report, norm_subject(lab.subject)), [])
         if high:
             result.clean_violations.append({"report": lab.report, "subject": lab.subject,
                                             "codes": sorted({f.code for f in high}),

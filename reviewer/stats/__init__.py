@@ -58,6 +58,10 @@ class Baselines:
         self.by_dept = RobustZ(FEATURES, **kw).fit(frame, frame["department"])
         self.region_key = frame["region"].astype(str) + "|" + frame["year"].astype(str)
         self.by_region = RobustZ(FEATURES, **kw).fit(frame, self.region_key)
+        # plain arrays: per-project lookups through pandas indexing dominate on large corpora
+        self.values = {f: frame[f].to_numpy() for f in FEATURES}
+        self.dept = frame["department"].astype(str).to_numpy()
+        self.region = self.region_key.to_numpy()
 
     def z_any(self, idx, feature: str, sign: int) -> tuple[float, float, str]:
         """The more extreme of the peer-group z and the corpus z, in the direction `sign`: a project
@@ -65,15 +69,15 @@ class Baselines:
         narrow = self.z(idx, feature)
         med, scale, where = self.by_dept.baseline(feature, None)
         name = {"corpus": "本批全部项目", "reference": "工具自带的参考分布"}.get(where, "无")
-        wide = (_z(self.frame.at[idx, feature], med, scale), med, name)
+        wide = (_z(self.values[feature][idx], med, scale), med, name)
         cands = [c for c in (narrow, wide) if not math.isnan(c[0])]
         return max(cands, key=lambda c: c[0] * sign) if cands else narrow
 
     def z(self, idx, feature: str) -> tuple[float, float, str]:
         """(z, peer median, peer group) of one project's feature."""
-        x = self.frame.at[idx, feature]
-        for det, group, label in ((self.by_dept, self.frame.at[idx, "department"], "同部门项目"),
-                                  (self.by_region, self.region_key.at[idx], "同地区同年度项目")):
+        x = self.values[feature][idx]
+        for det, group, label in ((self.by_dept, self.dept[idx], "同部门项目"),
+                                  (self.by_region, self.region[idx], "同地区同年度项目")):
             med, scale, where = det.baseline(feature, str(group))
             if where.startswith("group:"):
                 return _z(x, med, scale), med, f"{label}（{group}）"
@@ -103,6 +107,7 @@ def apply(reviews: list, config: Config) -> pd.DataFrame:
         ranks = forest.score(frame)["iforest_rank"]
     frame["iforest_rank"] = ranks
     index = {(r, p): i for i, (r, p) in enumerate(zip(frame["report"], frame["project"]))}
+    corpus = _CorpusTotals(frame, cfg)
     for rv in reviews:
         ctx = Context(rv.report, config)
         ctx.prior = rv.findings
@@ -112,7 +117,7 @@ def apply(reviews: list, config: Config) -> pd.DataFrame:
             if idx is not None:
                 _outlier(ctx, p.name, idx, base, frame, cfg)
                 _score_gap(ctx, rv, p.name, idx, base, frame, cfg)
-        _department(ctx, rv, frame, cfg)
+        _department(ctx, rv, corpus, cfg)
         rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
         rv.risk = risk_of(rv.findings, config)
@@ -192,29 +197,57 @@ def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, frame: pd.D
                 extra=_evidence(base, idx, ENRICH["high_score_low_exec"], frame))
 
 
-def _department(ctx: Context, rv, frame: pd.DataFrame, cfg: dict) -> None:
+class _CorpusTotals:
+    """Per-report slices and corpus totals, computed once: "the other reports" of each report is the
+    corpus minus its own rows (counts subtract exactly; the satisfaction median of a large corpus is
+    taken over the whole corpus)."""
+
+    def __init__(self, frame: pd.DataFrame, cfg: dict) -> None:
+        self.by_report = {name: part for name, part in frame.groupby("report", sort=False)}
+        self.frame = frame
+        scores = frame["self_score"].dropna()
+        self.scores_n, self.perfect_n = int(scores.size), int((scores >= 99.5).sum())
+        self.sats = frame["satisfaction"].dropna()
+        self.sat_median = float(self.sats.median()) if len(self.sats) else math.nan
+        self.min_group = cfg.get("min_group", 8)
+
+    def peer_satisfaction(self, report: str) -> tuple[float, str]:
+        mine = self.by_report[report]["satisfaction"].dropna()
+        n = len(self.sats) - len(mine)
+        if n < self.min_group:
+            return reference()["features"].get("satisfaction", {}).get("median", math.nan), "工具自带的参考分布"
+        if len(mine) * 20 < len(self.sats):
+            return self.sat_median, "本批其他报告"
+        others = self.frame[self.frame["report"] != report]["satisfaction"].dropna()
+        return float(others.median()), "本批其他报告"
+
+    def peer_perfect_share(self, report: str) -> tuple[float, str]:
+        mine = self.by_report[report]["self_score"].dropna()
+        n = self.scores_n - len(mine)
+        if n < self.min_group:
+            return reference().get("perfect_share", math.nan), "工具自带的参考分布"
+        return (self.perfect_n - int((mine >= 99.5).sum())) / n, "本批其他报告"
+
+
+def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
     """Patterns of a whole report against the corpus: every satisfaction at 100%, every project at 100."""
-    mine = frame[frame["report"] == rv.report.source]
-    others = frame[frame["report"] != rv.report.source]
+    mine = corpus.by_report.get(rv.report.source)
+    if mine is None:
+        return
     ctx.checked("department_pattern", "部门各项目的满意度和得分与同类报告相比无异常")
     sats = mine["satisfaction"].dropna()
-    peer_sats = others["satisfaction"].dropna()
-    peer_med = float(peer_sats.median()) if len(peer_sats) >= cfg.get("min_group", 8) else \
-        reference()["features"].get("satisfaction", {}).get("median", math.nan)
+    peer_med, where = corpus.peer_satisfaction(rv.report.source)
     if len(sats) >= 3 and (sats >= 100).all() and not math.isnan(peer_med) and peer_med < 100 and \
             not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.findings):
         ctx.finding(SUBJECT_DEPARTMENT, "satisfaction_ceiling", "medium",
                     f"本报告 {len(sats)} 个项目的满意度全部为 100%，同类项目满意度中位数为 {peer_med:.1f}%。",
                     check="department_pattern", table="统计", source="stats",
-                    extra={"features": {"满意度为100%的项目数": int(len(sats))},
-                           "peer_group": "本批其他报告" if len(peer_sats) >= cfg.get("min_group", 8) else "工具自带的参考分布",
+                    extra={"features": {"满意度为100%的项目数": int(len(sats))}, "peer_group": where,
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
     scores = mine["self_score"].dropna()
     if len(scores) >= cfg.get("perfect_min_projects", 3):
         share = float((scores >= 99.5).mean())
-        peer_scores = others["self_score"].dropna()
-        peer_share = float((peer_scores >= 99.5).mean()) if len(peer_scores) >= cfg.get("min_group", 8) else \
-            reference().get("perfect_share", math.nan)
+        peer_share, where = corpus.peer_perfect_share(rv.report.source)
         if share >= cfg.get("perfect_share", 0.75) and not math.isnan(peer_share) and \
                 peer_share < cfg.get("perfect_peer_share", 0.5):
             rates = mine["exec_rate"].dropna()
@@ -223,8 +256,7 @@ def _department(ctx: Context, rv, frame: pd.DataFrame, cfg: dict) -> None:
                         + (f"（本报告执行率 {rates.min():.1f}%–{rates.max():.1f}%）" if len(rates) else "") + "。",
                         check="department_pattern", table="统计", source="stats",
                         extra={"features": {"满分项目占比": round(share, 4), "项目数": int(len(scores))},
-                               "peer_group": "本批其他报告" if len(peer_scores) >= cfg.get("min_group", 8) else "工具自带的参考分布",
-                               "peer_median": {"满分项目占比": round(peer_share, 4)}})
+                               "peer_group": where, "peer_median": {"满分项目占比": round(peer_share, 4)}})
 
 
 __all__ = ["apply", "project_features", "report_features", "FEATURES", "reference"]
