@@ -35,7 +35,6 @@ class Label:
     code: str = ""
     note: str = ""
     clean: bool = False
-    origin: str = ""  # file the label came from
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -56,7 +55,7 @@ def load_labels(paths) -> list[Label]:
             if not d.get("report") or "subject" not in d or not (d.get("code") or d.get("clean")):
                 raise ValueError(f"{path}:{n}: a label needs report, subject and code (or clean: true)")
             out.append(Label(d["report"], d["subject"], d.get("code", ""), d.get("note") or d.get("message", ""),
-                             bool(d.get("clean")), path.name))
+                             bool(d.get("clean"))))
     return out
 
 

@@ -28,7 +28,7 @@ def risk_of(findings: list[Finding], config: Config) -> Risk:
     for f in findings:
         by_code[f.code].append((config.code(f.code)["weight"] * factor[f.severity], f))
     weighted = []
-    for code, items in by_code.items():
+    for items in by_code.values():
         items.sort(key=lambda x: (-x[0], x[1].sort_key()))
         weighted += [(p * decay**k, f) for k, (p, f) in enumerate(items)]
     weighted.sort(key=lambda x: (-x[0], x[1].sort_key()))

@@ -11,6 +11,7 @@ Same seed, same corpus, byte for byte.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
@@ -156,13 +157,19 @@ class Generator:
         b1 = round(math.exp(rng.gauss(self.fit.log_budget_mean, self.fit.log_budget_sd)), 2)
         b1 = max(0.5, min(b1, 500.0))
         b0 = b1 if rng.random() < 0.75 else round(b1 * rng.uniform(1.0, 1.08), 2)
-        r = 1.0 if rng.random() < 0.4 else rng.uniform(0.86, 0.999)
+        r = self.clean_rate()
         executed = round(b1 * r, 2)
         p = Project(name, dept, dept, b0, b1, executed, None, [], "", "")
         p.indicators = self.indicators(p)
         self.texts(p)
         self.score(p)
         return p
+
+    def clean_rate(self) -> float:
+        """An execution rate drawn from the seeds' rates, within the range a clean project has (≥ 86%)."""
+        pool = [x for x in self.fit.exec_rates if x >= 0.86] or [1.0]
+        r = self.rng.choice(pool)
+        return 1.0 if r >= 0.9999 else self.rng.uniform(max(0.86, r - 0.03), min(0.999, r + 0.03))
 
     def indicators(self, p: Project) -> list[Indicator]:
         rng = self.rng
@@ -263,7 +270,17 @@ def _split(total: int, n: int, rng: random.Random) -> list[int]:
 
 
 def inject(gen: Generator, p: Project, code: str, report: str, style: str) -> bool:
-    """Change a clean project so that exactly one thing a reviewer should find is wrong."""
+    """Change a clean project so that exactly one thing a reviewer should find is wrong.
+
+    When the anomaly cannot be made on this project, the project is left exactly as it was."""
+    snapshot = copy.deepcopy(p)
+    if _inject(gen, p, code, report, style):
+        return True
+    p.__dict__.update(snapshot.__dict__)
+    return False
+
+
+def _inject(gen: Generator, p: Project, code: str, report: str, style: str) -> bool:
     rng = gen.rng
     note = ""
     if code == "total_mismatch":
@@ -383,8 +400,10 @@ def inject(gen: Generator, p: Project, code: str, report: str, style: str) -> bo
         p.notes = (p.notes + " " if p.notes else "") + f"本项目支出较上年增长{rng.uniform(8, 60):.2f}%。"
         note = "较上年增长率没有上年数可核对"
     elif code == "outlier":
+        # a budget far above what similar projects get: a multiple of the corpus median, not of its own
         factor = rng.uniform(80, 200)
-        p.b0, p.b1, p.executed = round(p.b0 * factor, 2), round(p.b1 * factor, 2), round(p.executed * factor, 2)
+        scale = math.exp(gen.fit.log_budget_mean) * factor / p.b1
+        p.b0, p.b1, p.executed = round(p.b0 * scale, 2), round(p.b1 * scale, 2), round(p.executed * scale, 2)
         _sync_cost(p)
         gen.score(p)
         p.notes = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..model import SUBJECT_DEPARTMENT, AccountsTable, Value
+from ..model import SUBJECT_DEPARTMENT, AccountsTable
 from .base import Context
 from .common import fmt_num
 from .tolerance import Interval

@@ -103,13 +103,6 @@ def is_placeholder_text(text: str) -> bool:
     return t in ("", "无", "/", "—", "-", "——", "不存在偏差", "无偏差", "已完成", "完成")
 
 
-def fmt_amount(x: float | None, unit: str = "") -> str:
-    if x is None:
-        return "—"
-    if unit == "元":
-        return f"{x:,.2f}元"
-    return f"{x:,.2f}{unit}"
-
 
 def fmt_num(x: float | None, decimals: int = 2) -> str:
     if x is None:

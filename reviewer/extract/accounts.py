@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model import NON_VALUE_COLUMNS, AccountsTable, Text, Value
+from ..model import NON_VALUE_COLUMNS, AccountsTable, Text
 from .layout import Row
 from .segment import Part
 from .values import clean_text, compact, parse_value

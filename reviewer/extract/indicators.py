@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Indicator, Text, Value
+from ..model import Indicator, Text
 from .layout import Cell, Row
 from .values import clean_text, compact, op_symbol, parse_value
 
@@ -199,7 +199,3 @@ def _fit(cells: list[Cell], n: int) -> list[Cell]:
     while len(cells) < n:
         cells.append(Cell("", line))
     return cells
-
-
-def values_of(ind: Indicator) -> list[Value]:
-    return [ind.target, ind.actual, ind.weight, ind.score]

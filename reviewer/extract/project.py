@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Funds, FundsRow, Project, Text, Value
+from ..model import FundsRow, Project, Text
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .layout import Row
 from .segment import Part
@@ -249,7 +249,3 @@ class ProjectParser:
 
 def parse_project(part: Part, default_unit: str = "") -> Project:
     return ProjectParser(part, default_unit).parse()
-
-
-def value_or_blank(v: Value | None) -> Value:
-    return v if v is not None else Value()

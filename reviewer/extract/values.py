@@ -74,12 +74,6 @@ def op_symbol(text: str) -> str:
     return ""
 
 
-def parse_number(text: str) -> float | None:
-    """A plain amount or rate (commas and % allowed); None for anything else."""
-    v = parse_value(text)
-    return v.number if v.kind == "number" else None
-
-
 def parse_value(raw: str, line: int | None = None) -> Value:
     raw = raw if raw is not None else ""
     stripped = clean_text(raw)
@@ -100,14 +94,3 @@ def parse_value(raw: str, line: int | None = None) -> Value:
             line=line,
         )
     return Value(raw=stripped, kind="text", line=line)
-
-
-def is_number_cell(text: str) -> bool:
-    v = parse_value(text)
-    return v.kind == "number" and not v.op
-
-
-def decimals_of(*values: Value) -> int:
-    """The finest displayed precision among some values (2 when none is printed)."""
-    ds = [v.decimals for v in values if v is not None and v.decimals is not None]
-    return max(ds) if ds else 2

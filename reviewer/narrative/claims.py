@@ -18,21 +18,6 @@ KINDS = {"contradiction", "unsupported", "boilerplate"}
 SEVERITIES = {"high", "medium", "low"}
 CODE_OF_KIND = {"contradiction": "narrative_contradiction", "unsupported": "unsupported_claim", "boilerplate": "boilerplate"}
 
-CLAIMS_SCHEMA = {
-    "type": "object",
-    "properties": {"claims": {"type": "array", "items": {
-        "type": "object",
-        "properties": {
-            "passage": {"type": "string"}, "quote": {"type": "string"},
-            "facts": {"type": "array", "items": {"type": "string"}},
-            "passages": {"type": "array", "items": {"type": "string"}},
-            "verdict": {"enum": sorted(VERDICTS)}, "kind": {"enum": sorted(KINDS)},
-            "severity": {"enum": sorted(SEVERITIES)}, "reason": {"type": "string"},
-        },
-        "required": ["passage", "quote", "facts", "verdict", "kind", "reason"],
-    }}},
-    "required": ["claims"],
-}
 
 
 class InvalidReply(ValueError):

@@ -28,7 +28,6 @@ PROJECT_CLAIM_KEYS = {"outcome", "implementation", "output", "effect", "notes", 
 
 class HeuristicBackend:
     name = "heuristic"
-    chunked = False
 
     def __init__(self, settings: dict | None = None) -> None:
         s = settings or {}
@@ -160,7 +159,7 @@ class HeuristicBackend:
                 others = [q for q in seen if q.subject != ps.subject]
                 per_project[ps.subject].append((sentence, ps, others))
         out = []
-        for subject, items in per_project.items():
+        for items in per_project.values():
             sentence, ps, others = items[0]
             names = sorted({q.subject for q in others})
             more = f"；另有 {len(items) - 1} 句同样重复" if len(items) > 1 else ""
@@ -180,7 +179,7 @@ class HeuristicBackend:
                              == ps.label.replace("年度目标实际完成情况", "")), None)
                 if goal:
                     pairs.append((goal, ps))
-        for subject, keyed in by_subject.items():
+        for keyed in by_subject.values():
             if "goal" in keyed and "outcome" in keyed:
                 pairs.append((keyed["goal"], keyed["outcome"]))
         for goal, actual in pairs:

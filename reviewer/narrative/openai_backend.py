@@ -106,8 +106,6 @@ def chunk_passages(passages: list[Passage], max_chars: int) -> list[list[Passage
 
 
 class OpenAIBackend:
-    chunked = True
-
     def __init__(self, settings: LLMSettings, use_cache: bool = True) -> None:
         self.settings = settings
         self.name = settings.model
