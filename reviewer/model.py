@@ -6,6 +6,7 @@ can quote the document exactly.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -309,9 +310,12 @@ class Report:
             while end + 1 < len(self.lines) and self.lines[end + 1].rstrip("\r") != "" and end - line < 40:
                 end += 1
         span = self.lines[start:end + 1]
-        cells = [c.strip() for text in span for c in text.split("\t")]
+        cells = [_TAGS.sub("", c).strip() for text in span for c in text.split("\t")]
         text = " │ ".join(c for c in cells if c)
         return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_TAGS = re.compile(r"</?(?:p|span|div|br|strong|b|i|em|font|td|tr|th|table)\b[^>]*>", re.I)
 
 
 def to_jsonable(obj: Any) -> Any:

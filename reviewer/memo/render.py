@@ -69,7 +69,7 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     n = len(rv.findings)
     first = (f"风险{rv.risk.band}（{rv.risk.score:g} 分）：共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、"
              f"低 {c['low']} 项。") if n else f"风险{rv.risk.band}（{rv.risk.score:g} 分）：未发现问题。"
-    top = [f for f in rv.findings if f.severity == "high"][:3] or rv.findings[:2]
+    top = [f for f, _ in rv.risk.contributions[:3]]
     if top:
         items = "；".join(f"{f.subject}——{config.code(f.code)['label']}" for f in top)
         second = f"最需关注：{items}。"

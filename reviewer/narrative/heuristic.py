@@ -70,8 +70,7 @@ class HeuristicBackend:
                     parts = []
                     if rate_fact and ratio is not None and ratio < self.cut_medium:
                         parts.append(f"预算执行率仅 {rate_fact.value}")
-                    parts += [f"{f.label.split('（')[0]}{f.value.split('，得分')[0]}" for f in shortfalls
-                              if f.number < self.cut_medium][:3]
+                    parts += [_short(f) for f in shortfalls if f.number < self.cut_medium][:3]
                     out.append(_claim(ps, m.group(0), cited, "contradicted", "contradiction",
                                       "high" if worst < self.cut_high else "medium",
                                       f"文中称“{m.group(0)}”，但" + "；".join(parts) + "。"))
@@ -107,7 +106,7 @@ class HeuristicBackend:
                     quote = _clause(ps.text, m)
                     out.append(_claim(ps, quote, [f.id for f in done], "contradicted", "contradiction", "high",
                                       f"部门整体自评“{ps.label}”称“{quote}”，而项目“{p.name}”的绩效指标填报已完成："
-                                      + "；".join(f"{f.label.split('（')[0]}{f.value.split('，得分')[0]}" for f in done[:3]) + "。",
+                                      + "；".join(_short(f) for f in done[:3]) + "。",
                                       subject=p.name))
         for m in NAMED_AMOUNT_RE.finditer(ps.text):
             name, amount = m.group(1).lstrip("号的为、及和"), float(m.group(2))
@@ -192,6 +191,13 @@ class HeuristicBackend:
                                   f"“{actual.label}”与“{goal.label}”相似度 {ratio:.0%}，照抄目标而未写实际完成情况。",
                                   [goal.id]))
         return out
+
+
+def _short(f) -> str:
+    """“培训次数”实际 1次（目标 ≥7次）: an indicator fact in a few words."""
+    m = re.search(r"年度指标值 (.*?)，实际完成值 (.*?)，", f.value)
+    name = f.extra.get("name") or f.label
+    return f"“{name}”实际 {m.group(2)}（目标 {m.group(1)}）" if m else f"{f.label} {f.value}"
 
 
 def _first_claim(rx: re.Pattern, text: str):
