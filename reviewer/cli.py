@@ -50,11 +50,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    try:
-        config, narrative = _setup(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    config, narrative = _setup(args)
     outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative, jobs=_jobs(args),
                                    stats=not args.no_stats)
     for o in outcomes:
@@ -82,11 +78,7 @@ def _review(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from . import evaluate
 
-    try:
-        config, narrative = _setup(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    config, narrative = _setup(args)
     out = Path(args.out)
     result = evaluate.run(args.labels or evaluate.DEFAULT_LABELS, out, config, narrative,
                           corpus_dirs=args.corpus or [], jobs=_jobs(args))
@@ -171,7 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:  # a bad profile, config file or LLM setting: say what, stop
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
