@@ -59,21 +59,24 @@ def extract_each(paths: Iterable[Path]) -> Iterator[Outcome]:
         yield _guarded(path, lambda p: Outcome(p, report=extract(p)))
 
 
-def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic") -> Iterator[Outcome]:
+def _review_path(path: Path, config: Config, narrative) -> Outcome:
     from .review import review
-
-    config = config or load_config()
-    if isinstance(narrative, str):
-        from .narrative import make_narrative
-
-        narrative = make_narrative(narrative, config)
 
     def work(p: Path) -> Outcome:
         rv = review(p, config, narrative)
         return Outcome(p, report=rv.report, review=rv)
 
+    return _guarded(path, work)
+
+
+def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic") -> Iterator[Outcome]:
+    config = config or load_config()
+    if isinstance(narrative, str):
+        from .narrative import make_narrative
+
+        narrative = make_narrative(narrative, config)
     for path in paths:
-        yield _guarded(path, work)
+        yield _review_path(path, config, narrative)
 
 
 def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
@@ -102,10 +105,8 @@ def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
 
 
 def _review_one(args) -> Outcome:
-    path, config, narrative = args
-    from .review import review
-
-    return _guarded(path, lambda p: (lambda rv: Outcome(p, report=rv.report, review=rv))(review(p, config, narrative)))
+    """One report in a worker process (the narrative backend is built there from its name)."""
+    return _review_path(*args)
 
 
 def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative="heuristic", jobs: int = 1,
