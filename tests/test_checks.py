@@ -169,6 +169,19 @@ def test_narrative_arithmetic(findings, seeds):
     assert not [f for f in of(findings, "002", "arithmetic") if "分项合计" in f.message]
 
 
+def test_organisation_name_variants(findings):
+    msgs = {f.message for f in of(findings, "000", "metadata", "与周边国家开展教育交流平台建设专项经费")}
+    assert any("玉溪技师学院" in m and "玉溪技术学院" in m for m in msgs)
+    assert any("万荣水泥有限公司" in m and "万象水泥有限公司" in m for m in msgs)
+    assert not [f for f in findings["003"] if "机构名称" in f.message]  # one 服务中心, always written alike
+
+
+def test_effects_measured_in_percent_that_cannot_be(findings):
+    (f,) = [f for f in of(findings, "000", "qualitative", "中老边民大联欢活动专项资金") if "百分比" in f.message]
+    assert "纽带" in f.message and f.severity == "low"
+    assert not [f for f in findings["003"] if "百分比计量" in f.message]  # 认可度 and 完成率 are measurable
+
+
 def test_metadata(findings):
     msgs = [f.message for f in of(findings, "002", "metadata")]
     assert any("热门政府" in m for m in msgs)

@@ -72,6 +72,11 @@ def test_unsupported_growth_rates(reviews):
     assert not narrative(reviews["000"], "unsupported_claim")  # 000 prints every base; narrative_math checks it
 
 
+def test_satisfaction_reported_for_a_project_with_no_activity(reviews):
+    (f,) = narrative(reviews["001"], "unsupported_claim", "单位自有经费")
+    assert f.evidence["claim"] == "无自有资金收入支出" and "92" in f.message
+
+
 def test_prompt_injection_does_not_change_verdicts(reviews):
     lines = seed_path("003").read_text(encoding="utf-8").split("\n")
     assert lines[2258] == "\t按预定进度完成"  # 外事培训费, 产出情况及分析

@@ -20,8 +20,13 @@ TEMPLATE_LEFTOVERS = [
 EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.*(收入|支出)|无.*(收入|支出)")
 
 
+ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,}?(有限公司|学院|大学|学校|公司|中心|协会|医院|研究院|研究所)")
+ORDINALS = set("一二三四五六七八九十东南西北上下内外新老大小甲乙丙丁")
+
+
 def check(ctx: Context) -> None:
     _names(ctx)
+    _organisation_variants(ctx)
     _step_dates(ctx)
     _years(ctx)
     _template(ctx)
@@ -47,6 +52,49 @@ def _names(ctx: Context) -> None:
                             f"单位名称写法不一致：“{b}”（{len(by_value[b])} 处）与“{a}”（{len(by_value[a])} 处），"
                             f"疑为笔误（“{diff}”）。", check="names", table="单位名称",
                             stated=b, recomputed=a, lines=by_value[b][:5] + by_value[a][:1])
+
+
+def _organisation_variants(ctx: Context) -> None:
+    """One organisation written two ways (玉溪技师学院 / 玉溪技术学院): compare the last characters
+    before the suffix, where a name's distinctive part sits; ordinal differences (第一/第二, 东/西)
+    mark different organisations, not typos."""
+    seen: dict[str, tuple[str, int]] = {}  # window → (subject, line) of its first mention
+    for subject, text in _subject_texts(ctx):
+        for m in ORG_RE.finditer(text.text):
+            window = m.group(0)[-(len(m.group(1)) + 4):]
+            if len(window) == len(m.group(1)) + 4:
+                seen.setdefault(window, (subject, text.line))
+    ctx.checked("organisations", "机构名称前后一致")
+    windows = sorted(seen)
+    for i, a in enumerate(windows):
+        for b in windows[i + 1:]:
+            diff = [k for k, (x, y) in enumerate(zip(a, b)) if x != y]
+            if len(a) != len(b) or len(diff) != 1 or diff[0] == 0 or {a[diff[0]], b[diff[0]]} & ORDINALS:
+                continue
+            subjects = [seen[a][0], seen[b][0]]
+            subject = next((s for s in subjects if s != S), S)
+            ctx.finding(subject, "metadata", "low", f"同一机构名称写法不一致：“{a}”与“{b}”。", check="organisations",
+                        table="文字说明", stated=b, recomputed=a, lines=[seen[a][1], seen[b][1]])
+
+
+def _subject_texts(ctx: Context):
+    """(subject, text) of every narrative passage, projects first."""
+    for p in ctx.report.projects:
+        for t in (p.goal, p.outcome, p.notes, *p.analysis.values()):
+            if t:
+                yield p.name, t
+    dept = ctx.report.department_part
+    if dept:
+        def walk(sections):
+            for s in sections:
+                if s.text:
+                    yield S, s.text
+                yield from walk(s.subsections)
+        yield from walk(dept.sections)
+        for g in dept.year_goals:
+            for t in (g.target, g.actual):
+                if t:
+                    yield S, t
 
 
 def _texts(ctx: Context):

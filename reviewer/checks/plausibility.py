@@ -14,6 +14,8 @@ from .common import (PERCENT_NAME_RE, SATISFACTION_RE, direction, fmt_num, is_pl
 from .tolerance import half_unit
 
 TABLE = "绩效指标"
+UNMEASURABLE_RE = re.compile(r"作用|优势|纽带|形象|影响|水平|意识|氛围|关系|成效|效应|品牌")
+MEASURABLE_RE = re.compile(r"率|度$|比例|比重|数量|人数|次数|个数")
 
 
 def check(ctx: Context) -> None:
@@ -150,6 +152,13 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
             ctx.finding(subject, "qualitative", "medium",
                         f"产出和效益指标 {len(core)} 项中 {len(qual)} 项为定性表述，难以衡量。", check="qualitative",
                         table=TABLE, lines=[i.line for i in qual], rule="PL-06")
+    for i in indicators:
+        if i.level1.startswith("效益") and "%" in (i.unit, i.actual.unit, i.target.unit) and \
+                UNMEASURABLE_RE.search(i.level3) and not MEASURABLE_RE.search(i.level3):
+            ctx.finding(subject, "qualitative", "low",
+                        f"效益指标“{i.level3}”是定性描述，却以百分比计量（目标 {i.target.raw}，完成 {i.actual.raw}），无法测量。",
+                        check="qualitative", table=TABLE, lines=[i.line], rule="PL-06",
+                        figures={"年度指标值": i.target, "实际完成值": i.actual})
     restated = [i for i in indicators if i.actual.raw and i.actual.raw == i.target.raw]
     with_op = [i for i in restated if i.actual.op or i.actual.raw[:1] in "≥≤><"]
     if len(restated) >= 3 and len(restated) / len(indicators) >= ctx.config["restated_share"]:

@@ -18,6 +18,7 @@ COMPLETE_RE = re.compile(r"按预定进度完成|按预算要求(?:及时)?完�
                          r"全部完成|如期完成|均已完成|完成了?既定|达到预期")
 NEGATION_RE = re.compile(r"(未|没有|尚未|不能|未能|无法|不够|是否|力争|确保)\s*$")
 NOT_DONE_RE = re.compile(r"(尚未|未能|没有)(开展|实施|启动|完成|捐赠|支付|拨付|采购|举办|落实|到位)")
+NO_ACTIVITY_RE = re.compile(r"无[\u4e00-\u9fff]{0,8}(收入|支出|活动)|未开展|未实施|未能(开展|实施)|未发生")
 NOT_STARTED_OBJECT_RE = re.compile(r"尚未(?:开展|实施|启动|举办)([\u4e00-\u9fff]{1,6}?)(?:工作|活动|项目|任务)")
 NAMED_AMOUNT_RE = re.compile(r"([\u4e00-\u9fff“”（）()—\-]{2,30}?(?:经费|资金))\s*(\d+(?:\.\d+)?)\s*万元")
 CHANGE_PCT_RE = re.compile(r"(?:较|比)(?:上年|去年|上年度|同期)[^。；，,]{0,8}?(?:增加|增长|下降|减少|上升)\s*(\d+(?:\.\d+)?)\s*%")
@@ -39,6 +40,7 @@ class HeuristicBackend:
 
     def run(self, report: Report, facts: FactBook, passages: list[Passage]) -> list[dict]:
         claims: list[dict] = []
+        self._no_activity_flagged: set[str] = set()  # one such claim per project, from its first passage
         projects = {p.name: p for p in report.projects}
         for ps in passages:
             if ps.subject in projects:
@@ -74,6 +76,15 @@ class HeuristicBackend:
                     out.append(_claim(ps, m.group(0), cited, "contradicted", "contradiction",
                                       "high" if worst < self.cut_high else "medium",
                                       f"文中称“{m.group(0)}”，但" + "；".join(parts) + "。"))
+        m = NO_ACTIVITY_RE.search(ps.text)
+        if m and ratio == 0 and ps.key in ("outcome", "notes") and p.name not in self._no_activity_flagged:
+            sat = [f for f in facts.of(p.name, "indicator") if "满意" in f.extra.get("name", "")
+                   and f.extra.get("actual")]
+            spent = [f.id for f in facts.of(p.name, "funds") if f.extra.get("column") == "全年执行数"]
+            if sat and spent:
+                self._no_activity_flagged.add(p.name)
+                out.append(_claim(ps, m.group(0), [sat[0].id] + spent, "unverifiable", "unsupported", "medium",
+                                  f"文中称“{m.group(0)}”、全年执行数为 0，却填报{_short(sat[0])}，没有对象可以调查。"))
         m = _first_claim(NOT_DONE_RE, ps.text)
         if m and ratio is not None and ratio >= self.not_done_share and rate_fact:
             quote = _clause(ps.text, m)
