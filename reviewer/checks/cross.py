@@ -33,6 +33,16 @@ def _same(a: Value, a_unit: str, b: Value, b_unit: str, slack: float) -> bool:
     return ia.overlaps(ib)
 
 
+def _lookup(table, side: str | None, name: str, column: str | None) -> tuple[float | None, int | None]:
+    """An amount of a 决算 table: a row of a two-sided table, or a column of the 合计 row."""
+    return _side_amount(table, side, (name,), column) if side else _total_row(table, name)
+
+
+def _account_value(value: float, table, line: int) -> Value:
+    """A 决算 amount as a printed Value, at the table's precision, for `_same`."""
+    return Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
+
+
 def _projects_vs_tasks(ctx: Context) -> None:
     dept = ctx.report.department_part
     if not dept or not dept.key_tasks:
@@ -198,16 +208,12 @@ def _department_funds_vs_accounts(ctx: Context) -> None:
         table, side, name = lookups[key]
         if table is None:
             continue
-        if side:
-            value, line = _side_amount(table, side, (name,), "金额")
-        else:
-            value, line = _total_row(table, name)
+        value, line = _lookup(table, side, name, "金额")
         if line is None:
             continue
         value = value or 0.0
         ctx.checked("department_vs_accounts", "部门整体自评表资金与决算一致")
-        acc = Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
-        if _same(executed, unit_d, acc, table.unit, ctx.config["rounding_slack"]):
+        if _same(executed, unit_d, _account_value(value, table, line), table.unit, ctx.config["rounding_slack"]):
             continue
         ctx.finding(
             S, "cross_table", "high",
@@ -239,10 +245,7 @@ def _narrative_vs_accounts(ctx: Context) -> None:
             m = re.search(pattern + AMOUNT_RE, sec.text.text)
             if table is None or not m:
                 continue
-            if side:
-                value, line = _side_amount(table, side, (name,), column)
-            else:
-                value, line = _total_row(table, name)
+            value, line = _lookup(table, side, name, column)
             if line is None:
                 continue
             _compare_quote(ctx, m, value or 0.0, table, line, sec.text.line, f"{table.title}“{name}”")
@@ -262,9 +265,8 @@ def _narrative_vs_accounts(ctx: Context) -> None:
 def _compare_quote(ctx: Context, m: re.Match, value: float, table, line: int, text_line: int | None, where: str) -> None:
     raw, unit = m.group(1), m.group(2)
     quoted = Value(raw, float(raw.replace(",", "")), unit, "", len(raw.split(".")[1]) if "." in raw else 0, "number", text_line)
-    acc = Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
     ctx.checked("narrative_vs_accounts", "文字说明中的金额与决算表一致")
-    if _same(quoted, unit, acc, table.unit, ctx.config["rounding_slack"]):
+    if _same(quoted, unit, _account_value(value, table, line), table.unit, ctx.config["rounding_slack"]):
         return
     ctx.finding(
         S, "cross_table", "high",

@@ -77,7 +77,7 @@ def _organisation_variants(ctx: Context) -> None:
                         table="文字说明", stated=b, recomputed=a, lines=[seen[a][1], seen[b][1]])
 
 
-def _subject_texts(ctx: Context):
+def _subject_texts(ctx: Context, year_goals: bool = True):
     """(subject, text) of every narrative passage, projects first."""
     for p in ctx.report.projects:
         for t in (p.goal, p.outcome, p.notes, *p.analysis.values()):
@@ -91,27 +91,15 @@ def _subject_texts(ctx: Context):
                     yield S, s.text
                 yield from walk(s.subsections)
         yield from walk(dept.sections)
-        for g in dept.year_goals:
+        for g in dept.year_goals if year_goals else []:
             for t in (g.target, g.actual):
                 if t:
                     yield S, t
 
 
-def _texts(ctx: Context):
-    dept = ctx.report.department_part
-    if dept:
-        def walk(sections):
-            for s in sections:
-                yield s.text
-                yield from walk(s.subsections)
-        yield from (t for t in walk(dept.sections) if t)
-    for p in ctx.report.projects:
-        yield from (t for t in (p.goal, p.outcome, p.notes, *p.analysis.values()) if t)
-
-
 def _step_dates(ctx: Context) -> None:
     """Numbered steps ("1. 2024年2月20日前…；2. 2023年3月1日前…") whose dates go backwards."""
-    for text in _texts(ctx):
+    for _, text in _subject_texts(ctx, year_goals=False):
         steps = list(STEP_RE.finditer(text.text))
         if len(steps) < 2:
             continue
