@@ -7,8 +7,10 @@ Library use, without the CLI:
     rv = reviewer.review("corpus/seeds/000_25822ca1c25975cd.txt")   # findings, risk score
 """
 from .config import load_config
-from .extract import ExtractionError, extract
+from .errors import ExtractionError, ReadError
+from .extract import extract
+from .read import read
 from .review import Review, review
 
-__all__ = ["extract", "review", "Review", "load_config", "ExtractionError"]
+__all__ = ["read", "extract", "review", "Review", "load_config", "ExtractionError", "ReadError"]
 __version__ = "0.1.0"

@@ -12,7 +12,8 @@ from typing import Iterable, Iterator
 from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv,
                      write_report_json)
 from .config import Config, load_config
-from .extract import ExtractionError, extract
+from .errors import ExtractionError
+from .extract import extract
 from .model import Report
 
 

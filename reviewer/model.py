@@ -1,8 +1,9 @@
 """The typed records every stage talks through.
 
 Extraction fills these; checks, statistics, narrative review and memos only read them.
-Every value keeps the raw text it was read from and its source line(s), so that a memo
-can quote the document exactly.
+Every value keeps the raw text it was read from, its display line(s) and its `Location` in the file
+(page and line, Sheet1!C7, table/row/column …), so that a memo can quote the document exactly and say
+where.  What could not be read is kept too (`Report.issues`): a report is never better than its reading.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import pandas as pd
+
+from .read.document import Location, ReadIssue
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Value:
     decimals: int | None = None
     kind: str = "blank"
     line: int | None = None
+    loc: Location | None = None
 
     @property
     def blank(self) -> bool:
@@ -49,6 +53,7 @@ class Text:
     text: str = ""
     line: int | None = None
     end_line: int | None = None
+    loc: Location | None = None
 
     def __bool__(self) -> bool:
         return bool(self.text.strip())
@@ -270,13 +275,14 @@ class AccountsTable:
         return all(r[c] != r[c] or r[c] is None for r in self.records() for c in cols) and not self.totals
 
 
-NON_VALUE_COLUMNS = {"side", "item", "row_no", "code", "level", "name", "group", "line", "raw"}
+NON_VALUE_COLUMNS = {"side", "item", "row_no", "code", "level", "name", "group", "line", "loc", "raw"}
 
 
 @dataclass
 class Report:
     source: str
     encoding: str = "utf-8"
+    format: str = "text"  # text, html, pdf, xlsx, xls, docx, doc
     layout: str = ""
     department: str = ""  # the name printed most often
     year: int | None = None  # the fiscal year printed most often in titles
@@ -288,13 +294,31 @@ class Report:
     department_part: Department | None = None
     accounts: list[AccountsTable] = field(default_factory=list)
     lines: list[str] = field(default_factory=list, repr=False)
+    line_locs: list[Location] = field(default_factory=list, repr=False)
+    multiline_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)  # cell-per-line blocks
     warnings: list[str] = field(default_factory=list)
+    issues: list[ReadIssue] = field(default_factory=list)  # what could not be read, and where
 
     def account(self, kind: str) -> AccountsTable | None:
         for table in self.accounts:
             if table.kind == kind:
                 return table
         return None
+
+    @property
+    def complete(self) -> bool:
+        """Everything the report prints was read: nothing is listed in `issues`."""
+        return not self.issues
+
+    @property
+    def status(self) -> str:
+        return "完整读取" if self.complete else "部分读取"
+
+    def location(self, line: int | None) -> str:
+        """Where a display line is in the file, as a user finds it: 第12行, 第3页第7行, Sheet1!第5行 …"""
+        if line is None or not (1 <= line <= len(self.line_locs)):
+            return f"第{line}行" if line else ""
+        return str(self.line_locs[line - 1])
 
     def quote(self, line: int | None, width: int = 160) -> str:
         """The source text of a line, cells separated by │, for memos.
@@ -304,7 +328,7 @@ class Report:
         if line is None or not (1 <= line <= len(self.lines)):
             return ""
         start = end = line - 1
-        if self.layout == "cell-per-line":  # the row runs from one blank line to the next
+        if any(a <= line <= b for a, b in self.multiline_rows):  # the row runs from one blank line to the next
             while start > 0 and self.lines[start - 1].rstrip("\r") != "" and line - start < 40:
                 start -= 1
             while end + 1 < len(self.lines) and self.lines[end + 1].rstrip("\r") != "" and end - line < 40:
@@ -323,10 +347,12 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, pd.DataFrame):
         frame = obj.astype(object).where(obj.notna(), None)
         return frame.to_dict(orient="records")
+    if isinstance(obj, Location):
+        return str(obj)
     if is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in fields(obj):
-            if f.name == "lines":
+            if f.name in ("lines", "line_locs", "multiline_rows"):
                 continue
             out[f.name] = to_jsonable(getattr(obj, f.name))
         return out

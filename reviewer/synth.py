@@ -18,7 +18,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract.layout import Cell, Row, render_rows
+from .read.document import Cell, Row
+from .read.text import render_rows
 
 SYNTH_MARK = "【合成数据】本报告由 reviewer synth 生成，仅用于测试和评估，不是真实单位的报告。"
 CITIES = ["甲州市", "乙川市", "丙山市", "丁江市", "戊原市", "己平市", "庚宁市", "辛安市", "壬水市", "癸林市",

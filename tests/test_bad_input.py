@@ -14,21 +14,28 @@ from conftest import seed_path
 def test_empty_file(tmp_path):
     f = tmp_path / "empty.txt"
     f.write_text("   \n\n")
-    with pytest.raises(reviewer.ExtractionError, match="empty"):
+    with pytest.raises(reviewer.ExtractionError, match="空文件"):
         reviewer.extract(f)
 
 
 def test_binary_file(tmp_path):
-    f = tmp_path / "scan.pdf"
+    f = tmp_path / "data.bin"
+    f.write_bytes(b"\x00\x01\x02" + bytes(range(256)) * 20)
+    with pytest.raises(reviewer.ExtractionError, match="二进制"):
+        reviewer.extract(f)
+
+
+def test_broken_pdf(tmp_path):
+    f = tmp_path / "broken.pdf"
     f.write_bytes(b"%PDF-1.4\x00\x01\x02" + bytes(range(256)) * 20)
-    with pytest.raises(reviewer.ExtractionError, match="binary"):
+    with pytest.raises(reviewer.ExtractionError, match="PDF 文件已损坏"):
         reviewer.extract(f)
 
 
 def test_text_that_is_no_report(tmp_path):
     f = tmp_path / "letter.txt"
     f.write_text("关于召开2023年度工作会议的通知\n请各单位于周五前报送材料。\n", encoding="utf-8")
-    with pytest.raises(reviewer.ExtractionError, match="no report content"):
+    with pytest.raises(reviewer.ExtractionError, match="未识别出报告内容"):
         reviewer.extract(f)
 
 
@@ -54,7 +61,7 @@ def test_batch_keeps_going_and_reports_each_failure(tmp_path, capsys):
     code = main(["extract", str(tmp_path / "in"), "--out", str(out)])
     assert code == 0
     err = capsys.readouterr().err
-    assert "a_empty.txt: empty file" in err and "b_binary.bin: binary" in err and "d_notice.txt" in err
+    assert "a_empty.txt: 空文件" in err and "b_binary.bin: 二进制" in err and "d_notice.txt" in err
     with open(out / "errors.csv", encoding="utf-8-sig") as fh:
         errors = {r["report"]: r["error"] for r in csv.DictReader(fh)}
     assert set(errors) == {"a_empty.txt", "b_binary.bin", "d_notice.txt"}

@@ -39,4 +39,4 @@ def test_extract_corpus_writes_json_and_csv(tmp_path):
     report = json.loads((tmp_path / "003_ddff5fd3e69ced26.txt.json").read_text(encoding="utf-8"))
     rate = report["projects"][5]["funds"]["total"]["rate"]
     assert rate == {"raw": "1.12%", "number": 1.12, "unit": "%", "op": "", "decimals": 2, "kind": "number",
-                    "line": 1195}
+                    "line": 1195, "loc": "第1195行"}

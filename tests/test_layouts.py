@@ -4,7 +4,8 @@ import json
 import pytest
 
 import reviewer
-from reviewer.extract.layout import read_rows, render_rows
+from reviewer.read import read
+from reviewer.read.text import render_rows
 from reviewer.model import to_jsonable
 
 from conftest import seed_path
@@ -14,7 +15,7 @@ def _records(report):
     """The extracted content without provenance (line numbers differ between layouts)."""
     def strip(obj):
         if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k not in ("line", "end_line", "raw", "table_line")}
+            return {k: strip(v) for k, v in obj.items() if k not in ("line", "end_line", "raw", "table_line", "loc")}
         if isinstance(obj, list):
             return [strip(v) for v in obj]
         return obj
@@ -31,8 +32,7 @@ def _records(report):
 def test_rerendered_seed_gives_same_records(seed, layout):
     text = seed_path(seed).read_text(encoding="utf-8")
     original = reviewer.extract(text)
-    rows, _ = read_rows(text)
-    rerendered = reviewer.extract(render_rows(rows, layout))
+    rerendered = reviewer.extract(render_rows(read(text).rows(), layout))
     assert rerendered.layout == layout
     assert json.dumps(_records(rerendered), ensure_ascii=False, sort_keys=True) == json.dumps(
         _records(original), ensure_ascii=False, sort_keys=True
@@ -41,7 +41,8 @@ def test_rerendered_seed_gives_same_records(seed, layout):
 
 def test_cell_per_line_headers_broken_across_lines():
     text = "\t项目资金\n（万元）\n\t\n\t年初预算数\n\t全年预算数\n\n\t\n\t年度资金总额\n\t11\n\t11\n"
-    rows, layout = read_rows(text)
+    doc = read(text)
+    rows, layout = doc.rows(), doc.layout
     assert layout == "cell-per-line"
     assert rows[0].texts == ["项目资金\n（万元）", "", "年初预算数", "全年预算数"]
     assert rows[1].texts == ["", "年度资金总额", "11", "11"] and rows[1].line == 7

@@ -32,7 +32,7 @@ def test_memo_reads_like_a_reviewer_note():
     head = md.split("\n## 一、发现的问题")[0]
     assert "**结论**：风险" in head and "最需关注" in head
     assert "### 高（" in md and "建议向单位询问" in md
-    assert "> 原文第 2450 行：总分 │ 100 │ 72.45" in md  # the quoted source line of the wrong total
+    assert "> 原文（第2450行）：总分 │ 100 │ 72.45" in md  # the quoted source line of the wrong total
     assert "| 72.45 | 74.49 |" in md  # stated vs recomputed side by side
     assert "## 二、已核查且未发现问题的事项" in md and "均无问题" in md
     assert "## 三、风险评分说明" in md
@@ -65,7 +65,7 @@ def test_review_cli_writes_memos_index_and_summary(tmp_path):
         rows = list(csv.DictReader(fh))
     scored = [r for r in rows if not r["error"]]
     assert [float(r["risk_score"]) for r in scored] == sorted((float(r["risk_score"]) for r in scored), reverse=True)
-    assert any(r["report"] == "broken.txt" and "binary" in r["error"] for r in rows)
+    assert any(r["report"] == "broken.txt" and "二进制" in r["error"] for r in rows)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index(scored[0]["report"]) < index.index(scored[-1]["report"])
     assert 'id="code"' in index and "broken.txt" in index and "003_ddff5fd3e69ced26.txt/memo.html" in index

@@ -148,7 +148,7 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
 def _hierarchy(ctx: Context, table: AccountsTable) -> None:
     f = table.frame
     am = Amounts(table, ctx)
-    value_cols = [c for c in f.columns if c not in ("code", "level", "name", "line", "raw")]
+    value_cols = table.value_columns
     records = table.records()
     coded = [r for r in records if r["code"]]
     children: dict[str, list[dict]] = {}

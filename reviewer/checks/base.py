@@ -69,7 +69,7 @@ class Context:
         for ln in list(dict.fromkeys(ln for ln in lines if ln))[:5]:
             text = self.report.quote(ln)
             if text:
-                quotes.append({"line": ln, "text": text})
+                quotes.append({"line": ln, "location": self.report.location(ln), "text": text})
         evidence["quotes"] = quotes
         if rule:
             evidence["rule"] = rule

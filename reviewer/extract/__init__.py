@@ -1,11 +1,11 @@
-"""Extraction: a report's text into a typed `Report` (see `reviewer.model`).
+"""Extraction: a report, in any format `reviewer.read` reads, into a typed `Report` (see `reviewer.model`).
 
     from reviewer import extract
     report = extract("corpus/seeds/003_ddff5fd3e69ced26.txt")
     report.projects[0].funds.total.rate.number   # 15.45
 
-Layout (tabs, one cell per line, HTML) is detected from the text; the parts of a report
-(project tables, department sections, 决算 tables) from their titles and header words.
+The file is read into a `Document` (rows of located cells, whatever the format); the parts of a report
+(project tables, department sections, 决算 tables) are found in its rows by their titles and header words.
 """
 from __future__ import annotations
 
@@ -13,68 +13,42 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..errors import ExtractionError
 from ..model import Department, Mention, Report
+from ..read import Document, read
 from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
-from .layout import read_rows
 from .project import parse_project
 from .segment import Part, split_parts
 from .values import clean_text, compact
 
-
-class ExtractionError(Exception):
-    """The input is not a report we can read (empty, binary, not a report at all)."""
-
-
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列")
-DEPT_LABEL_RE = re.compile(r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?)\s*[:：]?\s*(\S.*)?$")
+_DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
+DEPT_LABEL_RE = re.compile(
+    r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*[:：]?\s*(\S.*)?$")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    if not data.strip():
-        raise ExtractionError("empty file")
-    if b"\x00" in data[:8192]:
-        raise ExtractionError("binary file (NUL bytes), not a text report")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-        if bad > 0.02 * min(len(text), 20000):
-            raise ExtractionError("binary or corrupt file: too many control characters")
-        return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-8" if encoding == "utf-8-sig" else encoding
-    raise ExtractionError("cannot decode as UTF-8 or GB18030")
+def extract(source: str | Path | Document, name: str | None = None, cache: bool = True) -> Report:
+    """Read one report (a path, its text, or a `Document` already read) into a `Report`.
 
-
-def read_source(source: str | Path) -> tuple[str, str, str]:
-    """(text, encoding, report name) from a path or from the text itself."""
-    if isinstance(source, Path) or ("\n" not in source and len(source) < 1024 and Path(source).is_file()):
-        path = Path(source)
-        text, encoding = decode(path.read_bytes())
-        return text, encoding, path.name
-    return source.replace("\r\n", "\n"), "text", "<text>"
-
-
-def extract(source: str | Path, name: str | None = None) -> Report:
-    """Read one report (a path, or the text itself) into a `Report`.
-
-    Raises `ExtractionError` when nothing in it is recognisable as a report part.
+    Raises `ExtractionError` when the file cannot be read or nothing in it is recognisable as a report part.
     """
-    text, encoding, source_name = read_source(source)
-    if not text.strip():
-        raise ExtractionError("empty file")
-    rows, layout = read_rows(text)
+    doc = source if isinstance(source, Document) else read(source, name, cache=cache)
+    rows = doc.rows()
+    if not any(r.nonempty() for r in rows):
+        raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
-    report = Report(source=name or source_name, encoding=encoding, layout=layout, lines=text.split("\n"))
+    report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, layout=doc.layout,
+                    lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
+                    multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks
+                                    if b.layout == "cell-per-line"])
     for part in parts:
         _read_part(part, report)
     _collect_mentions(report, parts)
     if not (report.projects or report.blank_templates or report.department_part or report.accounts):
         raise ExtractionError(
-            "no report content recognised: no 项目支出绩效自评表, 部门整体支出绩效自评 or 决算 table found"
-        )
+            "未识别出报告内容：没有找到项目支出绩效自评表、部门整体支出绩效自评或决算表"
+            + (f"（已读取 {len(rows)} 行文字）" if rows else ""))
     return report
 
 

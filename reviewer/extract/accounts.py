@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import NON_VALUE_COLUMNS, AccountsTable, Text
-from .layout import Row
+from ..read.document import Row
 from .segment import Part
 from .values import clean_text, compact, parse_value
 
@@ -76,7 +76,7 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
                 continue
             if first.startswith("注") or in_notes or (len(first) > 15 and not parse_value(first).is_number):
                 in_notes = True
-                table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line))
+                table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line, cells[0].loc))
                 continue
         for c in cells:  # unit or department printed beside the header
             if (m := UNIT_RE.search(compact(c.text))) and not table.unit:
@@ -94,6 +94,10 @@ def _number(text: str, line: int, decimals: list[int]) -> float | None:
 
 def _cell(row: Row, pos: int) -> str:
     return row.cells[pos].text if 0 <= pos < len(row.cells) else ""
+
+
+def _loc(row: Row) -> str:
+    return str(row.cells[0].loc) if row.cells and row.cells[0].loc else ""
 
 
 def _raw(row: Row) -> str:
@@ -150,9 +154,9 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
             rec = {"side": side, "item": label, "name": strip_ordinal(label), "row_no": _cell(row, no_pos).strip()}
             for p, n in zip(value_pos, names):
                 rec[n] = _number(_cell(row, p), row.line, decimals)
-            rec["line"], rec["raw"] = row.line, _raw(row)
+            rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
             records.append(rec)
-    return _finish(records, ["side", "item", "name", "row_no", *value_columns, "line", "raw"], decimals, table)
+    return _finish(records, ["side", "item", "name", "row_no", *value_columns, "line", "loc", "raw"], decimals, table)
 
 
 # --- economic classification ---------------------------------------------------------------
@@ -189,9 +193,10 @@ def _economic_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
                 "name": clean_text(_cell(row, b + 1)),
                 "amount": _number(_cell(row, b + 2), row.line, decimals),
                 "line": row.line,
+                "loc": _loc(row),
                 "raw": _raw(row),
             })
-    return _finish(records, ["group", "code", "level", "name", "amount", "line", "raw"], decimals, table)
+    return _finish(records, ["group", "code", "level", "name", "amount", "line", "loc", "raw"], decimals, table)
 
 
 def _economic_totals(row: Row, table: AccountsTable, decimals: list[int]) -> None:
@@ -298,6 +303,6 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
         rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": name}
         for p, n in zip(positions, names):
             rec[n] = _number(_cell(row, p), row.line, decimals) if p > npos else None
-        rec["line"], rec["raw"] = row.line, _raw(row)
+        rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
         records.append(rec)
-    return _finish(records, ["code", "level", "name", *names, "line", "raw"], decimals, table)
+    return _finish(records, ["code", "level", "name", *names, "line", "loc", "raw"], decimals, table)

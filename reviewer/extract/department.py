@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import Department, DepartmentFundsRow, KeyTask, Section, Text, YearGoal
+from ..model import Department, DepartmentFundsRow, KeyTask, Section, Text, Value, YearGoal
+from ..read.document import Cell, Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
-from .layout import Cell, Row
 from .segment import Part
-from .values import clean_text, compact, parse_value
+from .values import cell_value, cells_text, clean_text, compact, parse_value
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(.*)$", re.S)
 SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.*)$", re.S)
@@ -50,11 +50,7 @@ def _key(title: str, table: list) -> str:
     return ""
 
 
-def _text(cells: list[Cell]) -> Text:
-    cells = [c for c in cells if c.text.strip()]
-    if not cells:
-        return Text()
-    return Text(clean_text("\n".join(c.text for c in cells)), cells[0].line, cells[-1].line)
+_text = cells_text
 
 
 # --- narrative -----------------------------------------------------------------------------
@@ -102,7 +98,7 @@ def parse_narrative(part: Part, dept: Department) -> None:
         holder = sub or current or _implicit_section(dept, rest[0].line)
         text = _text(rest)
         if holder.text:
-            holder.text = Text(holder.text.text + "\n" + text.text, holder.text.line, text.end_line)
+            holder.text = Text(holder.text.text + "\n" + text.text, holder.text.line, text.end_line, holder.text.loc)
         else:
             holder.text = text
 
@@ -213,8 +209,8 @@ def _funds_row(row: Row, header: Row | None) -> DepartmentFundsRow:
     while values and not values[0].text.strip():
         values = values[1:]
     out = DepartmentFundsRow("/".join(labels), line=row.line)
-    for name, cell in zip(columns, values):
-        out.values[re.sub(r"[（(].*", "", name)] = parse_value(cell.text, cell.line)
+    for k, name in enumerate(columns):  # a row may stop early: its last cells were empty
+        out.values[re.sub(r"[（(].*", "", name)] = cell_value(values[k]) if k < len(values) else Value(line=row.line)
     return out
 
 
@@ -243,6 +239,6 @@ def _task_row(row: Row, header: list[Row]) -> KeyTask:
     task.content = _text([cell("content")])
     for key in ("approved_total", "approved_fiscal", "approved_other", "executed", "rate"):
         c = cell(key)
-        setattr(task, key, parse_value(c.text, c.line))
+        setattr(task, key, cell_value(c))
     task.reason = _text([cell("reason")])
     return task

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Indicator, Text
-from .layout import Cell, Row
-from .values import clean_text, compact, op_symbol, parse_value
+from ..read.document import Cell, Row
+from .values import cell_value, cells_text, clean_text, compact, op_symbol, parse_value
 
 LEVEL1_RE = re.compile(r"^(产出|效益|满意度|效果)指标$")
 LEVEL2_RE = re.compile(
@@ -145,8 +145,8 @@ class IndicatorReader:
             ind.unit = clean_text(unit_cell.text)
         else:
             target_cell, actual_cell = middle[0], middle[1]
-        ind.target = parse_value(target_cell.text, target_cell.line)
-        ind.actual = parse_value(actual_cell.text, actual_cell.line)
+        ind.target = cell_value(target_cell)
+        ind.actual = cell_value(actual_cell)
         if ind.unit:
             for v in (ind.target, ind.actual):
                 if v.is_number and not v.unit:
@@ -154,12 +154,12 @@ class IndicatorReader:
         if not ind.op:
             ind.op = ind.target.op or ("定性" if ind.target.kind == "text" else "")
         if weight is not None:
-            ind.weight = parse_value(weight.text, weight.line)
+            ind.weight = cell_value(weight)
         if score is not None:
-            ind.score = parse_value(score.text, score.line)
+            ind.score = cell_value(score)
         dev = [c for c in tail if c.text.strip()]
         if dev:
-            ind.deviation = Text(clean_text(" ".join(c.text for c in dev)), dev[0].line, dev[-1].line)
+            ind.deviation = cells_text(dev, " ")
         return ind
 
 

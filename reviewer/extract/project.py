@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from ..model import FundsRow, Project, Text
+from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
-from .layout import Row
 from .segment import Part
-from .values import clean_text, compact, parse_value
+from .values import cell_value, cells_text, clean_text, compact, parse_value
 
 FUNDS_ROWS = {"年度资金总额": "total", "当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
 FUNDS_COLUMNS = [
@@ -57,11 +57,7 @@ def _analysis_key(text: str) -> str | None:
     return None
 
 
-def _text_of(cells: list) -> Text:
-    cells = [c for c in cells if c.text.strip()]
-    if not cells:
-        return Text()
-    return Text(clean_text("\n".join(c.text for c in cells)), cells[0].line, cells[-1].line)
+_text_of = cells_text
 
 
 class ProjectParser:
@@ -171,7 +167,7 @@ class ProjectParser:
         for name, cell in zip(columns, values):
             attr = next((a for n, a in FUNDS_COLUMNS if n in name), None)
             if attr and getattr(fr, attr).blank:
-                setattr(fr, attr, parse_value(cell.text, cell.line))
+                setattr(fr, attr, cell_value(cell))
         setattr(funds, key, fr)
 
     def _goal(self, row: Row) -> None:
@@ -198,7 +194,7 @@ class ProjectParser:
         cells = row.nonempty()
         if cells and all(parse_value(c.text).kind == "number" and not parse_value(c.text).unit for c in cells):
             if len(cells) == 2:  # an unlabelled subtotal (分值, 得分) of the indicator block
-                p.subtotals.append((parse_value(cells[0].text, cells[0].line), parse_value(cells[1].text, cells[1].line)))
+                p.subtotals.append((cell_value(cells[0]), cell_value(cells[1])))
                 return
         ind = self.reader.read(row)
         if ind is not None:
@@ -217,7 +213,7 @@ class ProjectParser:
             nxt = i + 2
         while cells and not cells[0].text.strip():
             cells = cells[1:]
-        slots = [parse_value(c.text, c.line) for c in cells]
+        slots = [cell_value(c) for c in cells]
         if slots:
             p.total_weight = slots[0]
         if len(slots) > 1:
@@ -228,14 +224,14 @@ class ProjectParser:
             if compact(v.raw) in GRADES or "等级" in v.raw:
                 p.grade = v
             else:
-                p.analysis["total_remark"] = Text(v.raw, v.line, v.line)
+                p.analysis["total_remark"] = Text(v.raw, v.line, v.line, v.loc)
         self.state = "tail"
         return nxt
 
     def _analysis(self, row: Row, key: str) -> None:
         cells = row.cells
         pos = max(k for k, c in enumerate(cells) if _analysis_key(c.text))
-        self.project.analysis[key] = _text_of(cells[pos + 1 :]) if any(c.text.strip() for c in cells[pos + 1 :]) else Text(line=row.line)
+        self.project.analysis[key] = _text_of(cells[pos + 1 :]) if any(c.text.strip() for c in cells[pos + 1 :]) else Text(line=row.line, loc=row.cells[0].loc)
 
     def _finish(self) -> None:
         p = self.project

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .layout import Row
+from ..read.document import Row
 from .values import compact
 
 # (kind, title pattern).  Order matters: the more specific titles come first, because

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Value
+from ..model import Location, Text, Value
+from ..read.document import Cell
 
 BLANKS = {"", "-", "—", "——", "— —", "--", "－", "–", "/", "／", "…", "……"}
 
@@ -74,11 +75,24 @@ def op_symbol(text: str) -> str:
     return ""
 
 
-def parse_value(raw: str, line: int | None = None) -> Value:
+def cell_value(cell: Cell) -> Value:
+    """A table cell's Value, located where the cell is."""
+    return parse_value(cell.text, cell.line, cell.loc)
+
+
+def cells_text(cells: list[Cell], sep: str = "\n") -> Text:
+    """The text of some cells as one passage, located at the first."""
+    cells = [c for c in cells if c.text.strip()]
+    if not cells:
+        return Text()
+    return Text(clean_text(sep.join(c.text for c in cells)), cells[0].line, cells[-1].line, cells[0].loc)
+
+
+def parse_value(raw: str, line: int | None = None, loc: Location | None = None) -> Value:
     raw = raw if raw is not None else ""
     stripped = clean_text(raw)
     if stripped in BLANKS:
-        return Value(raw=raw.strip(), kind="blank", line=line)
+        return Value(raw=raw.strip(), kind="blank", line=line, loc=loc)
     text = normalize_ops(stripped)
     m = _VALUE_RE.match(text.replace(" ", "")) or _VALUE_RE.match(text)
     if m:
@@ -92,5 +106,6 @@ def parse_value(raw: str, line: int | None = None) -> Value:
             decimals=decimals,
             kind="number",
             line=line,
+            loc=loc,
         )
-    return Value(raw=stripped, kind="text", line=line)
+    return Value(raw=stripped, kind="text", line=line, loc=loc)

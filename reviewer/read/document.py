@@ -1,0 +1,185 @@
+"""The document model: what a file prints, whatever its format, before anyone interprets it.
+
+A `Document` is an ordered list of blocks (runs of text lines, and tables) made of `Row`s of `Cell`s.
+Merged cells are resolved: the text sits in the top-left cell of the merge and the cells it covers are
+empty, as a person reading the grid would place it.  Every cell keeps its `Location`: page and line for
+PDF, `Sheet1!C7` for spreadsheets, table/row/column or paragraph for Word and web pages, the line for
+text files.  `lines` are the document's display lines, what a memo quotes: for a text file its own
+lines, for other formats one line per paragraph or table row.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (spreadsheet column names)."""
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something is printed.  `str()` gives the label a user can find it by."""
+
+    page: int | None = None  # PDF page, from 1
+    line: int | None = None  # line of a text file, or of a PDF page
+    sheet: str | None = None  # spreadsheet sheet name
+    table: int | None = None  # n-th table of the document (Word, web page) or of the page (PDF)
+    row: int | None = None  # row of that table or sheet
+    col: int | None = None  # column of that table or sheet
+    paragraph: int | None = None  # n-th paragraph (Word, web page)
+
+    def __str__(self) -> str:
+        if self.sheet is not None:
+            if self.col is not None:
+                return f"{self.sheet}!{column_letter(self.col)}{self.row}"
+            return f"{self.sheet}!第{self.row}行" if self.row is not None else self.sheet
+        out = f"第{self.page}页" if self.page else ""
+        if self.table:
+            out += f"表{self.table}"
+        if self.row:
+            out += f"第{self.row}行"
+        elif self.line:
+            out += f"第{self.line}行"
+        if self.col:
+            out += f"第{self.col}列"
+        if self.paragraph:
+            out += f"第{self.paragraph}段"
+        return out
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    line: int  # display line (1-based index into Document.lines)
+    loc: Location | None = None
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    line: int
+    end_line: int
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def nonempty(self) -> list[Cell]:
+        # called for every row by every parser; cells do not change once a row is built
+        cached = self.__dict__.get("_nonempty")
+        if cached is None:
+            cached = self.__dict__["_nonempty"] = [c for c in self.cells if c.text.strip()]
+        return cached
+
+    def joined(self) -> str:
+        return "".join(c.text for c in self.cells)
+
+
+@dataclass
+class Block:
+    """A run of text lines (`kind` "text") or one table ("table"), with how it was read."""
+
+    kind: str
+    rows: list[Row]
+    layout: str  # tsv, cell-per-line, plain, html, sheet, docx, ruled, words, doc
+    loc: Location | None = None
+    columns: int = 0  # width of a table's grid
+    note: str = ""  # e.g. 隐藏的工作表
+
+
+@dataclass
+class ReadIssue:
+    """Something in the file that could not be read: where, why, and what it concerns."""
+
+    scope: str  # 文档 | 页 | 工作表 | 表格 | 项目 | 单元格
+    where: str  # the location label
+    reason: str  # in Chinese, for the user
+    subject: str = ""  # the table title or project name it concerns
+
+    def __str__(self) -> str:
+        what = f"“{self.subject}”" if self.subject else ""
+        return f"{self.where}{what}：{self.reason}"
+
+
+@dataclass
+class Document:
+    source: str
+    format: str  # text, html, pdf, xlsx, xls, docx, doc
+    blocks: list[Block] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    line_locs: list[Location] | None = None  # None: line n is Location(line=n)
+    encoding: str = ""
+    pages: int = 0  # PDF pages, spreadsheet sheets
+    issues: list[ReadIssue] = field(default_factory=list)
+
+    def rows(self) -> list[Row]:
+        return [r for b in self.blocks for r in b.rows]
+
+    def location(self, line: int | None) -> Location | None:
+        if line is None or not 1 <= line <= len(self.lines):
+            return None
+        return self.line_locs[line - 1] if self.line_locs is not None else Location(line=line)
+
+    @property
+    def layout(self) -> str:
+        """The layout most rows were read in."""
+        counts = Counter()
+        for b in self.blocks:
+            counts[b.layout] += len(b.rows)
+        return counts.most_common(1)[0][0] if counts else ""
+
+
+class DocumentBuilder:
+    """Assembles a Document block by block, numbering display lines (one per text line or table row)."""
+
+    def __init__(self, source: str, fmt: str, encoding: str = "") -> None:
+        self.doc = Document(source=source, format=fmt, encoding=encoding, line_locs=[])
+
+    def _line(self, text: str, loc: Location) -> int:
+        self.doc.lines.append(text.replace("\n", " "))
+        self.doc.line_locs.append(loc)
+        return len(self.doc.lines)
+
+    def text(self, text: str, loc: Location, layout: str) -> None:
+        """One line or paragraph of running text."""
+        text = text.strip()
+        if not text:
+            return
+        n = self._line(text, loc)
+        row = Row([Cell(text, n, loc)], n, n)
+        blocks = self.doc.blocks
+        if blocks and blocks[-1].kind == "text" and blocks[-1].layout == layout:
+            blocks[-1].rows.append(row)
+        else:
+            blocks.append(Block("text", [row], layout, loc))
+
+    def table(self, grid: list[list[str]], cell_loc, row_loc, layout: str, loc: Location, note: str = "") -> None:
+        """A table from its resolved grid (covered cells hold ""); `cell_loc(r, c)` and `row_loc(r)` locate
+        grid positions (0-based).  Empty rows are skipped and trailing empty cells trimmed."""
+        rows = []
+        width = 0
+        for r, texts in enumerate(grid):
+            end = len(texts)
+            while end and not texts[end - 1].strip():
+                end -= 1
+            if not end:
+                continue
+            width = max(width, end)
+            n = self._line("\t".join(t.replace("\t", " ") for t in texts[:end]), row_loc(r))
+            rows.append(Row([Cell(texts[c], n, cell_loc(r, c)) for c in range(end)], n, n))
+        if rows:
+            self.doc.blocks.append(Block("table", rows, layout, loc, width, note))
+
+    def issue(self, scope: str, where, reason: str, subject: str = "") -> None:
+        self.doc.issues.append(ReadIssue(scope, str(where), reason, subject))
+
+    def build(self, **attrs) -> Document:
+        for k, v in attrs.items():
+            setattr(self.doc, k, v)
+        return self.doc

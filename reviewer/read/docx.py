@@ -1,0 +1,131 @@
+"""Word documents: .docx read in body order (paragraphs and tables interleaved), .doc converted with catdoc.
+
+DOCX tables are read from their XML so merges are exact: a horizontal merge (gridSpan) keeps its text in
+the first cell and leaves the cells it covers empty, a vertical merge (vMerge) likewise downwards; a table
+nested in a cell becomes part of that cell's text.  Paragraphs are located as 第N段, table cells as
+表T第R行第C列.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+
+from ..errors import ReadError
+from .document import Document, DocumentBuilder, Location
+from .registry import register
+from .text import decode, read_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT_TAGS = {W + "t": None, W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_WRAPPERS = {W + "sdt", W + "customXml", W + "smartTag"}  # containers whose content is body content
+
+
+def _val(el, tag: str) -> str | None:
+    found = el.find(tag) if el is not None else None
+    return found.get(W + "val") if found is not None else None
+
+
+def paragraph_text(p) -> str:
+    parts = []
+    for el in p.iter(*_TEXT_TAGS):
+        fixed = _TEXT_TAGS[el.tag]
+        parts.append((el.text or "") if fixed is None else fixed)
+    return "".join(parts)
+
+
+def _content(el):
+    """Children of a body or cell, with content controls and custom XML unwrapped."""
+    for child in el:
+        if child.tag in _WRAPPERS:
+            inner = child.find(W + "sdtContent")
+            yield from _content(inner if inner is not None else child)
+        else:
+            yield child
+
+
+def cell_text(tc) -> str:
+    lines = []
+    for child in _content(tc):
+        if child.tag == W + "p":
+            lines.append(paragraph_text(child))
+        elif child.tag == W + "tbl":  # a nested table: its rows as lines of this cell
+            lines += [" ".join(t for t in row if t.strip()) for row in table_grid(child)]
+    return "\n".join(lines).strip()
+
+
+def table_grid(tbl) -> list[list[str]]:
+    grid = []
+    for tr in (c for c in _content(tbl) if c.tag == W + "tr"):
+        before = _val(tr.find(W + "trPr"), W + "gridBefore")
+        row = [""] * int(before or 0)
+        for tc in (c for c in _content(tr) if c.tag == W + "tc"):
+            props = tc.find(W + "tcPr")
+            span = int(_val(props, W + "gridSpan") or 1)
+            vmerge = props.find(W + "vMerge") if props is not None else None
+            continued = vmerge is not None and vmerge.get(W + "val") != "restart"
+            row.append("" if continued else cell_text(tc))
+            row += [""] * (span - 1)
+        grid.append(row)
+    return grid
+
+
+@register("docx", cached=True)
+def read_docx(data: bytes, name: str) -> Document:
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadError(f"Word 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
+    b = DocumentBuilder(name, "docx")
+    paragraph = table = 0
+    for child in _content(body):
+        if child.tag == W + "p":
+            text = paragraph_text(child).strip()
+            if text:
+                paragraph += 1
+                b.text(text, Location(paragraph=paragraph), "docx")
+        elif child.tag == W + "tbl":
+            table += 1
+            t = table
+            b.table(table_grid(child), lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
+                    lambda r, t=t: Location(table=t, row=r + 1), "docx", Location(table=t))
+    return b.build()
+
+
+@register("doc", cached=True)
+def read_doc(data: bytes, name: str) -> Document:
+    """Word 97-2003: catdoc turns it into text (tables as tab-separated rows), read as text.
+    Merged cells are lost in the conversion; locations are paragraphs of the converted text."""
+    catdoc = shutil.which("catdoc")
+    if not catdoc:
+        raise ReadError("Word 97-2003（.doc）文件需要 catdoc 转换，本机未安装（Debian/Ubuntu：apt-get install catdoc）；"
+                        "也可将文件另存为 DOCX 后再审核")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.doc"
+        path.write_bytes(data)
+        try:
+            done = subprocess.run([catdoc, "-w", "-d", "utf-8", str(path)], capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            raise ReadError("Word 97-2003（.doc）文件转换超时，请另存为 DOCX 后再审核") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        why = done.stderr.decode("utf-8", "replace").strip()[:200]
+        raise ReadError(f"Word 97-2003（.doc）文件无法转换{('：' + why) if why else ''}，可能已加密或损坏；请另存为 DOCX")
+    text, _ = decode(done.stdout)
+    doc = read_text(text, name, "utf-8")
+    doc.format = "doc"
+    paragraph = 0
+    for n, line in enumerate(doc.lines):  # relocate by paragraph: line numbers of the conversion mean nothing
+        paragraph += bool(line.strip())
+        doc.line_locs[n] = Location(paragraph=max(paragraph, 1))
+    for cell in (c for row in doc.rows() for c in row.cells):
+        cell.loc = doc.line_locs[cell.line - 1]
+    for block in doc.blocks:
+        block.layout = "doc"
+        block.loc = doc.line_locs[block.rows[0].line - 1]
+    return doc

@@ -1,0 +1,578 @@
+"""PDF files with pypdfium2: text lines from character positions, ruled tables from the page's rules.
+
+Per page:
+1. characters and their boxes (one pass over the text layer);
+2. rules: thin filled rectangles and axis-aligned stroked segments, snapped and joined;
+3. ruled tables: connected rules make a grid; a missing rule between two grid cells merges them; each
+   character goes to the cell its centre falls in, and a cell's lines are unwrapped (a line that reaches
+   the cell's right edge continues on the next);
+4. the remaining characters become lines; a line with wide gaps is split into cells, and consecutive such
+   lines form an unruled table whose columns are the gaps common to all its rows;
+5. running text is unwrapped into paragraphs (a line that reaches the right margin continues), page
+   numbers are dropped.
+A page without a text layer is a scan: reported as such, never read as empty.  OCR is out of scope.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from statistics import median
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import ReadError
+from .document import Document, DocumentBuilder, Location
+from .registry import register
+
+SNAP = 2.5  # points: rules this close are one rule
+THIN = 2.0  # a rectangle this thin is a rule
+MIN_RULE = 3.0  # shorter segments are decoration (check boxes, bullets)
+_SPACES = {0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0xFEFF, 0x00}
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+_LIST_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部章节条])")
+
+
+@dataclass(slots=True)
+class Char:
+    ch: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cx: float = 0.0
+    cy: float = 0.0
+    h: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.cx, self.cy, self.h = (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2, self.bottom - self.top
+
+
+@dataclass
+class Line:
+    chars: list[Char]
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    h: float = 0.0
+    segments: list[list[Char]] = field(default_factory=list)
+
+    def finish(self, seg_gap: float) -> "Line":
+        self.chars.sort(key=lambda c: c.x0)
+        self.x0, self.x1 = self.chars[0].x0, max(c.x1 for c in self.chars)
+        self.top, self.bottom = min(c.top for c in self.chars), max(c.bottom for c in self.chars)
+        self.h = median(c.h for c in self.chars)
+        seg = [self.chars[0]]
+        self.segments = [seg]
+        for prev, c in zip(self.chars, self.chars[1:]):
+            if c.x0 - prev.x1 > seg_gap * self.h:
+                seg = [c]
+                self.segments.append(seg)
+            else:
+                seg.append(c)
+        return self
+
+
+def text_of(chars: list[Char]) -> str:
+    """Characters of one line as text: a gap of a quarter of the glyph height or more is a space."""
+    out = []
+    prev = None
+    for c in chars:
+        if prev is not None and c.x0 - prev.x1 > 0.25 * max(prev.h, c.h):
+            out.append(" ")
+        out.append(c.ch)
+        prev = c
+    return "".join(out)
+
+
+def _lead_width(line: "Line") -> float:
+    """Width of the unbreakable run (digits, Latin letters, punctuation) a line starts with."""
+    end = line.chars[0]
+    for c in line.chars:
+        if not c.ch.isascii() and c.ch not in "，。、；：％":
+            break
+        end = c
+    return end.x1 - line.chars[0].x0 if line.chars[0].ch.isascii() else 0.0
+
+
+def wrapped(prev: "Line", line: "Line", right: float) -> bool:
+    """Did `prev` end because the next word did not fit before `right`?  Chinese text wraps anywhere,
+    but a number or a Latin word moves to the next line whole, leaving a gap at the end of this one."""
+    slack = right - prev.x1
+    return slack <= 1.5 * prev.h or slack <= _lead_width(line) + 1.0 * prev.h
+
+
+def join_wrapped(a: str, b: str) -> str:
+    """Two lines of one paragraph or cell: CJK runs on without a space, Latin words get one."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+# --- characters and rules ----------------------------------------------------------------------
+
+
+class _Frame:
+    """Page space (PDF user space, y up) to reading space (y down, page rotation applied)."""
+
+    def __init__(self, page) -> None:
+        left, bottom, right, top = page.get_cropbox()
+        self.left, self.bottom, self.w, self.h = left, bottom, right - left, top - bottom
+        self.rotation = page.get_rotation() % 360
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        x, y = x - self.left, y - self.bottom
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.w - x, y
+        if self.rotation == 270:
+            return self.h - y, self.w - x
+        return x, self.h - y
+
+    def box(self, l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+        if not self.rotation:  # the common case, without the general transform
+            return l - self.left, self.h - (t - self.bottom), r - self.left, self.h - (b - self.bottom)
+        (ax, ay), (bx, by) = self.point(l, b), self.point(r, t)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def page_chars(textpage, frame: _Frame) -> list[Char]:
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    textpage = textpage.raw  # the raw handle: ctypes calls below run once per character
+    buf = ctypes.create_string_buffer(2 * (n + 1))
+    pdfium_c.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    units = memoryview(buf.raw).cast("H")
+    rect = pdfium_c.FS_RECTF()
+    loose, box = pdfium_c.FPDFText_GetLooseCharBox, frame.box
+    chars = []
+    for i in range(n):
+        u = units[i]
+        if u in _SPACES or not loose(textpage, i, rect):
+            continue
+        x0, top, x1, bottom = box(rect.left, rect.bottom, rect.right, rect.top)
+        if x1 > x0 and bottom > top:
+            chars.append(Char(chr(u), x0, top, x1, bottom))
+    return chars
+
+
+def _objects(page):
+    """(type, handle) of the page's objects, and of those inside form XObjects one level down."""
+    count, get, kind = pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    page = page.raw
+    for i in range(count(page)):
+        obj = get(page, i)
+        t = kind(obj)
+        if t == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                sub = pdfium_c.FPDFFormObj_GetObject(obj, k)
+                yield kind(sub), sub, obj
+        else:
+            yield t, obj, None
+
+
+def page_rules(page, frame: _Frame) -> tuple[list[tuple], list[tuple]]:
+    """(horizontal rules (y, x0, x1), vertical rules (x, y0, y1)) in reading space."""
+    hs, vs = [], []
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for kind, obj, form in _objects(page):
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or form is not None:
+            continue  # rules inside forms would need the form's matrix: none seen in reports
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            continue
+        x0, y0, x1, y1 = frame.box(l.value, b.value, r.value, t.value)
+        w, h = x1 - x0, y1 - y0
+        if w <= THIN and h >= MIN_RULE:
+            vs.append(((x0 + x1) / 2, y0, y1))
+        elif h <= THIN and w >= MIN_RULE:
+            hs.append(((y0 + y1) / 2, x0, x1))
+        elif w > THIN and h > THIN:
+            _path_segments(obj, frame, hs, vs)
+    return hs, vs
+
+
+def _path_segments(obj, frame: _Frame, hs: list, vs: list) -> None:
+    """Axis-aligned straight segments of a path (cell borders drawn as rectangles or polylines)."""
+    n = pdfium_c.FPDFPath_CountSegments(obj)
+    if n <= 0 or n > 5000:
+        return
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    start = None
+    for k in range(n):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        px, py = frame.point(m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not points:
+            points = [(px, py)]
+            start = (px, py)
+        else:
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                _add_segment(points[-1], (px, py), hs, vs)
+            points.append((px, py))
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            _add_segment(points[-1], start, hs, vs)
+
+
+def _add_segment(a: tuple[float, float], b: tuple[float, float], hs: list, vs: list) -> None:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) <= 0.5 and abs(ax - bx) >= MIN_RULE:
+        hs.append(((ay + by) / 2, min(ax, bx), max(ax, bx)))
+    elif abs(ax - bx) <= 0.5 and abs(ay - by) >= MIN_RULE:
+        vs.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
+
+
+def _merge_rules(rules: list[tuple]) -> list[tuple]:
+    """Rules at (nearly) the same position whose extents touch become one."""
+    out: list[list[float]] = []
+    for pos, a, b in sorted(rules):
+        for r in reversed(out[-8:]):
+            if abs(r[0] - pos) <= SNAP and a <= r[2] + SNAP and b >= r[1] - SNAP:
+                r[1], r[2] = min(r[1], a), max(r[2], b)
+                break
+        else:
+            out.append([pos, a, b])
+    return [tuple(r) for r in out]
+
+
+# --- ruled tables ------------------------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    anchor: list[list[tuple[int, int]]]  # grid position → top-left position of its merged cell
+    cells: dict = field(default_factory=dict)  # anchor → list of chars
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, c: Char) -> bool:
+        return self.xs[0] <= c.cx <= self.xs[-1] and self.ys[0] <= c.cy <= self.ys[-1]
+
+    def place(self, c: Char) -> None:
+        col = min(max(bisect_right(self.xs, c.cx) - 1, 0), len(self.xs) - 2)
+        row = min(max(bisect_right(self.ys, c.cy) - 1, 0), len(self.ys) - 2)
+        self.cells.setdefault(self.anchor[row][col], []).append(c)
+
+    def right_edge(self, pos: tuple[int, int]) -> float:
+        row, col = pos
+        end = col
+        while end + 1 < len(self.xs) - 1 and self.anchor[row][end + 1] == pos:
+            end += 1
+        return self.xs[end + 1]
+
+
+def _cluster(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= SNAP:
+            continue
+        out.append(v)
+    return out
+
+
+def _covers(rules: list[tuple], pos: float, lo: float, hi: float) -> bool:
+    mid = (lo + hi) / 2
+    return any(abs(p - pos) <= SNAP and a - SNAP <= mid <= b + SNAP for p, a, b in rules)
+
+
+def find_grids(hs: list[tuple], vs: list[tuple]) -> list[Grid]:
+    hs, vs = _merge_rules(hs), _merge_rules(vs)
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, hx0, hx1) in enumerate(hs):
+        for j, (x, vy0, vy1) in enumerate(vs):
+            if hx0 - SNAP <= x <= hx1 + SNAP and vy0 - SNAP <= y <= vy1 + SNAP:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    grids = [g for gh, gv in groups.values() if (g := _grid(gh, gv))]
+    return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
+
+
+def _grid(hs: list[tuple], vs: list[tuple]) -> Grid | None:
+    if len(hs) < 2 or not vs:
+        return None
+    xs = _cluster([x for x, _, _ in vs] + [min(a for _, a, _ in hs), max(b for _, _, b in hs)])
+    ys = _cluster([y for y, _, _ in hs] + [min(a for _, a, _ in vs), max(b for _, _, b in vs)])
+    if len(xs) < 3 and len(ys) < 3 or len(xs) < 2 or len(ys) < 2:
+        return None  # a box or a single rule, not a table
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
+
+    def find(p):
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the top-left position anchors the merge
+
+    for r in range(nr):
+        for c in range(nc - 1):
+            if not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+                union((r, c), (r, c + 1))
+    for r in range(nr - 1):
+        for c in range(nc):
+            if not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+                union((r, c), (r + 1, c))
+    anchor = [[find((r, c)) for c in range(nc)] for r in range(nr)]
+    return Grid(xs, ys, anchor)
+
+
+def cell_text(chars: list[Char], right: float) -> str:
+    """A cell's characters as text; a line that reaches the cell's right edge continues on the next."""
+    lines = group_lines(chars, seg_gap=1e9)
+    out = ""
+    prev = None
+    for line in lines:
+        t = text_of(line.chars)
+        if prev is None:
+            out = t
+        elif wrapped(prev, line, right):
+            out = join_wrapped(out, t)
+        else:
+            out += "\n" + t
+        prev = line
+    return out
+
+
+# --- lines, unruled tables, paragraphs -----------------------------------------------------------
+
+
+def group_lines(chars: list[Char], seg_gap: float) -> list[Line]:
+    """Characters into lines by their vertical centres, top to bottom."""
+    lines: list[Line] = []
+    current: list[Char] = []
+    cy = h = 0.0
+    for c in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if current and abs(c.cy - cy) <= 0.45 * max(h, c.h):
+            current.append(c)
+            cy += (c.cy - cy) / len(current)
+        else:
+            if current:
+                lines.append(Line(current).finish(seg_gap))
+            current, cy, h = [c], c.cy, c.h
+    if current:
+        lines.append(Line(current).finish(seg_gap))
+    return lines
+
+
+def _columns(rows: list[Line]) -> list[tuple[float, float]]:
+    """Column bands of an unruled table: x-ranges covered by some cell, separated by gaps common to all rows."""
+    spans = sorted((seg[0].x0, max(c.x1 for c in seg)) for line in rows for seg in line.segments)
+    bands: list[list[float]] = []
+    for a, b in spans:
+        if bands and a <= bands[-1][1] + 1.0:
+            bands[-1][1] = max(bands[-1][1], b)
+        else:
+            bands.append([a, b])
+    return [(a, b) for a, b in bands]
+
+
+def _aligned(rows: list[Line]) -> list[list[str]] | None:
+    bands = _columns(rows)
+    grid = []
+    for line in rows:
+        texts = [""] * len(bands)
+        for seg in line.segments:
+            k = next(i for i, (a, b) in enumerate(bands) if a - 1.0 <= seg[0].x0 <= b + 1.0)
+            if texts[k]:
+                return None  # two cells in one band: the columns are not aligned
+            texts[k] = text_of(seg)
+        grid.append(texts)
+    return grid
+
+
+@dataclass
+class _Item:
+    """Something to emit on a page, in reading order."""
+
+    top: float
+    kind: str  # text | table
+    text: str = ""
+    lines: int = 1  # physical lines it spans
+    grid: list = field(default_factory=list)
+    layout: str = "pdf"  # pdf (running text), ruled, words
+
+
+def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
+    """Paragraphs: wrapped lines joined."""
+    prose = [ln for ln in lines if len(ln.chars) >= 8]
+    right = max((ln.x1 for ln in prose), default=page_width)
+    left = min((ln.x0 for ln in prose), default=0.0)
+    out: list[_Item] = []
+    prev = None
+    for line in lines:
+        text = text_of(line.chars)
+        if (
+            prev is not None
+            and wrapped(prev, line, right)
+            and line.x0 <= left + 0.6 * line.h
+            and line.top - prev.bottom <= 0.9 * line.h
+            and abs(line.h - prev.h) <= 0.25 * prev.h
+            and not _LIST_START.match(text)
+        ):
+            out[-1].text = join_wrapped(out[-1].text, text)
+            out[-1].lines += 1
+        else:
+            out.append(_Item(line.top, "text", text))
+        prev = line
+    return out
+
+
+def read_page(page) -> tuple[list[_Item], int]:
+    """The items of one page in reading order, and its count of characters."""
+    frame = _Frame(page)
+    textpage = page.get_textpage()
+    try:
+        chars = page_chars(textpage, frame)
+    finally:
+        textpage.close()
+    if not chars:
+        return [], 0
+    grids = find_grids(*page_rules(page, frame))
+    loose = []
+    for c in chars:
+        for g in grids:
+            if g.contains(c):
+                g.place(c)
+                break
+        else:
+            loose.append(c)
+    items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled") for g in grids]
+    lines = [ln for ln in group_lines(loose, seg_gap=1.0) if not _is_page_number(ln, frame)]
+    items += _line_items(lines, frame.w if frame.rotation in (0, 180) else frame.h)
+    items.sort(key=lambda it: it.top)
+    return items, len(chars)
+
+
+def _is_page_number(line: Line, frame: _Frame) -> bool:
+    height = frame.h if frame.rotation in (0, 180) else frame.w
+    edge = line.bottom < 0.1 * height or line.top > 0.9 * height
+    return edge and bool(_PAGE_NUMBER.match(text_of(line.chars).strip()))
+
+
+def _line_items(lines: list[Line], page_width: float) -> list[_Item]:
+    items: list[_Item] = []
+    k = 0
+    while k < len(lines):
+        if len(lines[k].segments) >= 2:
+            end = k
+            while end + 1 < len(lines) and len(lines[end + 1].segments) >= 2:
+                end += 1
+            rows = lines[k:end + 1]
+            grid = _aligned(rows) if len(rows) >= 2 else None
+            grid = grid or [[text_of(seg) for seg in line.segments] for line in rows]
+            items.append(_Item(rows[0].top, "table", lines=len(rows), grid=grid, layout="words"))
+            k = end + 1
+            continue
+        end = k
+        while end + 1 < len(lines) and len(lines[end + 1].segments) < 2:
+            end += 1
+        items += _paragraphs(lines[k:end + 1], page_width)
+        k = end + 1
+    return items
+
+
+def _grid_texts(g: Grid) -> list[list[str]]:
+    nr, nc = len(g.ys) - 1, len(g.xs) - 1
+    out = [[""] * nc for _ in range(nr)]
+    for pos, chars in g.cells.items():
+        out[pos[0]][pos[1]] = cell_text(chars, g.right_edge(pos))
+    return out
+
+
+# --- the document -----------------------------------------------------------------------------
+
+
+def _open(data: bytes):
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("PDF 已加密（设有打开密码），无法读取；请提供未加密的文件") from None
+        raise ReadError(f"PDF 文件已损坏，无法读取（{exc}）") from None
+
+
+def _has_images(page) -> bool:
+    return any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for kind, _, _ in _objects(page))
+
+
+def _garbled(items: list[_Item]) -> bool:
+    text = "".join(it.text for it in items) + "".join(t for it in items for row in it.grid for t in row)
+    bad = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or ord(ch) < 32 and ch != "\n")
+    return len(text) > 20 and bad > 0.3 * len(text)
+
+
+@register("pdf", cached=True)
+def read_pdf(data: bytes, name: str) -> Document:
+    pdf = _open(data)
+    b = DocumentBuilder(name, "pdf")
+    scans, text_pages = [], 0
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                items, nchars = read_page(page)
+                if not nchars:
+                    if _has_images(page):
+                        scans.append(i + 1)
+                    continue
+                if _garbled(items):
+                    b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
+                    continue
+                text_pages += 1
+                _emit(b, items, i + 1)
+            finally:
+                page.close()
+        pages = len(pdf)
+    finally:
+        pdf.close()
+    if not text_pages:
+        if scans:
+            raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）；本工具不做文字识别（OCR），"
+                            "请提供可复制文字的 PDF 或原始 Word/Excel 文件")
+        raise ReadError("PDF 中没有可读取的文字")
+    for p in scans:
+        b.issue("页", Location(page=p), "扫描件，无文字层，无法读取")
+    return b.build(pages=pages)
+
+
+def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
+    """Items as blocks; a paragraph is located at its first line, counting every line of the page."""
+    line = table = 0
+    for it in items:
+        if it.kind == "text":
+            b.text(it.text, Location(page=page, line=line + 1), "pdf")
+        else:
+            table += 1
+            t = table
+            b.table(it.grid, lambda r, c, t=t: Location(page=page, table=t, row=r + 1, col=c + 1),
+                    lambda r, t=t: Location(page=page, table=t, row=r + 1), it.layout, Location(page=page, table=t))
+        line += it.lines

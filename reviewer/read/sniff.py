@@ -1,0 +1,60 @@
+"""A file's format from its bytes (magic numbers), never from its name."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+           (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"BM", "BMP")]
+_HTML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]",
+                        re.I | re.S)
+_HTML_TAGS = re.compile(r"<(?:html|body|head|meta\s+http-equiv)[\s>]", re.I)
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def sniff(data: bytes) -> str:
+    """pdf, xlsx, docx, xls, doc, zip, ole, image:<KIND>, rtf, or text (HTML is told apart after decoding)."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return _zip_kind(data)
+    if data[:8] == OLE_MAGIC:
+        if _utf16("EncryptedPackage") in data:
+            return "encrypted-ooxml"
+        if _utf16("WordDocument") in data:
+            return "doc"
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return "xls"
+        return "ole"
+    for magic, kind in _IMAGES:
+        if data.startswith(magic) and (kind != "BMP" or len(data) > 26):
+            return f"image:{kind}"
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
+    return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile:
+        return "zip-broken"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names and "mimetype" in names:
+        return "odf"
+    return "zip"
+
+
+def looks_like_html(text: str) -> bool:
+    """A saved web page, as opposed to a text file with some HTML pasted into it."""
+    head = text[:4096]
+    return bool(_HTML_HEAD.match(head) or _HTML_TAGS.search(head))

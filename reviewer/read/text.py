@@ -1,0 +1,275 @@
+"""Text files: decoding, and rows of cells from whatever layout each block of the file is in.
+
+Text reports arrive converted from Word/PDF/HTML by someone else, in several layouts, sometimes
+several in one file:
+- tab-separated rows (merged header cells become empty cells), sometimes with `<p>` inside cells;
+- one cell per line: each cell on its own line starting with a tab, rows separated by a blank line,
+  a cell's text sometimes broken over several lines ("绩\\n效\\n指\\n标");
+- HTML tables (`<table>…</table>`, `<tr><td>`) pasted into the text;
+- plain lines.
+The layout is decided per block: an HTML table at the top of a tab-separated file is read as HTML and
+the rest as tab-separated.  Line numbers are the file's own.
+"""
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+
+from ..errors import ReadError
+from .document import Block, Cell, Document, Location, Row
+from .html import html_fragment_rows, read_html
+from .registry import register
+from .sniff import looks_like_html
+
+_TAG_RE = re.compile(r"</?(?:p|span|div|br|strong|b|i|em|font)\b[^>]*>", re.I)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+_BARE_ROW = re.compile(r"<tr[\s>].*?</tr\s*>", re.I | re.S)
+# A run of this many tab-separated lines switches a cell-per-line block to tab-separated, and back.
+SWITCH_RUN = 4
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    if not data.strip():
+        raise ReadError("空文件")
+    candidates = ["utf-8-sig", "gb18030"]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ["utf-16"]
+    elif b"\x00" in data[:8192]:
+        raise ReadError("二进制文件（含 NUL 字节），不是可识别的文本、PDF、Excel 或 Word 文件")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+        if bad > 0.02 * len(sample):
+            raise ReadError("二进制或损坏的文件：控制字符过多")
+        name = {"utf-8-sig": "utf-8"}.get(encoding, encoding)
+        return text.replace("\r\n", "\n").replace("\r", "\n"), name
+    raise ReadError("无法按 UTF-8 或 GB18030 解码")
+
+
+def clean_cell(text: str) -> str:
+    """Strip inline HTML (<p>, <br>…) and entities from a cell, keep the words."""
+    if "<" in text or "&" in text:
+        text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+        text = re.sub(r"</p>\s*<p[^>]*>", "\n", text, flags=re.I)
+        text = _TAG_RE.sub("", text)
+        text = html.unescape(text)
+    return text.strip()
+
+
+def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Document:
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    doc = Document(source=source, format="text", lines=lines, encoding=encoding,
+                   line_locs=[Location(line=n) for n in range(1, len(lines) + 1)])
+    pos = 0
+    for start, end in _html_regions(lines):
+        _text_blocks(doc, pos, start)
+        rows = html_fragment_rows("\n".join(lines[start:end]), start, doc.line_locs)
+        _add_grouped(doc, rows, "html")
+        pos = end
+    _text_blocks(doc, pos, len(lines))
+    return doc
+
+
+def _html_regions(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) line ranges holding HTML tables, or rows of bare <tr> outside any table."""
+    text = "\n".join(lines)
+    if "<t" not in text and "<T" not in text:
+        return []
+    spans: list[list[int]] = []
+    depth = 0
+    for m in _TABLE_TAG.finditer(text):  # tables, nested ones inside their parent
+        if not m.group(1):
+            if depth == 0:
+                spans.append([m.start(), len(text)])
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans[-1][1] = m.end()
+    for m in _BARE_ROW.finditer(text):
+        if not any(a <= m.start() < b for a, b in spans):
+            spans.append([m.start(), m.end()])
+    spans.sort()
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    regions: list[tuple[int, int]] = []
+    for a, b in spans:
+        first, last = bisect_right(starts, a) - 1, bisect_right(starts, max(a, b - 1)) - 1
+        if regions and first <= regions[-1][1]:  # touching or overlapping: one region
+            regions[-1] = (regions[-1][0], max(regions[-1][1], last + 1))
+        else:
+            regions.append((first, last + 1))
+    return regions
+
+
+def _line_kind(line: str) -> str:
+    """'c' a one-cell-per-line cell, 't' a tab-separated row, 'p' a plain line, 'b' blank."""
+    if "\t" in line:
+        return "c" if line.startswith("\t") and line.count("\t") == 1 else "t"
+    return "p" if line.strip() else "b"
+
+
+def _text_blocks(doc: Document, lo: int, hi: int) -> None:
+    """Blocks of lines [lo, hi), each in the layout its lines are written in."""
+    if lo >= hi:
+        return
+    for start, end, layout in _layout_spans(doc.lines, lo, hi):
+        if layout == "cell-per-line":
+            rows = _cell_per_line_rows(doc.lines, start, end, doc.line_locs)
+        else:
+            rows = _tsv_rows(doc.lines, start, end, doc.line_locs)
+        _add_grouped(doc, rows, layout)
+
+
+def _layout_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """Split [lo, hi) where the layout changes: the region starts in the layout most of its tabbed lines
+    are in (one cell per line when over 60% are), and switches at a run of SWITCH_RUN lines of the other."""
+    kinds = [(i, k) for i in range(lo, hi) if (k := _line_kind(lines[i])) in "ct"]
+    if not kinds:
+        return [(lo, hi, "plain")]
+    single = sum(1 for _, k in kinds if k == "c")
+    mode = "c" if single > 0.6 * len(kinds) else "t"
+    spans, start, run = [], lo, []
+    for i, k in kinds:
+        if k == mode:
+            run = []
+            continue
+        run.append(i)
+        if len(run) == SWITCH_RUN:
+            cut = run[0]
+            if mode == "c":  # plain lines after a blank line before the cut belong to the new block
+                while cut - 1 > start and _line_kind(lines[cut - 1]) in "pb" and _line_kind(lines[cut - 2]) in "pb":
+                    cut -= 1
+            if cut > start:
+                spans.append((start, cut, _LAYOUT[mode]))
+            start, mode, run = cut, k, []
+    spans.append((start, hi, _LAYOUT[mode]))
+    return spans
+
+
+_LAYOUT = {"c": "cell-per-line", "t": "tsv"}
+
+
+def _add_grouped(doc: Document, rows: list[Row], layout: str) -> None:
+    """Consecutive one-cell rows make a text block, the others a table block."""
+    for row in rows:
+        kind = "text" if len(row.cells) == 1 else "table"
+        last = doc.blocks[-1] if doc.blocks else None
+        if last and last.kind == kind and last.layout == layout:
+            last.rows.append(row)
+            last.columns = max(last.columns, len(row.cells))
+        else:
+            doc.blocks.append(Block(kind, [row], layout, doc.line_locs[row.line - 1], len(row.cells)))
+
+
+def _tsv_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
+    rows = []
+    for i in range(lo, hi):
+        line = lines[i]
+        if not line.strip():
+            continue
+        n, loc = i + 1, locs[i]
+        rows.append(Row([Cell(clean_cell(c), n, loc) for c in line.rstrip("\r").split("\t")], n, n))
+    return rows
+
+
+def _cell_per_line_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
+    """Group one-cell-per-line text into rows.
+
+    A blank line ends a row; a line without the leading tab continues the previous cell
+    (headers broken across lines).  Some conversions also break a row in two with a blank
+    line inside a cell: when a short block and the next one add up to exactly the width of
+    the row before, they are one row.
+    """
+    blocks: list[list[Cell]] = []
+    current: list[Cell] = []
+    pending_blank = False
+    for i in range(lo, hi):
+        line = lines[i].rstrip("\r")
+        n = i + 1
+        if line.startswith("\t"):
+            if pending_blank and current:
+                blocks.append(current)
+                current = []
+            current.append(Cell(clean_cell(line[1:]), n, locs[i]))
+            pending_blank = False
+        elif not line.strip():
+            pending_blank = True
+        elif current or blocks:
+            target = current[-1] if current else blocks[-1][-1]
+            target.text = (target.text + "\n" + clean_cell(line)).strip()
+            pending_blank = False
+        else:
+            current.append(Cell(clean_cell(line), n, locs[i]))
+            blocks.append(current)
+            current = []
+            pending_blank = False
+    if current:
+        blocks.append(current)
+    return _merge_split_rows(blocks)
+
+
+def _merge_split_rows(blocks: list[list[Cell]]) -> list[Row]:
+    rows: list[list[Cell]] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if rows and i + 1 < len(blocks):
+            width = len(rows[-1])
+            nxt = blocks[i + 1]
+            if (
+                width >= 5
+                and len(block) >= 2
+                and len(nxt) >= 2
+                and len(block) + len(nxt) == width
+                and block[-1].text.strip()
+                and nxt[0].text.strip()
+            ):
+                block = block + nxt
+                i += 1
+        rows.append(block)
+        i += 1
+    return [Row(cells, cells[0].line, cells[-1].line) for cells in rows]
+
+
+def read_string(text: str, name: str = "<text>") -> Document:
+    """A report given as a string: a web page or text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return read_html(text, name, "text") if looks_like_html(text) else read_text(text, name, "text")
+
+
+@register("text")
+def read_text_file(data: bytes, name: str) -> Document:
+    text, encoding = decode(data)
+    return read_html(text, name, encoding) if looks_like_html(text) else read_text(text, name, encoding)
+
+
+def render_rows(rows: list[Row], layout: str) -> str:
+    """Write rows back out in a text layout, the inverse of reading: synthetic reports are written with it,
+    and tests use it to prove that parsing does not depend on layout."""
+    if layout == "tsv":
+        return "\n\n".join("\t".join(c.text.replace("\n", " ") for c in r.cells) for r in rows) + "\n"
+    if layout == "cell-per-line":
+        out = []
+        for r in rows:
+            out.append("\n".join("\t" + c.text for c in r.cells))
+        return "\n\n".join(out) + "\n"
+    if layout == "html":
+        out = ["<html><body>"]
+        for r in rows:
+            if len(r.cells) == 1:
+                out.append(f"<p>{html.escape(r.cells[0].text)}</p>")
+            else:
+                tds = "".join(f"<td>{html.escape(c.text).replace(chr(10), '<br>')}</td>" for c in r.cells)
+                out.append(f"<table><tr>{tds}</tr></table>")
+        out.append("</body></html>")
+        return "\n".join(out) + "\n"
+    raise ValueError(f"unknown layout {layout!r}")

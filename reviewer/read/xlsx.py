@@ -1,0 +1,130 @@
+"""Excel workbooks (.xlsx with openpyxl, .xls with xlrd): every sheet, as a person sees it.
+
+Values are rendered through their number formats (0.0112 formatted 0.00% reads "1.12%"); merged ranges
+keep their text in the top-left cell; every cell is located as `Sheet1!C7`.  A formula whose result was
+never calculated (a file written by a program, not saved by Excel) cannot be seen: it is reported.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import xlrd
+
+from ..errors import ReadError
+from .document import Document, DocumentBuilder, Location
+from .numfmt import display
+from .registry import register
+
+MAX_CELLS = 2_000_000  # a sheet larger than this is not a report
+
+
+def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: bool) -> None:
+    b.table(grid, lambda r, c: Location(sheet=title, row=r + 1, col=c + 1),
+            lambda r: Location(sheet=title, row=r + 1), "sheet", Location(sheet=title),
+            note="隐藏的工作表" if hidden else "")
+
+
+@register("xlsx", cached=True)
+def read_xlsx(data: bytes, name: str) -> Document:
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ReadError(f"Excel 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
+    b = DocumentBuilder(name, "xlsx")
+    for ws in wb.worksheets:
+        if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS:
+            b.issue("工作表", ws.title, f"工作表过大（{ws.max_row} 行 × {ws.max_column} 列），未读取", ws.title)
+            continue
+        covered = set()
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        covered.add((r, c))
+        grid = []
+        for row in ws.iter_rows():
+            texts = []
+            for cell in row:
+                if (cell.row, cell.column) in covered:
+                    texts.append("")
+                    continue
+                texts.append(display(cell.value, cell.number_format).strip())
+            grid.append(texts)
+        add_sheet(b, ws.title, grid, ws.sheet_state != "visible")
+    for where in _formulas_without_results(data)[:20]:
+        b.issue("单元格", where, "公式没有计算结果（文件未经 Excel 保存），该单元格为空")
+    return b.build(pages=len(wb.worksheets))
+
+
+_SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
+                  r'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+# a cell with a formula and no <v> result: <c r="B5"><f>SUM(B2:B4)</f></c>
+_NO_RESULT = re.compile(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>\s*)?</c>')
+
+
+def _formulas_without_results(data: bytes) -> list[str]:
+    """Cells whose formula was never calculated: openpyxl reads them as empty, Excel would show a number."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = {n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in z.namelist() else ""
+        targets = {}
+        for m in _REL.finditer(rels):
+            rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            targets[rid] = "xl/" + target.lstrip("/").removeprefix("xl/")
+        out = []
+        for sheet, rid in _SHEET.findall(book):
+            path = targets.get(rid)
+            if path in names:
+                xml = z.read(path).decode("utf-8", "replace")
+                if "<f" in xml:
+                    out += [f"{sheet}!{ref}" for ref in _NO_RESULT.findall(xml)]
+    return out
+
+
+@register("xls", cached=True)
+def read_xls(data: bytes, name: str) -> Document:
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as exc:  # xlrd raises many types for broken files
+        raise ReadError(f"Excel 97-2003（.xls）文件无法打开（{type(exc).__name__}），文件可能已损坏或加密") from None
+    b = DocumentBuilder(name, "xls")
+    for sheet in book.sheets():
+        covered = set()
+        for rlo, rhi, clo, chi in sheet.merged_cells:
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    if (r, c) != (rlo, clo):
+                        covered.add((r, c))
+        grid = []
+        for r in range(sheet.nrows):
+            texts = []
+            for c in range(sheet.ncols):
+                texts.append("" if (r, c) in covered else _xls_text(book, sheet, r, c))
+            grid.append(texts)
+        add_sheet(b, sheet.name, grid, sheet.visibility != 0)
+    return b.build(pages=book.nsheets)
+
+
+def _xls_text(book, sheet, r: int, c: int) -> str:
+    cell = sheet.cell(r, c)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value.strip()
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERR")
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+    code = fmt.format_str if fmt else None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return display(xlrd.xldate_as_datetime(cell.value, book.datemode), code)
+        except (ValueError, OverflowError):
+            return str(cell.value)
+    return display(cell.value, code).strip()
