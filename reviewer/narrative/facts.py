@@ -22,9 +22,10 @@ class Fact:
     kind: str = ""  # funds, rate, indicator, score, task, account
     number: float | None = None
     extra: dict = field(default_factory=dict)
+    where: str = ""  # the line's location in the file: 第12行, 第3页表1第4行 …
 
     def render(self) -> str:
-        where = f"（第{self.line}行）" if self.line else ""
+        where = f"（{self.where}）" if self.where else ""
         return f"{self.id} | {self.subject} | {self.label} | {self.value}{where}"
 
 
@@ -45,12 +46,13 @@ def _v(v: Value, unit: str = "") -> str:
 
 
 class FactBook:
-    def __init__(self) -> None:
+    def __init__(self, locate=lambda line: f"第{line}行" if line else "") -> None:
         self.facts: list[Fact] = []
         self.by_id: dict[str, Fact] = {}
+        self.locate = locate  # display line → location label
 
     def add(self, subject: str, label: str, value: str, line=None, kind="", number=None, **extra) -> Fact:
-        f = Fact(f"F{len(self.facts) + 1}", subject, label, value, line, kind, number, extra)
+        f = Fact(f"F{len(self.facts) + 1}", subject, label, value, line, kind, number, extra, self.locate(line))
         self.facts.append(f)
         self.by_id[f.id] = f
         return f
@@ -78,7 +80,7 @@ def indicator_status(ind: Indicator) -> tuple[str, float | None]:
 
 
 def build_facts(report: Report) -> FactBook:
-    book = FactBook()
+    book = FactBook(report.location)
     for p in report.projects:
         _project_facts(book, p)
     dept = report.department_part

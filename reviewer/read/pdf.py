@@ -15,11 +15,13 @@ A page without a text layer is a scan: reported as such, never read as empty.  O
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
+import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -42,6 +44,7 @@ class Char:
     top: float
     x1: float
     bottom: float
+    sp: bool = False  # a real space character precedes it in the text layer
     cx: float = 0.0
     cy: float = 0.0
     h: float = 0.0
@@ -81,7 +84,7 @@ def text_of(chars: list[Char]) -> str:
     out = []
     prev = None
     for c in chars:
-        if prev is not None and c.x0 - prev.x1 > 0.25 * max(prev.h, c.h):
+        if prev is not None and (c.sp or c.x0 - prev.x1 > 0.25 * max(prev.h, c.h)):
             out.append(" ")
         out.append(c.ch)
         prev = c
@@ -149,15 +152,20 @@ def page_chars(textpage, frame: _Frame) -> list[Char]:
     pdfium_c.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     units = memoryview(buf.raw).cast("H")
     rect = pdfium_c.FS_RECTF()
-    loose, box = pdfium_c.FPDFText_GetLooseCharBox, frame.box
+    loose, box, generated = pdfium_c.FPDFText_GetLooseCharBox, frame.box, pdfium_c.FPDFText_IsGenerated
     chars = []
+    space = False
     for i in range(n):
         u = units[i]
-        if u in _SPACES or not loose(textpage, i, rect):
+        if u in _SPACES:
+            space = space or (u in (0x20, 0x3000, 0xA0) and generated(textpage, i) == 0)
+            continue
+        if not loose(textpage, i, rect):
             continue
         x0, top, x1, bottom = box(rect.left, rect.bottom, rect.right, rect.top)
         if x1 > x0 and bottom > top:
-            chars.append(Char(chr(u), x0, top, x1, bottom))
+            chars.append(Char(chr(u), x0, top, x1, bottom, space))
+            space = False
     return chars
 
 
@@ -176,24 +184,69 @@ def _objects(page):
             yield t, obj, None
 
 
-def page_rules(page, frame: _Frame) -> tuple[list[tuple], list[tuple]]:
-    """(horizontal rules (y, x0, x1), vertical rules (x, y0, y1)) in reading space."""
-    hs, vs = [], []
+_STANDARD_FONTS = re.compile(r"^(?:[A-Z]{6}\+)?(?:Courier|Helvetica|Times|Symbol|ZapfDingbats|Arial)", re.I)
+
+
+@dataclass
+class PageObjects:
+    """What the page draws besides text: rules, whether it holds images, whether a font is missing."""
+
+    hs: list = field(default_factory=list)  # horizontal rules (y, x0, x1) in reading space
+    vs: list = field(default_factory=list)  # vertical rules (x, y0, y1)
+    images: bool = False
+    missing_font: bool = False  # a font neither embedded nor standard: pdfium may drop its glyphs
+
+
+def page_objects(page, frame: _Frame) -> PageObjects:
+    out = PageObjects()
     l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    fonts: dict[int, bool] = {}  # font handle → missing
     for kind, obj, form in _objects(page):
-        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or form is not None:
-            continue  # rules inside forms would need the form's matrix: none seen in reports
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            font = ctypes.cast(pdfium_c.FPDFTextObj_GetFont(obj), ctypes.c_void_p).value or 0
+            if font not in fonts:
+                fonts[font] = _missing(font)
+            out.missing_font = out.missing_font or fonts[font]
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            out.images = True
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and form is None:  # rules inside forms: none seen in reports
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+                continue
+            x0, y0, x1, y1 = frame.box(l.value, b.value, r.value, t.value)
+            w, h = x1 - x0, y1 - y0
+            if w <= THIN and h >= MIN_RULE:
+                out.vs.append(((x0 + x1) / 2, y0, y1))
+            elif h <= THIN and w >= MIN_RULE:
+                out.hs.append(((y0 + y1) / 2, x0, x1))
+            elif w > THIN and h > THIN:
+                _path_segments(obj, frame, out.hs, out.vs)
+    return out
+
+
+def _missing(font: int) -> bool:
+    if not font:
+        return False
+    handle = ctypes.cast(font, pdfium_c.FPDF_FONT)
+    if pdfium_c.FPDFFont_GetIsEmbedded(handle):
+        return False
+    name = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFFont_GetBaseFontName(handle, name, 128)
+    return not _STANDARD_FONTS.match(name.value.decode("latin-1"))
+
+
+def pdfminer_chars(plumber_page) -> list[Char]:
+    """Characters as pdfminer reads them: for pages whose fonts pdfium cannot measure (not embedded,
+    no system substitute), where pdfium silently drops glyphs.  pdfminer takes the widths from the PDF."""
+    chars, space = [], False
+    for c in plumber_page.chars:
+        text = c["text"]
+        if not text.strip():
+            space = True
             continue
-        x0, y0, x1, y1 = frame.box(l.value, b.value, r.value, t.value)
-        w, h = x1 - x0, y1 - y0
-        if w <= THIN and h >= MIN_RULE:
-            vs.append(((x0 + x1) / 2, y0, y1))
-        elif h <= THIN and w >= MIN_RULE:
-            hs.append(((y0 + y1) / 2, x0, x1))
-        elif w > THIN and h > THIN:
-            _path_segments(obj, frame, hs, vs)
-    return hs, vs
+        if c["x1"] > c["x0"] and c["bottom"] > c["top"]:
+            chars.append(Char(text, c["x0"], c["top"], c["x1"], c["bottom"], space))
+        space = False
+    return chars
 
 
 def _path_segments(obj, frame: _Frame, hs: list, vs: list) -> None:
@@ -446,17 +499,21 @@ def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
     return out
 
 
-def read_page(page) -> tuple[list[_Item], int]:
-    """The items of one page in reading order, and its count of characters."""
+def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
+    """The items of one page in reading order, its count of characters, and what else it draws.
+    `plumber_page()` gives the page as pdfplumber reads it, for pages pdfium cannot read in full."""
     frame = _Frame(page)
     textpage = page.get_textpage()
     try:
         chars = page_chars(textpage, frame)
     finally:
         textpage.close()
+    objects = page_objects(page, frame)
+    if objects.missing_font and plumber_page is not None and frame.rotation == 0:
+        chars = pdfminer_chars(plumber_page())
     if not chars:
-        return [], 0
-    grids = find_grids(*page_rules(page, frame))
+        return [], 0, objects
+    grids = find_grids(objects.hs, objects.vs)
     loose = []
     for c in chars:
         for g in grids:
@@ -469,7 +526,7 @@ def read_page(page) -> tuple[list[_Item], int]:
     lines = [ln for ln in group_lines(loose, seg_gap=1.0) if not _is_page_number(ln, frame)]
     items += _line_items(lines, frame.w if frame.rotation in (0, 180) else frame.h)
     items.sort(key=lambda it: it.top)
-    return items, len(chars)
+    return items, len(chars), objects
 
 
 def _is_page_number(line: Line, frame: _Frame) -> bool:
@@ -520,10 +577,6 @@ def _open(data: bytes):
         raise ReadError(f"PDF 文件已损坏，无法读取（{exc}）") from None
 
 
-def _has_images(page) -> bool:
-    return any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for kind, _, _ in _objects(page))
-
-
 def _garbled(items: list[_Item]) -> bool:
     text = "".join(it.text for it in items) + "".join(t for it in items for row in it.grid for t in row)
     bad = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or ord(ch) < 32 and ch != "\n")
@@ -535,25 +588,27 @@ def read_pdf(data: bytes, name: str) -> Document:
     pdf = _open(data)
     b = DocumentBuilder(name, "pdf")
     scans, text_pages = [], 0
+    plumber = _Plumber(data)
     try:
         for i in range(len(pdf)):
             page = pdf[i]
             try:
-                items, nchars = read_page(page)
-                if not nchars:
-                    if _has_images(page):
-                        scans.append(i + 1)
-                    continue
-                if _garbled(items):
-                    b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
-                    continue
-                text_pages += 1
-                _emit(b, items, i + 1)
+                items, nchars, objects = read_page(page, lambda i=i: plumber.page(i))
             finally:
                 page.close()
+            if not nchars:
+                if objects.images:
+                    scans.append(i + 1)
+                continue
+            if _garbled(items):
+                b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
+                continue
+            text_pages += 1
+            _emit(b, items, i + 1)
         pages = len(pdf)
     finally:
         pdf.close()
+        plumber.close()
     if not text_pages:
         if scans:
             raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）；本工具不做文字识别（OCR），"
@@ -562,6 +617,22 @@ def read_pdf(data: bytes, name: str) -> Document:
     for p in scans:
         b.issue("页", Location(page=p), "扫描件，无文字层，无法读取")
     return b.build(pages=pages)
+
+
+class _Plumber:
+    """pdfplumber on the same bytes, opened only if a page needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pdf = data, None
+
+    def page(self, i: int):
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(io.BytesIO(self.data))
+        return self.pdf.pages[i]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
