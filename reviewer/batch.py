@@ -4,17 +4,25 @@ Each input gives an `Outcome`: the `Report`, or the reason it could not be read.
 """
 from __future__ import annotations
 
+import json
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv,
-                     write_report_json)
+from . import stats as corpus_stats
 from .config import Config, load_config
 from .errors import ExtractionError
+from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv,
+                     write_report_json)
 from .extract import extract
-from .model import Report
+from .inspect import amount_share
+from .memo.render import (memo_scatter, render_index, render_memo_html, render_memo_md, summary_row,
+                          triage_order)
+from .model import Report, to_jsonable
+from .narrative import make_narrative
+from .review import review
 
 
 @dataclass
@@ -30,13 +38,15 @@ class Outcome:
 
 
 def find_reports(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named on the command line, and every file inside a named folder (hidden ones skipped)."""
+    """Files named on the command line, and every file inside a named folder (hidden files, and Markdown
+    notes such as a folder's README or INDEX, skipped: reports never come as Markdown)."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(
                 f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                if f.is_file() and f.suffix.lower() != ".md"
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
             found.append(p)
@@ -45,54 +55,58 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
 
 def _guarded(path: Path, work) -> Outcome:
     if not path.exists():
-        return Outcome(path, error="no such file")
+        return Outcome(path, error="文件不存在")
     try:
         return work(path)
     except ExtractionError as exc:
         return Outcome(path, error=str(exc))
     except Exception as exc:  # a bug on one report must not cost the rest of the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(path, error=f"internal error {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})")
+        return Outcome(path, error=f"程序内部错误 {type(exc).__name__}：{exc}（{Path(last.filename).name}:{last.lineno}），"
+                                   "其余报告不受影响；请报告此问题")
 
 
-def extract_each(paths: Iterable[Path]) -> Iterator[Outcome]:
+def extract_each(paths: Iterable[Path], cache: bool = True) -> Iterator[Outcome]:
     for path in paths:
-        yield _guarded(path, lambda p: Outcome(p, report=extract(p)))
+        yield _guarded(path, lambda p: Outcome(p, report=extract(p, cache=cache)))
 
 
-def _review_path(path: Path, config: Config, narrative) -> Outcome:
-    from .review import review
-
+def _review_path(path: Path, config: Config, narrative, cache: bool = True) -> Outcome:
     def work(p: Path) -> Outcome:
-        rv = review(p, config, narrative)
+        rv = review(p, config, narrative, cache=cache)
         return Outcome(p, report=rv.report, review=rv)
 
     return _guarded(path, work)
 
 
-def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic") -> Iterator[Outcome]:
+def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic",
+                cache: bool = True) -> Iterator[Outcome]:
     config = config or load_config()
     if isinstance(narrative, str):
-        from .narrative import make_narrative
-
         narrative = make_narrative(narrative, config)
     for path in paths:
-        yield _review_path(path, config, narrative)
+        yield _review_path(path, config, narrative, cache)
 
 
 def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
     """DIR/<report>.json for each report, DIR/projects.csv, DIR/indicators.csv, DIR/errors.csv."""
     out_dir.mkdir(parents=True, exist_ok=True)
     projects, indicators, errors = [], [], []
+    amounts = [0, 0]
     for o in outcomes:
         if o.report is None:
-            errors.append({"report": o.name, "error": o.error})
+            errors.append({"report": o.name, "error": f"未能读取：{o.error}"})
             continue
         write_report_json(o.report, out_dir / f"{o.name}.json")
         projects += project_rows(o.report)
         indicators += indicator_rows(o.report)
+        got, printed = amount_share(o.report)
+        amounts[0] += got
+        amounts[1] += printed
+        for issue in o.report.issues:
+            errors.append({"report": o.name, "error": f"部分读取：{issue}"})
         for w in o.report.warnings:
-            errors.append({"report": o.name, "error": f"warning: {w}"})
+            errors.append({"report": o.name, "error": f"提示：{w}"})
     write_csv(out_dir / "projects.csv", PROJECT_COLUMNS, projects)
     write_csv(out_dir / "indicators.csv", INDICATOR_COLUMNS, indicators)
     write_csv(out_dir / "errors.csv", ["report", "error"], errors)
@@ -102,6 +116,9 @@ def write_extraction(outcomes: list[Outcome], out_dir: Path) -> dict:
         "projects": sum(1 for r in projects if not r["blank_template"]),
         "blank_templates": sum(1 for r in projects if r["blank_template"]),
         "indicators": len(indicators),
+        "partial": sum(o.report is not None and not o.report.complete for o in outcomes),
+        "amounts_read": amounts[0],
+        "amounts": amounts[1],
     }
 
 
@@ -111,7 +128,7 @@ def _review_one(args) -> Outcome:
 
 
 def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative="heuristic", jobs: int = 1,
-                  stats: bool = True) -> list[Outcome]:
+                  stats: bool = True, cache: bool = True) -> list[Outcome]:
     """Review every report, then compare each with its peers (reviewer.stats) and rescore.
 
     With jobs > 1 and an offline narrative backend, reports are reviewed in parallel processes;
@@ -119,16 +136,12 @@ def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative
     config = config or load_config()
     paths = list(paths)
     if jobs > 1 and (narrative is None or isinstance(narrative, str)) and len(paths) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(_review_one, [(p, config, narrative) for p in paths],
+            outcomes = list(pool.map(_review_one, [(p, config, narrative, cache) for p in paths],
                                      chunksize=max(1, len(paths) // (jobs * 8))))
     else:
-        outcomes = list(review_each(paths, config, narrative))
+        outcomes = list(review_each(paths, config, narrative, cache))
     if stats:
-        from . import stats as corpus_stats
-
         corpus_stats.apply([o.review for o in outcomes if o.review is not None], config)
     return outcomes
 
@@ -141,17 +154,11 @@ def memo_dir_name(report: Report) -> str:
 def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dict:
     """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; DIR/findings.jsonl, index.html,
     summary.csv, features.csv (the statistical features of every project)."""
-    import json
-
-    from .memo import render_index, render_memo_html, render_memo_md, summary_row
-    from .memo.render import memo_scatter
-    from .stats import project_features
-
     out_dir.mkdir(parents=True, exist_ok=True)
     reviews = [o.review for o in outcomes if o.review is not None]
     failures = [(o.name, o.error) for o in outcomes if o.review is None]
     codes = list(config.codes)
-    frame = project_features([rv.report for rv in reviews])
+    frame = corpus_stats.project_features([rv.report for rv in reviews])
     frame.to_csv(out_dir / "features.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
     lines = []
     for rv in reviews:
@@ -164,6 +171,8 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
             (folder / "scatter.svg").write_text(svg + "\n", encoding="utf-8")
         payload = {
             "report": rv.report.source, "department": rv.report.department, "year": rv.report.year,
+            "read_status": rv.report.status, "read_issues": [to_jsonable(i) for i in rv.report.issues],
+            "not_checked": rv.suppressed,
             "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
             "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
             "dropped_claims": rv.dropped_claims,
@@ -173,10 +182,12 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
         (folder / "findings.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         lines += [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]
     (out_dir / "findings.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    rows = [summary_row(rv, codes) for rv in sorted(reviews, key=lambda rv: (-rv.risk.score, rv.report.source))]
-    rows += [{"report": name, "error": why} for name, why in failures]
-    write_csv(out_dir / "summary.csv", ["report", "department", "year", "risk_score", "risk_band", "findings", "high",
-                                         "medium", "low", "projects", *codes, "error"], rows)
+    rows = [{"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures)]
+    rows += [summary_row(rv, codes) for rv in sorted(reviews, key=triage_order)]
+    write_csv(out_dir / "summary.csv", ["report", "department", "year", "read_status", "read_issues", "risk_score",
+                                         "risk_band", "findings", "high", "medium", "low", "projects", *codes, "error"],
+              rows)
     (out_dir / "index.html").write_text(
         render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report), frame), encoding="utf-8")
-    return {"reports": len(reviews), "failed": len(failures), "findings": len(lines)}
+    return {"reports": len(reviews), "failed": len(failures), "findings": len(lines),
+            "partial": sum(not rv.report.complete for rv in reviews)}

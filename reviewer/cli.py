@@ -7,25 +7,34 @@ from pathlib import Path
 
 from . import batch
 from .config import ConfigError, load_config
+from .errors import ExtractionError
+from .inspect import inspect_text, reading_summary
 
 
 def _extract(args: argparse.Namespace) -> int:
-    outcomes = list(batch.extract_each(batch.find_reports(args.paths)))
+    outcomes = list(batch.extract_each(batch.find_reports(args.paths), cache=not args.no_cache))
     if not outcomes:
-        print("no input files found", file=sys.stderr)
+        print("没有找到输入文件", file=sys.stderr)
         return 2
     for o in outcomes:
         if o.report is None:
-            print(f"error: {o.path}: {o.error}", file=sys.stderr)
+            print(f"未能读取：{o.path}：{o.error}", file=sys.stderr)
         elif not args.quiet:
-            r = o.report
-            print(f"{o.name}: {len(r.projects)} projects, {len(r.blank_templates)} blank templates, "
-                  f"{len(r.accounts)} 决算 tables, department part: {'yes' if r.department_part else 'no'}"
-                  + (f", {len(r.warnings)} warnings" if r.warnings else ""))
+            print(f"{o.name}：{reading_summary(o.report)}")
     summary = batch.write_extraction(outcomes, Path(args.out))
-    print(f"extracted {summary['reports']} reports ({summary['projects']} projects, "
-          f"{summary['indicators']} indicators), {summary['failed']} failed → {args.out}")
+    print(f"已提取 {summary['reports']} 份报告（其中部分读取 {summary['partial']} 份；项目 {summary['projects']} 个，"
+          f"指标 {summary['indicators']} 项；金额读取 {summary['amounts_read']}/{summary['amounts']}），"
+          f"未能读取 {summary['failed']} 份 → {args.out}")
     return 0 if summary["reports"] else 1
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    try:
+        sys.stdout.write(inspect_text(args.path, -1 if args.all else args.rows, cache=not args.no_cache))
+    except (ExtractionError, OSError) as exc:
+        print(f"未能读取：{args.path}：{exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _narrative(args: argparse.Namespace, config):
@@ -52,26 +61,27 @@ def _jobs(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     config, narrative = _setup(args)
     outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative, jobs=_jobs(args),
-                                   stats=not args.no_stats)
+                                   stats=not args.no_stats, cache=not args.no_cache)
     for o in outcomes:
         if o.review is None:
-            print(f"error: {o.path}: {o.error}", file=sys.stderr)
+            print(f"未能读取：{o.path}：{o.error}", file=sys.stderr)
         elif not args.quiet:
             rv = o.review
             c = rv.counts()
             llm = rv.narrative_stats
-            calls = (f"; LLM {llm.get('calls', 0)} calls, {llm.get('cache_hits', 0)} cached, "
+            calls = (f"；大模型调用 {llm.get('calls', 0)} 次（缓存 {llm.get('cache_hits', 0)} 次），"
                      f"{llm.get('tokens_in', 0)}+{llm.get('tokens_out', 0)} tokens" if "chunks" in llm else "")
-            print(f"{o.name}: risk {rv.risk.score:g} ({rv.risk.band}), {len(rv.findings)} findings "
-                  f"(high {c['high']}, medium {c['medium']}, low {c['low']}){calls}")
+            status = "" if rv.report.complete else f"{rv.report.status}（{len(rv.report.issues)} 处未能读取），"
+            print(f"{o.name}：{status}风险 {rv.risk.score:g}（{rv.risk.band}），问题 {len(rv.findings)} 项"
+                  f"（高 {c['high']}，中 {c['medium']}，低 {c['low']}）{calls}")
             for note in rv.notes:
-                print(f"  note: {note}", file=sys.stderr)
+                print(f"  说明：{note}", file=sys.stderr)
     if not outcomes:
-        print("no input files found", file=sys.stderr)
+        print("没有找到输入文件", file=sys.stderr)
         return 2
     summary = batch.write_reviews(outcomes, Path(args.out), config)
-    print(f"reviewed {summary['reports']} reports, {summary['findings']} findings, {summary['failed']} failed "
-          f"→ {Path(args.out) / 'index.html'}")
+    print(f"已审核 {summary['reports']} 份报告（部分读取 {summary['partial']} 份），问题 {summary['findings']} 项，"
+          f"未能读取 {summary['failed']} 份 → {Path(args.out) / 'index.html'}")
     return 0 if summary["reports"] else 1
 
 
@@ -120,7 +130,8 @@ def _review_options(p: argparse.ArgumentParser) -> None:
                    help="narrative review: heuristic (offline, default), openai (any OpenAI-compatible endpoint), none")
     p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     p.add_argument("--llm-model", help="model name at that endpoint")
-    p.add_argument("--no-cache", action="store_true", help="call the LLM again even for cached requests")
+    p.add_argument("--no-cache", action="store_true",
+                   help="ignore the caches: read every file again and call the LLM again even for cached requests")
     p.add_argument("--jobs", type=int, default=1, help="parallel processes for offline review (default 1)")
 
 
@@ -132,7 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="report files or folders")
     p.add_argument("--out", default="out/extract", help="output folder (default: out/extract)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    p.add_argument("--no-cache", action="store_true", help="read every file again (ignore the document cache)")
     p.set_defaults(func=_extract)
+
+    p = sub.add_parser("inspect", help="show what was read from one file: its blocks with locations, and what "
+                                       "each part became")
+    p.add_argument("path", help="one report file")
+    p.add_argument("--rows", type=int, default=3, help="rows shown per block (default 3)")
+    p.add_argument("--all", action="store_true", help="show every row of every block")
+    p.add_argument("--no-cache", action="store_true", help="read the file again (ignore the document cache)")
+    p.set_defaults(func=_inspect)
 
     p = sub.add_parser("review", help="check every report and write memos, findings and a triage index")
     p.add_argument("paths", nargs="+", help="report files or folders")

@@ -36,7 +36,7 @@ class Config:
         try:
             return self.codes[code]
         except KeyError:
-            raise ConfigError(f"unknown finding code {code!r}") from None
+            raise ConfigError(f"未知的问题代码 {code!r}") from None
 
     def fingerprint(self) -> str:
         """A short stable id of the effective rules, recorded with every review."""
@@ -68,10 +68,10 @@ def load_config(profile: str = "default", path: str | Path | None = None) -> Con
             with open(path, "rb") as fh:
                 data = _merge(data, tomllib.load(fh))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+            raise ConfigError(f"无法读取配置文件 {path}：{exc}") from exc
     profiles = data.get("profile", {})
     if profile not in profiles:
-        raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(sorted(profiles))}")
+        raise ConfigError(f"未知的规则配置 {profile!r}；可选：{', '.join(sorted(profiles))}")
     params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
     return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
                   llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}))

@@ -148,6 +148,7 @@ class Project:
     line: int | None = None
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    incomplete: str = ""  # why the table was not read to its end ("" when it was)
 
     @property
     def empty(self) -> bool:
@@ -255,6 +256,7 @@ class AccountsTable:
     line: int | None = None
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    unread: str = ""  # why its rows could not be read ("" when they were): never an empty table
 
     def records(self) -> list[dict]:
         """The frame's rows as dicts (cached: checks read them many times, pandas row access is slow)."""
@@ -283,6 +285,7 @@ class Report:
     source: str
     encoding: str = "utf-8"
     format: str = "text"  # text, html, pdf, xlsx, xls, docx, doc
+    pages: int = 0  # PDF pages, spreadsheet sheets
     layout: str = ""
     department: str = ""  # the name printed most often
     year: int | None = None  # the fiscal year printed most often in titles

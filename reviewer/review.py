@@ -14,6 +14,7 @@ from .checks.base import Coverage
 from .config import Config, load_config
 from .extract import extract
 from .model import Finding, Report
+from .narrative import make_narrative
 from .risk import Risk, risk_of
 
 
@@ -29,6 +30,7 @@ class Review:
     notes: list[str] = field(default_factory=list)  # e.g. "the LLM failed; the heuristic reviewed the text"
     narrative_stats: dict = field(default_factory=dict)  # LLM calls, cache hits, tokens, cost
     dropped_claims: list[str] = field(default_factory=list)
+    suppressed: dict[str, list[str]] = field(default_factory=dict)  # subject → checks not run (table incomplete)
 
     def counts(self) -> dict[str, int]:
         out = {"high": 0, "medium": 0, "low": 0}
@@ -37,16 +39,15 @@ class Review:
         return out
 
 
-def review(source: str | Path | Report, config: Config | None = None, narrative="heuristic") -> Review:
+def review(source: str | Path | Report, config: Config | None = None, narrative="heuristic",
+           cache: bool = True) -> Review:
     """Review one report: a path, its text, or an already extracted `Report`.
 
     `narrative` is a `reviewer.narrative.NarrativeReviewer`, a backend name ("heuristic", the offline
     default, or "openai"), or None to run the rule checks only.
     """
-    from .narrative import make_narrative
-
     config = config or load_config()
-    report = source if isinstance(source, Report) else extract(source)
+    report = source if isinstance(source, Report) else extract(source, cache=cache)
     ctx = run_checks(report, config)
     if isinstance(narrative, str):
         narrative = make_narrative(narrative, config)
@@ -56,5 +57,6 @@ def review(source: str | Path | Report, config: Config | None = None, narrative=
         rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
                     "narrative_stats": result.stats, "dropped_claims": result.dropped}
     findings = sorted(ctx.findings, key=lambda f: f.sort_key())
-    return Review(report=report, findings=findings, coverage=ctx.coverage, risk=risk_of(findings, config),
+    return Review(report=report, findings=findings, coverage=ctx.coverage,
+                  risk=risk_of(findings, config, report.complete), suppressed=ctx.suppressed,
                   profile=config.profile, rules=config.fingerprint(), **rv_extra)

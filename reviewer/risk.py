@@ -21,7 +21,8 @@ class Risk:
     contributions: list[tuple[Finding, float]] = field(default_factory=list)  # (finding, points added)
 
 
-def risk_of(findings: list[Finding], config: Config) -> Risk:
+def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> Risk:
+    """`complete` False (the report was only partly read): the band says a person must look, whatever the score."""
     factor = config.risk["severity_factor"]
     decay = config.risk["repeat_decay"]
     by_code: dict[str, list[tuple[float, Finding]]] = defaultdict(list)
@@ -39,4 +40,4 @@ def risk_of(findings: list[Finding], config: Config) -> Risk:
         contributions.append((f, round(100 * (before - remaining), 2)))
     score = round(100 * (1 - remaining), 1)
     band = next(name for name, floor in config.risk["bands"] if score >= floor)
-    return Risk(score, band, contributions)
+    return Risk(score, band if complete else config.risk["incomplete_band"], contributions)

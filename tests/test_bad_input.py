@@ -47,8 +47,22 @@ def test_truncated_table_gives_partial_extraction_with_warning():
     assert p.name == "合作交流工作业务费"
     assert p.funds.total.executed.number == 506745.04
     assert len(p.indicators) == 4
-    assert any("truncated" in w for w in p.warnings)
-    assert any("合作交流工作业务费" in w and "truncated" in w for w in report.warnings)
+    assert p.incomplete == "表格在“总分”行之前结束（可能被截断）"
+    assert any("合作交流工作业务费" in w and "截断" in w for w in report.warnings)
+    (issue,) = report.issues
+    assert (issue.scope, issue.subject, issue.where) == ("项目", "合作交流工作业务费", "第3行")  # the table starts at its title
+    assert report.status == "部分读取"
+
+
+def test_truncated_table_is_never_rated_low_and_its_totals_are_not_checked():
+    text = "\n".join(seed_path("004").read_text(encoding="utf-8").split("\n")[:20])
+    rv = reviewer.review(text)
+    assert rv.risk.band == "需人工复核"
+    # the 分值 read so far do not add to 100, and no 总分 was read: neither is a finding, both are named
+    assert not [f for f in rv.findings if f.code in ("weights", "total_mismatch", "missing")]
+    assert {"分值合计为 100", "总分 = 预算执行率得分 + 各指标得分"} <= set(rv.suppressed["合作交流工作业务费"])
+    # what was read is still checked: the execution rate of the funds block
+    assert "exec_rate" in rv.coverage and rv.coverage["exec_rate"].checked
 
 
 def test_batch_keeps_going_and_reports_each_failure(tmp_path, capsys):
@@ -61,7 +75,7 @@ def test_batch_keeps_going_and_reports_each_failure(tmp_path, capsys):
     code = main(["extract", str(tmp_path / "in"), "--out", str(out)])
     assert code == 0
     err = capsys.readouterr().err
-    assert "a_empty.txt: 空文件" in err and "b_binary.bin: 二进制" in err and "d_notice.txt" in err
+    assert "a_empty.txt：空文件" in err and "b_binary.bin：二进制" in err and "d_notice.txt" in err
     with open(out / "errors.csv", encoding="utf-8-sig") as fh:
         errors = {r["report"]: r["error"] for r in csv.DictReader(fh)}
     assert set(errors) == {"a_empty.txt", "b_binary.bin", "d_notice.txt"}
@@ -80,13 +94,13 @@ def test_internal_error_in_one_report_is_contained(tmp_path, monkeypatch):
     good = seed_path("004")
     calls = []
 
-    def flaky(path):
+    def flaky(path, cache=True):
         calls.append(path)
         if len(calls) == 1:
             raise KeyError("boom")
-        return reviewer.extract(path)
+        return reviewer.extract(path, cache=cache)
 
     monkeypatch.setattr(batch, "extract", flaky)
     outcomes = list(batch.extract_each([good, good]))
-    assert outcomes[0].report is None and "internal error KeyError" in outcomes[0].error
+    assert outcomes[0].report is None and "程序内部错误 KeyError" in outcomes[0].error
     assert outcomes[1].report is not None

@@ -151,7 +151,7 @@ def test_cli_review_with_openai_backend(server, tmp_path, monkeypatch, capsys):
                  "--llm-base-url", server.base_url, "--llm-model", "test-model"])
     assert code == 0 and server.requests
     printed = capsys.readouterr().out
-    assert "LLM 1 calls" in printed
+    assert "大模型调用 1 次" in printed
     payload = json.loads((out / seed_path("001").name / "findings.json").read_text(encoding="utf-8"))
     assert payload["narrative_backend"] == "test-model" and payload["narrative_stats"]["calls"] == 1
     assert SECRET not in (out / seed_path("001").name / "memo.html").read_text(encoding="utf-8")
@@ -163,4 +163,4 @@ def test_cli_without_endpoint_explains(capsys, monkeypatch):
     for var in ("REVIEWER_LLM_BASE_URL", "REVIEWER_LLM_MODEL"):
         monkeypatch.delenv(var, raising=False)
     assert main(["review", str(seed_path("001")), "--backend", "openai"]) == 2
-    assert "no LLM endpoint configured" in capsys.readouterr().err
+    assert "未配置大模型接口" in capsys.readouterr().err

@@ -28,8 +28,30 @@ class Context:
         self.findings: list[Finding] = []
         self.coverage: dict[str, Coverage] = {}
         self._flagged: dict[str, set] = defaultdict(set)
+        # projects whose table was cut short: checks that need the whole table are not run for them
+        self.incomplete = {p.name for p in report.projects if p.incomplete}
+        self.whole_table_checks = set(config.params.get("whole_table_checks", ()))
+        self._suppressed: dict[str, list[str]] = {}  # subject → checks not run
+        self.labels: dict[str, str] = {}  # check → what it verifies, in words
+
+    def skipped(self, check: str, subject: str) -> bool:
+        """True when `check` needs the whole table and `subject`'s table was not read to its end."""
+        if check in self.whole_table_checks and subject in self.incomplete:
+            done = self._suppressed.setdefault(subject, [])
+            if check not in done:
+                done.append(check)
+            return True
+        return False
+
+    @property
+    def suppressed(self) -> dict[str, list[str]]:
+        """Subject → what was not checked for it because its table was not read to its end."""
+        return {s: [self.labels.get(k, k) for k in keys] for s, keys in self._suppressed.items()}
 
     def checked(self, check: str, label: str, subject: str = "") -> None:
+        self.labels.setdefault(check, label)
+        if self.skipped(check, subject):  # not run, so not counted as found clean
+            return
         cov = self.coverage.setdefault(check, Coverage(label))
         cov.checked += 1
         if subject:
@@ -53,8 +75,11 @@ class Context:
         ask: str = "",
         source: str = "rules",
         extra: dict | None = None,
-    ) -> Finding:
-        """Build and keep one finding.  Every finding of every check is made here."""
+    ) -> Finding | None:
+        """Build and keep one finding.  Every finding of every check is made here; a finding that would
+        rest on a part of the table that was not read is not made (None)."""
+        if self.skipped(check, subject):
+            return None
         meta = self.config.code(code)
         if severity not in ("high", "medium", "low"):
             raise ValueError(f"bad severity {severity!r}")

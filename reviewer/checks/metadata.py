@@ -157,9 +157,10 @@ def _template(ctx: Context) -> None:
 
 
 def _empty_tables(ctx: Context) -> None:
-    """JS-08e: an empty 决算 table must say why it is empty."""
+    """JS-08e: an empty 决算 table must say why it is empty.  A table whose rows were not read is not empty:
+    it is listed among what could not be read."""
     for table in ctx.report.accounts:
-        if not table.empty:
+        if not table.empty or table.unread:
             continue
         ctx.checked("empty_tables", "空表附有说明")
         if not any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):

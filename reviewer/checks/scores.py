@@ -72,12 +72,14 @@ def _total(ctx: Context, p: Project, d: int | None) -> None:
     stated = p.total_score
     t = p.funds.total
     parts = [i.score for i in p.indicators] + ([t.score] if t is not None else [])
+    label = "总分 = 预算执行率得分 + 各指标得分"
     if stated.number is None:
         if any(v.number is not None for v in parts):
+            ctx.checked("total", label, p.name)
             ctx.finding(p.name, "missing", "medium", "总得分未填报，但各项已打分。", check="total", table=TABLE,
                         lines=[p.total_weight.line or p.end_line], rule="SC-10")
         return
-    ctx.checked("total", "总分 = 预算执行率得分 + 各指标得分", p.name)
+    ctx.checked("total", label, p.name)
     rec = total(parts, d)
     if agrees(stated, rec, ctx.config["rounding_slack"], d):
         return

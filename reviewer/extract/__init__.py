@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ExtractionError
 from ..model import Department, Mention, Report
-from ..read import Document, read
+from ..read import Document, ReadIssue, read
 from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
@@ -38,7 +38,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     if not any(r.nonempty() for r in rows):
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
-    report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, layout=doc.layout,
+    report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, pages=doc.pages,
+                    layout=doc.layout,
                     lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
                     multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks
                                     if b.layout == "cell-per-line"])
@@ -58,8 +59,11 @@ def _read_part(part: Part, report: Report) -> None:
         project = parse_project(part, unit)
         project.year = project.year or _title_year(part)
         (report.blank_templates if project.empty else report.projects).append(project)
+        where = report.location(project.line)
         for w in project.warnings:
-            report.warnings.append(f"{project.name or '(unnamed project)'} (line {project.line}): {w}")
+            report.warnings.append(f"{project.name or '（未命名项目）'}（{where}）：{w}")
+        if project.incomplete:
+            report.issues.append(ReadIssue("项目", where, project.incomplete, project.name))
     elif part.kind in ("department_narrative", "department_table"):
         dept = report.department_part or Department(line=part.line)
         report.department_part = dept
@@ -71,8 +75,11 @@ def _read_part(part: Part, report: Report) -> None:
     elif part.kind.startswith("accounts:"):
         table = parse_accounts(part, part.kind.split(":", 1)[1])
         report.accounts.append(table)
+        where = report.location(table.line)
         for w in table.warnings:
-            report.warnings.append(f"{table.title} (line {table.line}): {w}")
+            report.warnings.append(f"{table.title}（{where}）：{w}")
+        if table.unread:
+            report.issues.append(ReadIssue("表格", where, table.unread, table.title))
         if table.unit:
             report.units.append(Mention(table.unit, table.title, table.line or 0))
 

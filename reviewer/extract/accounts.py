@@ -51,7 +51,8 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
         frame = _code_table(body, table, schemas().get(kind, {}))
     table.frame = frame
     if frame.empty and not table.totals:
-        table.warnings.append("no data rows recognised")
+        table.unread = "；".join(table.warnings + ["未识别出数据行，表中数字未读取"])
+        table.warnings.append("未识别出数据行")
     return table
 
 
@@ -130,7 +131,7 @@ def _unique(names: list[str]) -> list[str]:
 def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     header_i = next((i for i, r in enumerate(rows) if sum(compact(c.text) == "行次" for c in r.cells) >= 1), None)
     if header_i is None:
-        table.warnings.append("no 行次 header row found")
+        table.warnings.append("未找到“行次”表头")
         return pd.DataFrame()
     header = rows[header_i]
     row_no_pos = [i for i, c in enumerate(header.cells) if compact(c.text) == "行次"]
@@ -167,7 +168,7 @@ def _economic_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
         (i for i, r in enumerate(rows) if sum(compact(c.text) == "科目编码" for c in r.cells) >= 1), None
     )
     if header_i is None:
-        table.warnings.append("no 科目编码 header row found")
+        table.warnings.append("未找到“科目编码”表头")
         return pd.DataFrame()
     starts = [i for i, c in enumerate(rows[header_i].cells) if compact(c.text) == "科目编码"]
     groups = []
@@ -295,7 +296,7 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
         positions = list(range(name_pos + 1, width))
         names = columns[: len(positions)] if columns else _flat_header_names(header_rows, positions)
         if data:
-            table.warnings.append("columns located by order only (no 栏次 row or group header)")
+            table.warnings.append("无栏次行或分组表头，列按顺序对应")
 
     names = _unique(names)
     records, decimals = [], []

@@ -151,7 +151,7 @@ class ProjectParser:
         m = UNIT_IN_LABEL_RE.search(head) or UNIT_IN_LABEL_RE.search(compact(row.joined()))
         funds.unit = m.group(1) if m else self.default_unit
         if not m:
-            self.project.warnings.append(f"项目资金 unit not printed; assumed {funds.unit or '万元'}")
+            self.project.warnings.append(f"项目资金未注明单位，按{funds.unit or '万元'}处理")
             funds.unit = funds.unit or "万元"
         self.project.unit = funds.unit
         funds.columns = [compact(c.text) for c in cells[1:]]
@@ -234,13 +234,19 @@ class ProjectParser:
         self.project.analysis[key] = _text_of(cells[pos + 1 :]) if any(c.text.strip() for c in cells[pos + 1 :]) else Text(line=row.line, loc=row.cells[0].loc)
 
     def _finish(self) -> None:
+        """What a named table lacks is not read, never taken as clean: it makes the project incomplete."""
         p = self.project
-        if not p.funds.rows() and p.name:
-            p.warnings.append("no 项目资金 block found")
-        if p.name and not self.ind_header:
-            p.warnings.append("no 绩效指标 header found (table truncated?)")
-        if p.name and p.total_weight.blank and p.total_score.blank and self.state != "tail":
-            p.warnings.append("table ends before the 总分 row (truncated?)")
+        if not p.name:
+            return
+        missing = []
+        if not p.funds.rows():
+            missing.append("未找到项目资金表")
+        if not self.ind_header:
+            missing.append("未找到绩效指标表头")
+        if p.total_weight.blank and p.total_score.blank and self.state != "tail":
+            missing.append("表格在“总分”行之前结束（可能被截断）")
+        p.warnings += missing
+        p.incomplete = "；".join(missing)
 
 
 def parse_project(part: Part, default_unit: str = "") -> Project:

@@ -14,11 +14,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..config import Config
 from ..model import Finding
+from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
+from .plots import bars, histogram, scatter
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
 CATEGORY_LABEL = {"rule": "规则", "stat": "统计", "narrative": "文字", "meta": "元数据"}
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|>~])")
 
 
@@ -67,8 +70,12 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
 def _verdict(rv: Review, config: Config) -> list[str]:
     c = rv.counts()
     n = len(rv.findings)
-    first = (f"风险{rv.risk.band}（{rv.risk.score:g} 分）：共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、"
-             f"低 {c['low']} 项。") if n else f"风险{rv.risk.band}（{rv.risk.score:g} 分）：未发现问题。"
+    counts = f"共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、低 {c['low']} 项" if n else "未发现问题"
+    if not rv.report.complete:  # what was not read is not clean: the verdict says so first
+        first = (f"部分读取，需人工复核：{len(rv.report.issues)} 处内容未能读取（见“读取情况”），不能视为无问题；"
+                 f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
+    else:
+        first = f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
     top = [f for f, _ in rv.risk.contributions[:3]]
     if top:
         items = "；".join(f"{f.subject}——{config.code(f.code)['label']}" for f in top)
@@ -87,8 +94,6 @@ def scatter_points(frame, highlight: str | None = None) -> list[tuple]:
 
 
 def memo_scatter(rv: Review, frame) -> str:
-    from .plots import scatter
-
     pts = scatter_points(frame, rv.report.source)
     if not any(p[2] for p in pts):
         return ""
@@ -122,8 +127,9 @@ def memo_context(rv: Review, config: Config, frame=None) -> dict:
         "subjects": sorted(subjects.values(), key=lambda r: (["high", "medium", "low"].index(r["worst"]), r["subject"])),
         "stats": rv.narrative_stats,
         "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),
-                       "department": r.department_part is not None, "layout": r.layout, "encoding": r.encoding,
-                       "warnings": r.warnings},
+                       "department": r.department_part is not None, "layout": LAYOUT_LABEL.get(r.layout, r.layout),
+                       "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
+        "status": r.status, "issues": r.issues, "suppressed": list(rv.suppressed.items()),
         "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes,
         "scatter": memo_scatter(rv, frame),
     }
@@ -140,6 +146,7 @@ def render_memo_html(rv: Review, config: Config, frame=None) -> str:
 def summary_row(rv: Review, codes: list[str]) -> dict:
     c = rv.counts()
     row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+           "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.report.issues)),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
            "error": ""}
@@ -148,16 +155,21 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
     return row
 
 
-def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
-    from .plots import bars, histogram, scatter
+def triage_order(rv: Review) -> tuple:
+    """Reports needing a person first (partly read), then by risk."""
+    return (rv.report.complete, -rv.risk.score, rv.report.source)
 
-    ranked = sorted(reviews, key=lambda rv: (-rv.risk.score, rv.report.source))
-    rows = []
-    for rank, rv in enumerate(ranked, 1):
+
+def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
+    rows = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
+             "codes": [], "severities": [], "link": ""}
+            for rank, (name, why) in enumerate(sorted(failures), 1)]
+    for rank, rv in enumerate(sorted(reviews, key=triage_order), len(rows) + 1):
         codes = sorted({f.code for f in rv.findings})
         sev = sorted({f.severity for f in rv.findings}, key=["high", "medium", "low"].index)
         rows.append({
             "rank": rank, "source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+            "status": rv.report.status, "reason": "；".join(map(str, rv.report.issues[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
             "top": [f"{f.subject}：{config.code(f.code)['label']}" for f in rv.findings[:2]],
             "link": f"{memo_dir(rv)}/memo.html",
@@ -176,9 +188,10 @@ def render_index(reviews: list[Review], failures: list[tuple[str, str]], config:
         charts.append(histogram([rv.risk.score for rv in reviews], "风险评分分布", "风险评分"))
     if counts:
         charts.append(bars(counts, "各类问题数量", labels))
-    return _env(True).get_template("index.html.j2").render(rows=rows, failures=failures, codes=all_codes,
-                                                           labels=labels, total=len(reviews) + len(failures),
-                                                           charts=charts)
+    partial = sum(1 for rv in reviews if not rv.report.complete)
+    return _env(True).get_template("index.html.j2").render(rows=rows, codes=all_codes, labels=labels,
+                                                           total=len(reviews) + len(failures), failed=len(failures),
+                                                           partial=partial, charts=charts)
 
 
 def render_eval(result: dict, config: Config) -> str:

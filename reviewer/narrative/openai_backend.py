@@ -64,8 +64,8 @@ def settings_from(config: Config, **overrides) -> LLMSettings:
     known = {f for f in LLMSettings.__dataclass_fields__}
     settings = LLMSettings(**{k: v for k, v in data.items() if k in known})
     if not settings.base_url or not settings.model:
-        raise ConfigError("no LLM endpoint configured: set base_url and model in [llm] of --config, or "
-                          "REVIEWER_LLM_BASE_URL and REVIEWER_LLM_MODEL")
+        raise ConfigError("未配置大模型接口：请在 --config 文件的 [llm] 中设置 base_url 和 model，"
+                          "或设置环境变量 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL")
     return settings
 
 

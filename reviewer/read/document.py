@@ -13,6 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+# What a user reads for a format or a layout (memos, `reviewer inspect`).
+FORMAT_LABEL = {"text": "文本", "html": "网页", "pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
+                "docx": "Word（docx）", "doc": "Word（doc）"}
+LAYOUT_LABEL = {"tsv": "制表符分隔", "cell-per-line": "每行一格", "plain": "纯文本", "html": "网页表格",
+                "sheet": "工作表", "docx": "Word 表格", "doc": "转换文本", "pdf": "PDF 文字", "ruled": "PDF 框线表格",
+                "words": "PDF 对齐文字"}
+
+
 def column_letter(col: int) -> str:
     """1 → A, 27 → AA (spreadsheet column names)."""
     out = ""
@@ -83,7 +91,8 @@ class Row:
 
 @dataclass
 class Block:
-    """A run of text lines (`kind` "text") or one table ("table"), with how it was read."""
+    """A run of text lines (`kind` "text"), one table ("table"), or page furniture ("furniture": page
+    numbers, kept so the document holds everything printed, but not content to interpret)."""
 
     kind: str
     rows: list[Row]
@@ -119,7 +128,8 @@ class Document:
     issues: list[ReadIssue] = field(default_factory=list)
 
     def rows(self) -> list[Row]:
-        return [r for b in self.blocks for r in b.rows]
+        """The rows of content, in reading order (page furniture left out)."""
+        return [r for b in self.blocks if b.kind != "furniture" for r in b.rows]
 
     def location(self, line: int | None) -> Location | None:
         if line is None or not 1 <= line <= len(self.lines):
@@ -146,18 +156,19 @@ class DocumentBuilder:
         self.doc.line_locs.append(loc)
         return len(self.doc.lines)
 
-    def text(self, text: str, loc: Location, layout: str) -> None:
-        """One line or paragraph of running text."""
+    def text(self, text: str, loc: Location, layout: str, furniture: bool = False) -> None:
+        """One line or paragraph of running text (or a page number, `furniture`)."""
         text = text.strip()
         if not text:
             return
         n = self._line(text, loc)
         row = Row([Cell(text, n, loc)], n, n)
+        kind = "furniture" if furniture else "text"
         blocks = self.doc.blocks
-        if blocks and blocks[-1].kind == "text" and blocks[-1].layout == layout:
+        if blocks and blocks[-1].kind == kind and blocks[-1].layout == layout:
             blocks[-1].rows.append(row)
         else:
-            blocks.append(Block("text", [row], layout, loc))
+            blocks.append(Block(kind, [row], layout, loc))
 
     def table(self, grid: list[list[str]], cell_loc, row_loc, layout: str, loc: Location, note: str = "") -> None:
         """A table from its resolved grid (covered cells hold ""); `cell_loc(r, c)` and `row_loc(r)` locate

@@ -1,4 +1,5 @@
-"""Word documents: .docx read in body order (paragraphs and tables interleaved), .doc converted with catdoc.
+"""Word documents: .docx read in body order (paragraphs and tables interleaved); .doc converted to DOCX with
+LibreOffice when it is installed, or to text with catdoc (partly read: merges are lost).
 
 DOCX tables are read from their XML so merges are exact: a horizontal merge (gridSpan) keeps its text in
 the first cell and leaves the cells it covers empty, a vertical merge (vMerge) likewise downwards; a table
@@ -18,7 +19,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 
 from ..errors import ReadError
-from .document import Document, DocumentBuilder, Location
+from .document import Document, DocumentBuilder, Location, ReadIssue
 from .registry import register
 from .text import decode, read_text
 
@@ -100,17 +101,47 @@ def read_docx(data: bytes, name: str) -> Document:
 
 @register("doc", cached=True)
 def read_doc(data: bytes, name: str) -> Document:
-    """Word 97-2003: catdoc turns it into text (tables as tab-separated rows), read as text.
-    Merged cells are lost in the conversion; locations are paragraphs of the converted text."""
-    catdoc = shutil.which("catdoc")
-    if not catdoc:
-        raise ReadError("Word 97-2003（.doc）文件需要 catdoc 转换，本机未安装（Debian/Ubuntu：apt-get install catdoc）；"
-                        "也可将文件另存为 DOCX 后再审核")
+    """Word 97-2003.  With LibreOffice installed, converted to DOCX and read as one (merges kept).  Without it,
+    catdoc turns it into text: merged cells and line breaks inside cells are lost, so the document is only
+    partly read, and says so."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office:
+        doc = read_docx(_office_to_docx(office, data), name)
+        doc.format = "doc"
+        return doc
+    if shutil.which("catdoc"):
+        doc = _catdoc(data, name)
+        doc.issues.insert(0, ReadIssue("文档", "全文", "Word 97-2003（.doc）文件经 catdoc 转为文本读取：合并单元格与单元格内"
+                                       "换行无法还原，表格可能错位；请另存为 DOCX，或安装 LibreOffice 后重新审核"))
+        return doc
+    raise ReadError("Word 97-2003（.doc）文件需要 LibreOffice 或 catdoc 转换，本机均未安装"
+                    "（Debian/Ubuntu：apt-get install libreoffice-writer-nogui 或 catdoc）；也可将文件另存为 DOCX 后再审核")
+
+
+def _office_to_docx(office: str, data: bytes) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "report.doc"
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"  # its own profile: parallel conversions do not block each other
+        try:
+            subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                            "--convert-to", "docx", "--outdir", tmp, str(src)],
+                           capture_output=True, timeout=180, check=False)
+        except subprocess.TimeoutExpired:
+            raise ReadError("Word 97-2003（.doc）文件转换超时，请另存为 DOCX 后再审核") from None
+        out = Path(tmp) / "report.docx"
+        if not out.is_file():
+            raise ReadError("Word 97-2003（.doc）文件无法转换，可能已加密或损坏；请另存为 DOCX 后再审核")
+        return out.read_bytes()
+
+
+def _catdoc(data: bytes, name: str) -> Document:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.doc"
         path.write_bytes(data)
         try:
-            done = subprocess.run([catdoc, "-w", "-d", "utf-8", str(path)], capture_output=True, timeout=120)
+            done = subprocess.run([shutil.which("catdoc"), "-w", "-d", "utf-8", str(path)], capture_output=True,
+                                  timeout=120)
         except subprocess.TimeoutExpired:
             raise ReadError("Word 97-2003（.doc）文件转换超时，请另存为 DOCX 后再审核") from None
     if done.returncode != 0 or not done.stdout.strip():

@@ -467,7 +467,7 @@ class _Item:
     """Something to emit on a page, in reading order."""
 
     top: float
-    kind: str  # text | table
+    kind: str  # text | table | furniture (a page number: kept in the document, not read as content)
     text: str = ""
     lines: int = 1  # physical lines it spans
     grid: list = field(default_factory=list)
@@ -523,7 +523,9 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
         else:
             loose.append(c)
     items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled") for g in grids]
-    lines = [ln for ln in group_lines(loose, seg_gap=1.0) if not _is_page_number(ln, frame)]
+    lines = group_lines(loose, seg_gap=1.0)
+    items += [_Item(ln.top, "furniture", text_of(ln.chars)) for ln in lines if _is_page_number(ln, frame)]
+    lines = [ln for ln in lines if not _is_page_number(ln, frame)]
     items += _line_items(lines, frame.w if frame.rotation in (0, 180) else frame.h)
     items.sort(key=lambda it: it.top)
     return items, len(chars), objects
@@ -639,8 +641,8 @@ def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
     """Items as blocks; a paragraph is located at its first line, counting every line of the page."""
     line = table = 0
     for it in items:
-        if it.kind == "text":
-            b.text(it.text, Location(page=page, line=line + 1), "pdf")
+        if it.kind in ("text", "furniture"):
+            b.text(it.text, Location(page=page, line=line + 1), "pdf", furniture=it.kind == "furniture")
         else:
             table += 1
             t = table

@@ -120,7 +120,7 @@ def apply(reviews: list, config: Config) -> pd.DataFrame:
         _department(ctx, rv, corpus, cfg)
         rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-        rv.risk = risk_of(rv.findings, config)
+        rv.risk = risk_of(rv.findings, config, rv.report.complete)
     return frame
 
 

@@ -196,13 +196,14 @@ def to_docx(rows: list[Row], path: Path) -> Path:
             continue
         width = max(len(r) for r in grid)
         table = d.add_table(rows=len(grid), cols=width)
+        cells = table._cells  # the grid once: table.cell() rebuilds it on every call
         for r, row in enumerate(grid):
             for c, text in enumerate(row):
                 if text:
-                    table.cell(r, c).text = text
-        for r, c, rs, cs in _merges(grid):
+                    cells[r * width + c].text = text
+        for r, c, rs, cs in _merges(grid):  # merges never overlap, so the cells above stay valid
             if c + cs <= width:
-                table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
+                cells[r * width + c].merge(cells[(r + rs - 1) * width + c + cs - 1])
     d.save(str(path))
     return path
 

@@ -1,0 +1,124 @@
+"""The 7 real PDFs of corpus/real/files, read end to end: every page's text and every ruled table.
+
+The .txt beside each PDF (corpus/real/NNN_*.txt) is pdfplumber's extract_text() of it, page by page: our
+reading must hold exactly the same characters on every page.  The ruled tables must be cell for cell the
+tables pdfplumber's table finder sees (the reference reader, 20× slower).
+"""
+import re
+from collections import Counter
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+import reviewer
+from reviewer.cli import main
+from reviewer.read import read
+from reviewer.read.pdf import read_page
+
+from conftest import REAL, real_pdf
+
+PAGES = {"001": 33, "002": 31, "003": 22, "004": 21, "005": 26, "006": 22, "009": 23}
+
+
+def _txt_pages(prefix: str) -> list[str]:
+    (txt,) = REAL.glob(f"{prefix}_*.txt")
+    body = "\n".join(line for line in txt.read_text(encoding="utf-8").split("\n") if not line.startswith("#"))
+    return re.split(r"^=== 第\d+页 ===$", body, flags=re.M)[1:]
+
+
+def _squash(text: str) -> Counter:
+    return Counter(re.sub(r"\s", "", text))
+
+
+@pytest.mark.parametrize("prefix", sorted(PAGES))
+def test_every_character_of_every_page_is_read(prefix):
+    doc = read(real_pdf(prefix), cache=False)
+    assert doc.format == "pdf" and doc.pages == PAGES[prefix] and not doc.issues
+    ours: dict[int, list[str]] = {}
+    for block in doc.blocks:  # page numbers included: the document holds all that is printed
+        for row in block.rows:
+            for cell in row.cells:
+                ours.setdefault(cell.loc.page, []).append(cell.text)
+    pages = _txt_pages(prefix)
+    assert len(pages) == PAGES[prefix]
+    for number, text in enumerate(pages, 1):
+        assert _squash("".join(ours.get(number, []))) == _squash(text), f"page {number}"
+
+
+def _grid(rows) -> list[list[str]]:
+    out = []
+    for row in rows:
+        cells = [re.sub(r"\s", "", c or "") for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            out.append(cells)
+    return out
+
+
+@pytest.mark.parametrize("prefix", ["001", "009"])
+def test_ruled_tables_are_the_tables_pdfplumber_finds(prefix):
+    path = real_pdf(prefix)
+    checked = 0
+    with pdfplumber.open(path) as plumber:
+        pdf = pdfium.PdfDocument(path)
+        for i, page in enumerate(plumber.pages):
+            theirs = [_grid(t.extract()) for t in page.find_tables()]
+            items, _, _ = read_page(pdf[i])
+            ours = [_grid(it.grid) for it in items if it.layout == "ruled"]
+            assert ours == theirs, f"page {i + 1}"
+            checked += len(theirs)
+    assert checked >= 11
+
+
+def test_cells_and_paragraphs_are_located_and_whole():
+    doc = read(real_pdf("001"))
+    rows = {str(r.cells[0].loc): [c.text for c in r.cells] for r in doc.rows()}
+    # 第10页 部门财务收支预算总表: a two-sided table, every cell where it is printed
+    assert rows["第10页表2第3行第1列"] == ["一、财政拨款收入", "156,211,123", "一、一般公共服务支出", "2,932,700"]
+    assert rows["第10页表2第16行第1列"] == ["收入总计", "156,211,123", "支出总计", "156,211,123"]
+    # 第11页 部门收入预算总表: codes in their 类/款/项 columns
+    assert rows["第11页表2第6行第1列"] == ["201", "05", "07", "专项普查活动", "257,700", "257,700", "0", "0", "0"]
+    # a sentence wrapped before a number that did not fit is one paragraph again
+    (para,) = [t for t in (r.cells[0].text for r in doc.rows()) if t.startswith("31. “住房保障支出")]
+    assert "2023年当年预算执行数为348.52万元" in para
+    value = next(c for r in doc.rows() for c in r.cells if c.text == "2,932,700")
+    assert str(value.loc) == "第10页表2第3行第4列"
+
+
+def test_a_full_accounts_pdf_whose_tables_are_not_understood_is_partly_read_not_clean(tmp_path):
+    rv = reviewer.review(real_pdf("009"))
+    r = rv.report
+    assert r.format == "pdf" and r.status == "部分读取"
+    unread = {i.subject: i for i in r.issues}
+    assert "收入支出决算总表" in unread and "未找到“行次”表头" in unread["收入支出决算总表"].reason
+    assert unread["收入支出决算总表"].where == "第5页第2行"
+    # a table whose rows were not read is an extraction warning, never an empty table
+    empty = [f for f in rv.findings if "为空表" in f.message]
+    assert {f.table for f in empty}.isdisjoint(unread)
+    assert rv.risk.band == "需人工复核"
+    out = tmp_path / "out"
+    assert main(["review", str(real_pdf("009")), str(REAL.parent / "seeds"), "--out", str(out), "-q"]) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index(real_pdf("009").name) < index.index("003_ddff5fd3e69ced26.txt")  # needs a person: first
+    memo = (out / real_pdf("009").name / "memo.md").read_text(encoding="utf-8")
+    assert "部分读取，需人工复核" in memo and "第5页第2行“收入支出决算总表”（表格）" in memo
+
+
+def test_inspect_shows_blocks_with_locations_and_what_each_part_became(capsys):
+    assert main(["inspect", str(real_pdf("009"))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("文件：009_shanghai_mof_style_dept_final_accounts_template_2024.pdf（PDF，23 页）")
+    assert "读取状态：部分读取" in out
+    assert "表格 第11页表1 · 40 行 × 6 列（PDF 框线表格）" in out
+    assert "第11页表1第2行第1列：301 │ 工资福利支出 │ 302 │ 商品和服务支出" in out
+    assert "第6页第1行 决算表“收入决算表”：6 行" in out
+    assert "第5页第2行 决算表“收入支出决算总表”：未能读取" in out
+
+
+def test_extract_prints_what_was_read_and_the_share_of_amounts(tmp_path, capsys):
+    assert main(["extract", str(REAL.parent / "seeds"), str(real_pdf("009")), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "009_shanghai_mof_style_dept_final_accounts_template_2024.pdf：PDF 23 页，部分读取；决算表 9 张" in out
+    assert "004_655e35476e9ed446.txt：文本，完整读取；项目支出绩效自评表 4 张（指标 41 项）；金额读取 16/16（100%）" in out
