@@ -18,6 +18,7 @@ test: $(BIN)/reviewer
 	$(BIN)/pytest -q
 
 bench: $(BIN)/reviewer
+	$(BIN)/python bench/bench_read.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_review.py
 

@@ -62,11 +62,19 @@ def clean_cell(text: str) -> str:
     return text.strip()
 
 
+_LINE_LOCS: list[Location] = []  # Location(line=n) at n-1, shared: locations are immutable
+
+
+def line_locations(count: int) -> list[Location]:
+    while len(_LINE_LOCS) < count:
+        _LINE_LOCS.append(Location(line=len(_LINE_LOCS) + 1))
+    return _LINE_LOCS[:count]
+
+
 def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Document:
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
-    doc = Document(source=source, format="text", lines=lines, encoding=encoding,
-                   line_locs=[Location(line=n) for n in range(1, len(lines) + 1)])
+    doc = Document(source=source, format="text", lines=lines, encoding=encoding, line_locs=line_locations(len(lines)))
     pos = 0
     for start, end in _html_regions(lines):
         _text_blocks(doc, pos, start)

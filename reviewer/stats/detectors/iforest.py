@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import IsolationForest
 
 
 class IForest:
@@ -17,7 +16,7 @@ class IForest:
         self.n_estimators = n_estimators
         self.random_state = random_state
         self.max_samples = max_samples
-        self.model: IsolationForest | None = None
+        self.model = None  # sklearn.ensemble.IsolationForest once fitted
         self.center: pd.Series | None = None
         self.scale: pd.Series | None = None
         self.train_scores: np.ndarray | None = None
@@ -31,6 +30,10 @@ class IForest:
         self.center = data.median()
         iqr = data.quantile(0.75) - data.quantile(0.25)
         self.scale = iqr.where(iqr > 1e-9, data.std().where(data.std() > 1e-9, 1.0)).fillna(1.0)
+        # imported here, not at the top: scikit-learn takes over a second to import, and every command
+        # (reviewer extract, inspect) would pay it; only the corpus pass fits a forest
+        from sklearn.ensemble import IsolationForest
+
         self.model = IsolationForest(n_estimators=self.n_estimators, random_state=self.random_state,
                                      max_samples=self.max_samples)
         x = self._matrix(frame)
