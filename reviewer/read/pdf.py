@@ -308,10 +308,6 @@ class Grid:
     anchor: list[list[tuple[int, int]]]  # grid position → top-left position of its merged cell
     cells: dict = field(default_factory=dict)  # anchor → list of chars
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
-
     def contains(self, c: Char) -> bool:
         return self.xs[0] <= c.cx <= self.xs[-1] and self.ys[0] <= c.cy <= self.ys[-1]
 
@@ -342,25 +338,39 @@ def _covers(rules: list[tuple], pos: float, lo: float, hi: float) -> bool:
     return any(abs(p - pos) <= SNAP and a - SNAP <= mid <= b + SNAP for p, a, b in rules)
 
 
+class _Sets:
+    """Union-find: `join` merges two sets; the smallest member is a set's representative."""
+
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, x):
+        parent = self.parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
 def find_grids(hs: list[tuple], vs: list[tuple]) -> list[Grid]:
+    """Tables: groups of rules that cross or touch one another."""
     hs, vs = _merge_rules(hs), _merge_rules(vs)
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = _Sets()
     for i, (y, hx0, hx1) in enumerate(hs):
         for j, (x, vy0, vy1) in enumerate(vs):
             if hx0 - SNAP <= x <= hx1 + SNAP and vy0 - SNAP <= y <= vy1 + SNAP:
-                parent[find(i)] = find(len(hs) + j)
+                sets.join(i, len(hs) + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(sets.find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+        groups.setdefault(sets.find(len(hs) + j), ([], []))[1].append(v)
     grids = [g for gh, gv in groups.values() if (g := _grid(gh, gv))]
     return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
 
@@ -373,28 +383,16 @@ def _grid(hs: list[tuple], vs: list[tuple]) -> Grid | None:
     if len(xs) < 3 and len(ys) < 3 or len(xs) < 2 or len(ys) < 2:
         return None  # a box or a single rule, not a table
     nr, nc = len(ys) - 1, len(xs) - 1
-    parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
-
-    def find(p):
-        while parent[p] != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the top-left position anchors the merge
-
+    cells = _Sets()  # grid positions (row, col): the smallest, the top-left one, anchors a merged cell
     for r in range(nr):
         for c in range(nc - 1):
-            if not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
-                union((r, c), (r, c + 1))
+            if not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):  # no rule between them: one merged cell
+                cells.join((r, c), (r, c + 1))
     for r in range(nr - 1):
         for c in range(nc):
             if not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
-                union((r, c), (r + 1, c))
-    anchor = [[find((r, c)) for c in range(nc)] for r in range(nr)]
+                cells.join((r, c), (r + 1, c))
+    anchor = [[cells.find((r, c)) for c in range(nc)] for r in range(nr)]
     return Grid(xs, ys, anchor)
 
 

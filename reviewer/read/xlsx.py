@@ -6,6 +6,7 @@ never calculated (a file written by a program, not saved by Excel) cannot be see
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -19,6 +20,16 @@ from .numfmt import display
 from .registry import register
 
 MAX_CELLS = 2_000_000  # a sheet larger than this is not a report
+
+
+def covered(merges) -> set[tuple[int, int]]:
+    """The cells merges cover, all but each one's top-left: merges as (first row, last row, first column,
+    last column), inclusive."""
+    out = set()
+    for r0, r1, c0, c1 in merges:
+        out.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        out.discard((r0, c0))
+    return out
 
 
 def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: bool) -> None:
@@ -38,21 +49,9 @@ def read_xlsx(data: bytes, name: str) -> Document:
         if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS:
             b.issue("工作表", ws.title, f"工作表过大（{ws.max_row} 行 × {ws.max_column} 列），未读取", ws.title)
             continue
-        covered = set()
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        covered.add((r, c))
-        grid = []
-        for row in ws.iter_rows():
-            texts = []
-            for cell in row:
-                if (cell.row, cell.column) in covered:
-                    texts.append("")
-                    continue
-                texts.append(display(cell.value, cell.number_format).strip())
-            grid.append(texts)
+        hidden_by_merge = covered((m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges)
+        grid = [["" if (cell.row, cell.column) in hidden_by_merge else display(cell.value, cell.number_format).strip()
+                 for cell in row] for row in ws.iter_rows()]
         add_sheet(b, ws.title, grid, ws.sheet_state != "visible")
     for where in _formulas_without_results(data)[:20]:
         b.issue("单元格", where, "公式没有计算结果（文件未经 Excel 保存），该单元格为空")
@@ -71,7 +70,8 @@ def _formulas_without_results(data: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = {n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
         book = z.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in z.namelist() else ""
+        rels_path = "xl/_rels/workbook.xml.rels"
+        rels = z.read(rels_path).decode("utf-8", "replace") if rels_path in z.namelist() else ""
         targets = {}
         for m in _REL.finditer(rels):
             rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
@@ -82,7 +82,7 @@ def _formulas_without_results(data: bytes) -> list[str]:
             if path in names:
                 xml = z.read(path).decode("utf-8", "replace")
                 if "<f" in xml:
-                    out += [f"{sheet}!{ref}" for ref in _NO_RESULT.findall(xml)]
+                    out += [f"{html.unescape(sheet)}!{ref}" for ref in _NO_RESULT.findall(xml)]
     return out
 
 
@@ -94,18 +94,9 @@ def read_xls(data: bytes, name: str) -> Document:
         raise ReadError(f"Excel 97-2003（.xls）文件无法打开（{type(exc).__name__}），文件可能已损坏或加密") from None
     b = DocumentBuilder(name, "xls")
     for sheet in book.sheets():
-        covered = set()
-        for rlo, rhi, clo, chi in sheet.merged_cells:
-            for r in range(rlo, rhi):
-                for c in range(clo, chi):
-                    if (r, c) != (rlo, clo):
-                        covered.add((r, c))
-        grid = []
-        for r in range(sheet.nrows):
-            texts = []
-            for c in range(sheet.ncols):
-                texts.append("" if (r, c) in covered else _xls_text(book, sheet, r, c))
-            grid.append(texts)
+        hidden_by_merge = covered((r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells)  # half-open
+        grid = [["" if (r, c) in hidden_by_merge else _xls_text(book, sheet, r, c) for c in range(sheet.ncols)]
+                for r in range(sheet.nrows)]
         add_sheet(b, sheet.name, grid, sheet.visibility != 0)
     return b.build(pages=book.nsheets)
 
