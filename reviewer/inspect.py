@@ -54,7 +54,12 @@ def _size(fmt: str, pages: int, sep: str = "，") -> str:
 
 
 def reading_summary(report: Report) -> str:
-    """One line per document for `reviewer extract`: kind, projects, indicators, tables, amount share."""
+    """One line per document for `reviewer extract`: format, status, what was read, amount share."""
+    return f"{_size(report.format, report.pages, ' ')}，{report.status}；{content_summary(report)}"
+
+
+def content_summary(report: Report) -> str:
+    """Projects, indicators, department part, 决算 tables with their rows, and the share of amounts read."""
     parts = []
     if report.projects or report.blank_templates:
         n_ind = sum(len(p.indicators) for p in report.projects)
@@ -68,7 +73,7 @@ def reading_summary(report: Report) -> str:
         parts.append(f"决算表 {len(report.accounts)} 张（{tables}）")
     got, printed = amount_share(report)
     share = f"金额读取 {got}/{printed}（{got / printed:.0%}）" if printed else "未印有金额"
-    return f"{_size(report.format, report.pages, ' ')}，{report.status}；" + "；".join(parts + [share])
+    return "；".join(parts + [share])
 
 
 def _preview(text: str, width: int = 60) -> str:
@@ -126,7 +131,7 @@ def inspect_text(path: str | Path, rows_per_block: int = 3, cache: bool = True) 
         report = extract(doc)
     except ExtractionError as exc:
         return "\n".join(head + [f"读取状态：未能读取：{exc}"] + document_lines(doc, rows_per_block)) + "\n"
-    out = head + [f"读取状态：{report.status}；{reading_summary(report)}"]
+    out = head + [f"读取状态：{report.status}", f"读取内容：{content_summary(report)}"]
     out += document_lines(doc, rows_per_block) + parts_lines(report)
     if report.issues:
         out += ["== 未能读取"] + [f"- {i}" for i in report.issues]
