@@ -76,15 +76,17 @@ def test_cells_and_paragraphs_are_located_and_whole():
     doc = read(real_pdf("001"))
     rows = {str(r.cells[0].loc): [c.text for c in r.cells] for r in doc.rows()}
     # 第10页 部门财务收支预算总表: a two-sided table, every cell where it is printed
-    assert rows["第10页表2第3行第1列"] == ["一、财政拨款收入", "156,211,123", "一、一般公共服务支出", "2,932,700"]
-    assert rows["第10页表2第16行第1列"] == ["收入总计", "156,211,123", "支出总计", "156,211,123"]
+    assert rows["第10页表1第3行第1列"] == ["一、财政拨款收入", "156,211,123", "一、一般公共服务支出", "2,932,700"]
+    assert rows["第10页表1第16行第1列"] == ["收入总计", "156,211,123", "支出总计", "156,211,123"]
+    # the line above the table: one line of text, its two parts one space apart
+    assert rows["第10页第2行"] == ["编制部门：上海市普陀区人民政府万里街道办事处 单位：元"]
     # 第11页 部门收入预算总表: codes in their 类/款/项 columns
-    assert rows["第11页表2第6行第1列"] == ["201", "05", "07", "专项普查活动", "257,700", "257,700", "0", "0", "0"]
+    assert rows["第11页表1第6行第1列"] == ["201", "05", "07", "专项普查活动", "257,700", "257,700", "0", "0", "0"]
     # a sentence wrapped before a number that did not fit is one paragraph again
     (para,) = [t for t in (r.cells[0].text for r in doc.rows()) if t.startswith("31. “住房保障支出")]
     assert "2023年当年预算执行数为348.52万元" in para
     value = next(c for r in doc.rows() for c in r.cells if c.text == "2,932,700")
-    assert str(value.loc) == "第10页表2第3行第4列"
+    assert str(value.loc) == "第10页表1第3行第4列"
 
 
 def test_a_full_accounts_pdf_whose_tables_are_not_understood_is_partly_read_not_clean(tmp_path):

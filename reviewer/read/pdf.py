@@ -536,6 +536,8 @@ def _is_page_number(line: Line, frame: _Frame) -> bool:
 
 
 def _line_items(lines: list[Line], page_width: float) -> list[_Item]:
+    """Runs of lines with wide gaps become unruled tables; a single such line (a heading, "编制部门：… 单位：元")
+    is a line of text, its parts one space apart; the other lines become paragraphs."""
     items: list[_Item] = []
     k = 0
     while k < len(lines):
@@ -544,9 +546,11 @@ def _line_items(lines: list[Line], page_width: float) -> list[_Item]:
             while end + 1 < len(lines) and len(lines[end + 1].segments) >= 2:
                 end += 1
             rows = lines[k:end + 1]
-            grid = _aligned(rows) if len(rows) >= 2 else None
-            grid = grid or [[text_of(seg) for seg in line.segments] for line in rows]
-            items.append(_Item(rows[0].top, "table", lines=len(rows), grid=grid, layout="words"))
+            if len(rows) == 1:
+                items.append(_Item(rows[0].top, "text", " ".join(text_of(seg) for seg in rows[0].segments)))
+            else:
+                grid = _aligned(rows) or [[text_of(seg) for seg in line.segments] for line in rows]
+                items.append(_Item(rows[0].top, "table", lines=len(rows), grid=grid, layout="words"))
             k = end + 1
             continue
         end = k
