@@ -246,6 +246,7 @@ class AccountsTable:
 
     kind: str
     title: str
+    family: str = "决算"  # 决算 or 预算: the same table kinds exist in both
     number: str = ""  # 公开01表 … as printed
     department: str = ""
     unit: str = ""
@@ -302,9 +303,10 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     issues: list[ReadIssue] = field(default_factory=list)  # what could not be read, and where
 
-    def account(self, kind: str) -> AccountsTable | None:
+    def account(self, kind: str, family: str = "决算") -> AccountsTable | None:
+        """The first table of a kind (income, gpb …) in a family (决算 or 预算)."""
         for table in self.accounts:
-            if table.kind == kind:
+            if table.kind == kind and table.family == family:
                 return table
         return None
 

@@ -136,10 +136,10 @@ def test_xls_shows_numbers_as_formatted(tmp_path):
     ws.write(1, 2, 506745.04, money)
     path = tmp_path / "t.xls"
     wb.save(str(path))
-    rows = [[c.text for c in r.cells] for r in read(path).rows()]
-    assert rows == [["项目资金"], ["执行率", "1.12%", "506,745.04"]]
-    cell = read(path).rows()[1].cells[1]
-    assert str(cell.loc) == "表1!B2"
+    rows = read(path).rows()
+    assert [[c.text for c in r.cells] for r in rows] == [["项目资金", "", "", ""], ["执行率", "1.12%", "506,745.04"]]
+    assert [c.covered for c in rows[0].cells] == ["", "left", "left", "left"]  # the merge A1:D1
+    assert str(rows[1].cells[1].loc) == "表1!B2"
 
 
 # --- web pages and HTML in text ----------------------------------------------------------------
@@ -152,8 +152,10 @@ def test_html_spans_are_resolved_and_bounded():
 <tr><td colspan="100000">合计</td><td>&gt;95%</td></tr></table></body></html>"""
     doc = read(html)
     rows = [[c.text for c in r.cells] for r in doc.rows()]
-    assert rows[0] == ["绩效指标", "产出指标"]  # the colspan's covered cell trails: trimmed
+    assert rows[0] == ["绩效指标", "产出指标", ""]  # the colspan's covered cell
     assert rows[1] == ["", "数量指标", "≥8 次"]  # the rowspan covers the first column
+    assert [c.covered for c in doc.rows()[0].cells] == ["", "", "left"]
+    assert [c.covered for c in doc.rows()[1].cells] == ["up", "", ""]
     assert rows[2][0] == "合计" and len(rows[2]) == 101 and rows[2][-1] == ">95%"  # colspan capped at 100
     assert str(doc.rows()[1].cells[2].loc) == "表1第2行第3列"
     assert "var x" not in "".join(doc.lines)
@@ -203,7 +205,8 @@ def test_docx_merges_and_nested_tables(tmp_path):
     d.save(str(path))
     doc = read(path)
     rows = [[c.text for c in r.cells] for r in doc.rows()]
-    assert rows == [["2022年度项目支出绩效自评表"], ["绩效指标", "产出指标"], ["", "数量指标", "≥8次"], ["", "培训 3期"]]
+    assert rows == [["2022年度项目支出绩效自评表"], ["绩效指标", "产出指标", ""], ["", "数量指标", "≥8次"], ["", "培训 3期"]]
+    assert [[c.covered for c in r.cells] for r in doc.rows()[1:]] == [["", "", "left"], ["up", "", ""], ["up", ""]]
     assert [str(c.loc) for c in doc.rows()[2].cells] == ["表1第2行第1列", "表1第2行第2列", "表1第2行第3列"]
     assert str(doc.rows()[0].cells[0].loc) == "第1段"
 

@@ -94,8 +94,11 @@ def test_a_full_accounts_pdf_whose_tables_are_not_understood_is_partly_read_not_
     r = rv.report
     assert r.format == "pdf" and r.status == "部分读取"
     unread = {i.subject: i for i in r.issues}
-    assert "收入支出决算总表" in unread and "未找到“行次”表头" in unread["收入支出决算总表"].reason
-    assert unread["收入支出决算总表"].where == "第5页第2行"
+    sangong = "财政拨款“三公”经费支出决算表"  # a header of 预算数/决算数 pairs and no row of figures
+    assert "未找到“行次”或“项目”表头" in unread[sangong].reason and unread[sangong].where == "第12页第1行"
+    # the two-sided 收入支出决算总表 has no 行次 column: read by its two 项目 columns
+    t01 = r.account("income_expenditure")
+    assert len(t01.frame) == 40 and not t01.unread
     # a table whose rows were not read is an extraction warning, never an empty table
     empty = [f for f in rv.findings if "为空表" in f.message]
     assert {f.table for f in empty}.isdisjoint(unread)
@@ -105,7 +108,7 @@ def test_a_full_accounts_pdf_whose_tables_are_not_understood_is_partly_read_not_
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index(real_pdf("009").name) < index.index("003_ddff5fd3e69ced26.txt")  # needs a person: first
     memo = (out / real_pdf("009").name / "memo.md").read_text(encoding="utf-8")
-    assert "部分读取，需人工复核" in memo and "第5页第2行“收入支出决算总表”（表格）" in memo
+    assert "部分读取，需人工复核" in memo and "第12页第1行“财政拨款“三公”经费支出决算表”（表格）" in memo
 
 
 def test_inspect_shows_blocks_with_locations_and_what_each_part_became(capsys):
@@ -116,7 +119,7 @@ def test_inspect_shows_blocks_with_locations_and_what_each_part_became(capsys):
     assert "表格 第11页表1 · 40 行 × 6 列（PDF 框线表格）" in out
     assert "第11页表1第2行第1列：301 │ 工资福利支出 │ 302 │ 商品和服务支出" in out
     assert "第6页第1行 决算表“收入决算表”：6 行" in out
-    assert "第5页第2行 决算表“收入支出决算总表”：未能读取" in out
+    assert "第12页第1行 决算表“财政拨款“三公”经费支出决算表”：未能读取" in out
 
 
 def test_extract_prints_what_was_read_and_the_share_of_amounts(tmp_path, capsys):

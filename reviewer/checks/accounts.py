@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import tomllib
+from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT, AccountsTable
 from .base import Context
@@ -11,20 +13,14 @@ from .tolerance import Interval
 
 S = SUBJECT_DEPARTMENT
 
-ROW_IDENTITIES = {
-    "income": [("本年收入合计", ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"])],
-    "expenditure": [("本年支出合计", ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"])],
-    "gpb": [("本年收入:合计", ["本年收入:基本支出", "本年收入:项目支出"]),
-            ("本年支出:合计", ["本年支出:基本支出", "本年支出:项目支出"]),
-            ("本年支出:基本支出", ["本年支出:人员经费", "本年支出:公用经费"]),
-            ("年初结转和结余:合计", ["年初结转和结余:基本支出结转", "年初结转和结余:项目支出结转和结余"]),
-            ("年末结转和结余:合计", ["年末结转和结余:基本支出结转", "年末结转和结余:项目支出结转和结余"])],
-    "assets": [("资产总额", ["流动资产", "固定资产:净值", "对外投资/有价证券", "在建工程", "无形资产:净值", "其他资产:净值"]),
-               ("资产原值合计", ["流动资产", "固定资产:原值", "对外投资/有价证券", "在建工程", "无形资产:原值", "其他资产:原值"]),
-               ("固定资产:原值", ["房屋构筑物:原值", "车辆:原值", "大型设备:原值", "其他固定资产:原值"]),
-               ("固定资产:净值", ["房屋构筑物:净值", "车辆:净值", "大型设备:净值", "其他固定资产:净值"])],
-}
-ROW_IDENTITIES["gov_fund"] = ROW_IDENTITIES["gpb"]
+def _vocabulary() -> dict:
+    with open(Path(__file__).with_name("accounts.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+VOCAB = _vocabulary()
+ROW_IDENTITIES: dict[str, dict[str, list]] = VOCAB["rows"]  # family → kind → [(target, parts)]
+SG_KEYS: dict[str, list[str]] = VOCAB["sangong"]
 
 
 class Amounts:
@@ -65,8 +61,9 @@ def check(ctx: Context) -> None:
         if table.frame.empty:
             continue
         if table.kind in ("income_expenditure", "fiscal"):
-            _two_sided(ctx, table)
-        elif table.kind in ("basic_gpb", "project_gpb"):
+            if table.family == "决算":  # 预算's two-sided tables: checks/budget.py
+                _two_sided(ctx, table)
+        elif "group" in table.frame.columns:  # 基本支出/项目支出 in blocks side by side
             _economic(ctx, table)
         elif table.kind in ("sangong", "sangong_gpb"):
             _sangong(ctx, table)
@@ -195,7 +192,7 @@ def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, class
 
 
 def _rows(ctx: Context, table: AccountsTable) -> None:
-    identities = ROW_IDENTITIES.get(table.kind, [])
+    identities = ROW_IDENTITIES.get(table.family, {}).get(table.kind, [])
     f = table.frame
     am = Amounts(table, ctx)
     for target, parts in identities:
@@ -242,18 +239,6 @@ def _economic(ctx: Context, table: AccountsTable) -> None:
 
 
 # --- 三公 ------------------------------------------------------------------------------------------
-
-SG_KEYS = {
-    "total": ("支出合计",), "abroad": ("因公出国（境）费", "因公出国(境)费"),
-    "car": ("公务用车购置及运行维护费", "公务用车购置及运行费"), "car_buy": ("公务用车购置费",),
-    "car_run": ("公务用车运行维护费", "公务用车运行费"), "reception": ("公务接待费",),
-    "domestic": ("国内接待费",), "foreign_affairs": ("其中：外事接待费", "外事接待费"), "overseas": ("国（境）外接待费", "国(境)外接待费"),
-    "groups": ("因公出国（境）团组数（个）",), "trips": ("因公出国（境）人次数（人）", "因公出国（境）人次（人）"),
-    "cars_bought": ("公务用车购置数（辆）",), "cars_held": ("公务用车保有量（辆）",),
-    "batches": ("国内公务接待批次（个）",), "people": ("国内公务接待人次（人）",),
-    "fa_batches": ("其中：外事接待批次（个）", "外事接待批次（个）"),
-}
-
 
 def sangong_rows(table: AccountsTable) -> dict[str, dict]:
     out = {}

@@ -23,6 +23,7 @@ from .segment import Part, split_parts
 from .values import clean_text, compact
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
 _DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
 DEPT_LABEL_RE = re.compile(
     r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*[:：]?\s*(\S.*)?$")
@@ -107,6 +108,7 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
                 if m.group(2) and not re.match(r"^\S+?\s*[:：]", clean_text(c.text)):
                     continue  # "部门负责…" is a sentence, not a label
                 value = m.group(2) or (clean_text(cells[k + 1].text) if k + 1 < len(cells) else "")
+                value = UNIT_AFTER_RE.split(value)[0]  # "编制部门：某某局 单位：元" on one line
                 if value and not DEPT_LABEL_RE.match(value) and "（" != value[:1]:
                     report.departments.append(Mention(value.strip(), m.group(1), c.line))
             joined = compact(row.joined())

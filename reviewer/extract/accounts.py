@@ -41,14 +41,15 @@ def strip_ordinal(label: str) -> str:
 
 
 def parse_accounts(part: Part, kind: str) -> AccountsTable:
-    table = AccountsTable(kind=kind, title=part.title, line=part.line, end_line=part.end_line)
+    table = AccountsTable(kind=kind, title=part.title, family=part.family or "决算", line=part.line,
+                          end_line=part.end_line)
     body = _take_meta(part.rows, table)
     if kind in ("income_expenditure", "fiscal", "sangong", "sangong_gpb"):
         frame = _side_table(body, table)
-    elif kind in ("basic_gpb", "project_gpb"):
+    elif kind in ("basic_gpb", "project_gpb") and _side_by_side(body):
         frame = _economic_table(body, table)
-    else:
-        frame = _code_table(body, table, schemas().get(kind, {}))
+    else:  # one code per row: 功能分类 (类/款/项) or, in 预算 tables, 经济分类 (类/款)
+        frame = _code_table(body, table, schemas().get(kind if table.family == "决算" else f"budget_{kind}", {}))
     table.frame = frame
     if frame.empty and not table.totals:
         table.unread = "；".join(table.warnings + ["未识别出数据行，表中数字未读取"])
@@ -128,20 +129,39 @@ def _unique(names: list[str]) -> list[str]:
 # --- two-sided and item tables -------------------------------------------------------------
 
 
-def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
-    header_i = next((i for i, r in enumerate(rows) if sum(compact(c.text) == "行次" for c in r.cells) >= 1), None)
-    if header_i is None:
-        table.warnings.append("未找到“行次”表头")
-        return pd.DataFrame()
-    header = rows[header_i]
-    row_no_pos = [i for i, c in enumerate(header.cells) if compact(c.text) == "行次"]
+def _side_header(rows: list[Row]) -> int | None:
+    """The header row of a two-sided or item table: it prints 行次, or 项目 twice (收入 │ 支出 side by side)."""
+    for i, r in enumerate(rows):
+        texts = [compact(c.text) for c in r.cells]
+        if "行次" in texts or texts.count("项目") >= 2:
+            return i
+    return None
+
+
+def _sides(header: Row, side_names: list[str]) -> list[tuple]:
+    """(side, label position, 行次 position or None, value positions, value names) of each side."""
+    texts = [compact(c.text) for c in header.cells]
+    row_no = [i for i, t in enumerate(texts) if t == "行次"]
+    labels = [r - 1 for r in row_no] if row_no else [i for i, t in enumerate(texts) if t == "项目"]
+    names = side_names if len(labels) >= 2 else [""]
     sides = []
-    side_names = ["收入", "支出"] if len(row_no_pos) >= 2 else [""]
-    for k, r in enumerate(row_no_pos[: len(side_names)]):
-        end = row_no_pos[k + 1] - 1 if k + 1 < len(row_no_pos) else len(header.cells)
-        value_pos = list(range(r + 1, end))
-        names = [compact(_cell(header, p)) or f"列{p}" for p in value_pos]
-        sides.append((side_names[k], r - 1, r, value_pos, names))
+    for k, label in enumerate(labels[: len(names)]):
+        first = label + (2 if row_no else 1)
+        end = labels[k + 1] if k + 1 < len(labels) else len(header.cells)
+        value_pos = list(range(first, end))
+        sides.append((names[k], label, label + 1 if row_no else None, value_pos,
+                      [compact(_cell(header, p)) or f"列{p}" for p in value_pos]))
+    return sides
+
+
+def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    header_i = _side_header(rows)
+    if header_i is None:
+        if table.kind.startswith("sangong") and (frame := _column_table(rows, table)) is not None:
+            return frame
+        table.warnings.append("未找到“行次”或“项目”表头")
+        return pd.DataFrame()
+    sides = _sides(rows[header_i], ["收入", "支出"])
     value_columns = list(dict.fromkeys(n for *_, names in sides for n in names))  # both sides may say 金额
     records, decimals = [], []
     for row in rows[header_i + 1 :]:
@@ -152,7 +172,8 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
             label = clean_text(_cell(row, label_pos))
             if not label or compact(label).startswith("栏次"):
                 continue
-            rec = {"side": side, "item": label, "name": strip_ordinal(label), "row_no": _cell(row, no_pos).strip()}
+            row_no = _cell(row, no_pos).strip() if no_pos is not None else ""
+            rec = {"side": side, "item": label, "name": strip_ordinal(label), "row_no": row_no}
             for p, n in zip(value_pos, names):
                 rec[n] = _number(_cell(row, p), row.line, decimals)
             rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
@@ -160,17 +181,44 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     return _finish(records, ["side", "item", "name", "row_no", *value_columns, "line", "loc", "raw"], decimals, table)
 
 
+def _column_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame | None:
+    """Items across the columns and one row of figures under them (the 三公 table of 预算): one record per item,
+    named by its header ("小计" under 公务用车购置及运行费 is that group)."""
+    data_i = next((i for i, r in enumerate(rows)
+                   if r.nonempty() and all(parse_value(c.text).kind == "number" for c in r.nonempty())), None)
+    if not data_i:
+        return None
+    data = rows[data_i]
+    positions = [p for p, c in enumerate(data.cells) if c.text.strip()]
+    column = f"{table.family}数"
+    records, decimals = [], []
+    for p, path in zip(positions, _flat_header_names(rows[:data_i], positions, strip_common=False)):
+        parts = path.split(":")
+        leaf = parts[-1] if parts[-1] != "小计" or len(parts) < 2 else parts[-2]
+        records.append({"side": "", "item": path, "name": strip_ordinal(leaf), "row_no": "",
+                        column: _number(_cell(data, p), data.line, decimals), "line": data.line, "loc": _loc(data),
+                        "raw": _raw(data)})
+    return _finish(records, ["side", "item", "name", "row_no", column, "line", "loc", "raw"], decimals, table)
+
+
 # --- economic classification ---------------------------------------------------------------
 
 
+def _is_code_header(text: str) -> bool:
+    return compact(text).endswith("科目编码")
+
+
+def _side_by_side(rows: list[Row]) -> bool:
+    """The 决算 layout of 基本支出/项目支出 tables: blocks of 科目编码 │ 科目名称 │ 金额 repeated across a row."""
+    return any(sum(_is_code_header(c.text) for c in r.cells) >= 2 for r in rows[:6])
+
+
 def _economic_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
-    header_i = next(
-        (i for i, r in enumerate(rows) if sum(compact(c.text) == "科目编码" for c in r.cells) >= 1), None
-    )
+    header_i = next((i for i, r in enumerate(rows) if any(_is_code_header(c.text) for c in r.cells)), None)
     if header_i is None:
         table.warnings.append("未找到“科目编码”表头")
         return pd.DataFrame()
-    starts = [i for i, c in enumerate(rows[header_i].cells) if compact(c.text) == "科目编码"]
+    starts = [i for i, c in enumerate(rows[header_i].cells) if _is_code_header(c.text)]
     groups = []
     for r in rows[:header_i]:
         groups += [(i, compact(c.text)) for i, c in enumerate(r.cells) if compact(c.text).endswith("经费")]
@@ -236,10 +284,25 @@ def _code_and_name(row: Row) -> tuple[str, str, int] | None:
         return None
     if m.group(2):
         return m.group(1), clean_text(m.group(2)), i0
-    for i, c in cells[1:]:
+    code, rest = _joined_code(m.group(1), cells[1:])
+    for i, c in rest:
         if parse_value(c.text).kind != "number":
-            return m.group(1), clean_text(c.text), i
-    return m.group(1), "", i0
+            return code, clean_text(c.text), i
+    return code, "", i0
+
+
+def _joined_code(code: str, cells: list) -> tuple[str, list]:
+    """A code printed over its 类 │ 款 │ 项 cells ("201 │ 05 │ 07 │ 专项普查活动" → 2010507): up to two one- or
+    two-digit cells between the 类 and the name are its 款 and 项 (a 款 printed "2" is 02)."""
+    parts = []
+    for _, c in cells[:2]:
+        if not re.fullmatch(r"\d{1,2}", compact(c.text)):
+            break
+        parts.append(compact(c.text).zfill(2))
+    rest = cells[len(parts):]
+    if parts and rest and parse_value(rest[0][1].text).kind != "number":  # the name follows: they were code
+        return code + "".join(parts), rest
+    return code, cells
 
 
 def _lanci_positions(header_rows: list[Row]) -> list[int] | None:
@@ -259,7 +322,20 @@ def _group_positions(header_rows: list[Row], groups: list) -> list[int] | None:
     return None
 
 
-def _flat_header_names(header_rows: list[Row], positions: list[int]) -> list[str]:
+def _header_text(row: Row, p: int) -> str:
+    """The text a header row gives column p: the nearest text at or left of p (a merged header cell leaves
+    blanks to its right), or nothing when p lies inside a cell merged down from a row above, which has
+    already named the column."""
+    cells = row.cells
+    if p < len(cells) and cells[p].covered == "up":
+        return ""
+    for q in range(min(p, len(cells) - 1), -1, -1):
+        if cells[q].text.strip():
+            return compact(cells[q].text)
+    return ""
+
+
+def _flat_header_names(header_rows: list[Row], positions: list[int], strip_common: bool = True) -> list[str]:
     names = []
     for p in positions:
         parts = []
@@ -267,11 +343,18 @@ def _flat_header_names(header_rows: list[Row], positions: list[int]) -> list[str
             texts = [compact(c.text) for c in row.cells]
             if any(t == "栏次" for t in texts) or all(t in ("", "类", "款", "项") or t.isdigit() for t in texts):
                 continue
-            # the nearest header text at or to the left of p (merged cells leave blanks to their right)
-            left = next((texts[q] for q in range(min(p, len(texts) - 1), -1, -1) if texts[q]), "")
-            if left and left not in parts and left not in ("项目", "科目名称") and "编码" not in left:
-                parts.append(left)
+            text = _header_text(row, p)
+            if text and text not in parts and text not in ("项目", "科目名称") and "编码" not in text:
+                parts.append(text)
         names.append(":".join(parts) or f"列{p}")
+    return _without_common_group(names) if strip_common else names
+
+
+def _without_common_group(names: list[str]) -> list[str]:
+    """"收入预算:合计", "收入预算:事业收入" … → "合计", "事业收入": a group heading over every column adds nothing."""
+    heads = {n.split(":", 1)[0] for n in names}
+    if len(names) > 1 and len(heads) == 1 and all(":" in n for n in names):
+        return [n.split(":", 1)[1] for n in names]
     return names
 
 
@@ -302,8 +385,22 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
     records, decimals = [], []
     for row, (code, name, npos) in data:
         rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": name}
+        cells = _row_values(row, npos, name_pos, positions, table)
         for p, n in zip(positions, names):
-            rec[n] = _number(_cell(row, p), row.line, decimals) if p > npos else None
+            rec[n] = _number(cells.get(p, ""), row.line, decimals) if p > npos else None
         rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
         records.append(rec)
     return _finish(records, ["code", "level", "name", *names, "line", "loc", "raw"], decimals, table)
+
+
+def _row_values(row: Row, npos: int, name_pos: int, positions: list[int], table: AccountsTable) -> dict[int, str]:
+    """Column position → text of a data row.  A row printed on a grid of its own (a 合计 row alone on the
+    next page of a PDF, its label no longer spanning the code and name columns) is narrower than the header:
+    when it holds exactly one figure per column, the figures are the columns in order, and the table says so."""
+    values = [c.text for c in row.cells[npos + 1:] if c.text.strip()]
+    if (positions and npos < name_pos and len(row.cells) <= max(positions) and len(values) == len(positions)
+            and all(parse_value(v).kind == "number" for v in values)):
+        table.warnings.append(f"{row.cells[npos].loc or f'第{row.line}行'}“{compact(row.cells[npos].text)}”行的网格与表头不同"
+                              f"（表格跨页），按顺序对应 {len(values)} 列")
+        return dict(zip(positions, values))
+    return {p: _cell(row, p) for p in positions}

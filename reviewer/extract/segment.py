@@ -6,31 +6,21 @@ for project tables that come without a title, at a 项目名称 row.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..read.document import Row
 from .values import compact
 
-# (kind, title pattern).  Order matters: the more specific titles come first, because
-# "一般公共预算财政拨款收入支出决算表" also ends in "收入支出决算表".
-TITLE_PATTERNS: list[tuple[str, str]] = [
-    ("department_narrative", r"部门整体支出绩效自评(?:情况|报告)"),
-    ("department_table", r"部门整体支出绩效自评表"),
-    ("project", r"(?:财政)?项目支出绩效自评表"),
-    ("accounts:basic_gpb", r"一般公共预算财政拨款基本支出决算(?:明细)?表"),
-    ("accounts:project_gpb", r"一般公共预算财政拨款项目支出决算(?:明细)?表"),
-    ("accounts:gpb", r"一般公共预算财政拨款(?:收入)?支出决算(?:总)?表"),
-    ("accounts:sangong_gpb", r"一般公共预算[“\"]?三公[”\"]?经费(?:支出)?(?:决算)?(?:情况)?表"),
-    ("accounts:gov_fund", r"政府性基金预算财政拨款(?:收入)?支出决算表"),
-    ("accounts:soe_capital", r"国有资本经营预算财政拨款(?:收入)?支出决算表"),
-    ("accounts:sangong", r"(?:财政拨款)?[“\"]?三公[”\"]?经费.*(?:情况|决算)表"),
-    ("accounts:fiscal", r"财政拨款收入支出决算(?:总)?表"),
-    ("accounts:income_expenditure", r"收入支出决算(?:总)?表"),
-    ("accounts:income", r"收入决算表"),
-    ("accounts:expenditure", r"支出决算表"),
-    ("accounts:assets", r"国有资产(?:使用|占用)情况表"),
-]
-_TITLE_RES = [(kind, re.compile(rf"^{pat}$")) for kind, pat in TITLE_PATTERNS]
+def _load_titles() -> list[tuple[str, str, re.Pattern]]:
+    with open(Path(__file__).with_name("titles.toml"), "rb") as fh:
+        entries = tomllib.load(fh)["title"]
+    return [(e["kind"], e.get("family", "决算" if e["kind"].startswith("accounts:") else ""),
+             re.compile(rf"^{e['pattern']}$")) for e in entries]
+
+
+_TITLES = _load_titles()  # (kind, family, pattern), in the order titles.toml tries them
 _PREFIX_RE = re.compile(r"^(?:#+|附件\d*[:：]?|\d{4}\s*年度?|[（(]?公开\d+表[）)]?)+")
 _NUMBER_RE = re.compile(r"公开\s*\d+\s*表")
 
@@ -41,6 +31,7 @@ class Part:
     title: str
     rows: list[Row] = field(default_factory=list)
     title_line: int | None = None
+    family: str = ""  # 决算 or 预算, for accounts tables
 
     @property
     def line(self) -> int | None:
@@ -51,16 +42,17 @@ class Part:
         return self.rows[-1].end_line if self.rows else self.title_line
 
 
-def title_kind(row: Row) -> str | None:
+def title_kind(row: Row) -> tuple[str, str] | None:
+    """(kind, family) when the row is a title (titles.toml), else None."""
     cells = row.nonempty()
     if len(cells) != 1 or len(cells[0].text) > 60:
         return None
     text = compact(cells[0].text)
     text = _PREFIX_RE.sub("", text)
     text = _NUMBER_RE.sub("", text).strip("（）()")
-    for kind, rx in _TITLE_RES:
+    for kind, family, rx in _TITLES:
         if rx.match(text):
-            return kind
+            return kind, family
     return None
 
 
@@ -72,14 +64,16 @@ def is_project_name_row(row: Row) -> bool:
 def split_parts(rows: list[Row]) -> list[Part]:
     parts: list[Part] = [Part("preamble", "")]
     for row in rows:
-        kind = title_kind(row)
+        found = title_kind(row)
         current = parts[-1]
-        if kind:
-            parts.append(Part(kind, row.nonempty()[0].text.strip().lstrip("#").strip(), [], row.line))
+        if found:
+            kind, family = found
+            parts.append(Part(kind, row.nonempty()[0].text.strip().lstrip("#").strip(), [], row.line, family))
             continue
         if is_project_name_row(row) and (
             current.kind != "project" or any(is_project_name_row(r) for r in current.rows)
         ):
             parts.append(Part("project", "", [], None))
         parts[-1].rows.append(row)
-    return [p for p in parts if p.rows or p.kind != "preamble"]
+    # a title with nothing under it before the next title is a table of contents entry, not a table
+    return [p for p in parts if p.rows]

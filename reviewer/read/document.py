@@ -66,6 +66,9 @@ class Cell:
     text: str
     line: int  # display line (1-based index into Document.lines)
     loc: Location | None = None
+    # inside a merged cell, where its text is: "up" (in a row above), "left" (to the left in this row);
+    # "" not covered; None unknown (text layouts, where merges left only blanks)
+    covered: str | None = None
 
 
 @dataclass
@@ -170,20 +173,24 @@ class DocumentBuilder:
         else:
             blocks.append(Block(kind, [row], layout, loc))
 
-    def table(self, grid: list[list[str]], cell_loc, row_loc, layout: str, loc: Location, note: str = "") -> None:
+    def table(self, grid: list[list[str]], cell_loc, row_loc, layout: str, loc: Location, note: str = "",
+              covered: list[list[str]] | None = None) -> None:
         """A table from its resolved grid (covered cells hold ""); `cell_loc(r, c)` and `row_loc(r)` locate
-        grid positions (0-based).  Empty rows are skipped and trailing empty cells trimmed."""
+        grid positions (0-based); `covered[r][c]` says where a covered cell's text is ("up", "left", "").
+        Empty rows are skipped and trailing empty cells trimmed (but not those a merged cell covers)."""
         rows = []
         width = 0
         for r, texts in enumerate(grid):
-            end = len(texts)
-            while end and not texts[end - 1].strip():
-                end -= 1
-            if not end:
+            marks = covered[r] if covered is not None and r < len(covered) else []
+            if not any(t.strip() for t in texts):
                 continue
+            end = len(texts)  # trailing empty cells go, unless a merged cell covers them
+            while end and not texts[end - 1].strip() and not (end - 1 < len(marks) and marks[end - 1]):
+                end -= 1
             width = max(width, end)
-            n = self._line("\t".join(t.replace("\t", " ") for t in texts[:end]), row_loc(r))
-            rows.append(Row([Cell(texts[c], n, cell_loc(r, c)) for c in range(end)], n, n))
+            n = self._line("\t".join(t.replace("\t", " ") for t in texts[:end]).rstrip("\t"), row_loc(r))
+            rows.append(Row([Cell(texts[c], n, cell_loc(r, c), marks[c] if c < len(marks) else "")
+                             for c in range(end)], n, n))
         if rows:
             self.doc.blocks.append(Block("table", rows, layout, loc, width, note))
 

@@ -57,24 +57,28 @@ def cell_text(tc) -> str:
         if child.tag == W + "p":
             lines.append(paragraph_text(child))
         elif child.tag == W + "tbl":  # a nested table: its rows as lines of this cell
-            lines += [" ".join(t for t in row if t.strip()) for row in table_grid(child)]
+            lines += [" ".join(t for t in row if t.strip()) for row in table_grid(child)[0]]
     return "\n".join(lines).strip()
 
 
-def table_grid(tbl) -> list[list[str]]:
-    grid = []
+def table_grid(tbl) -> tuple[list[list[str]], list[list[str]]]:
+    """The resolved grid of a table, and where each covered cell's text is ("up", "left", "")."""
+    grid, marks = [], []
     for tr in (c for c in _content(tbl) if c.tag == W + "tr"):
-        before = _val(tr.find(W + "trPr"), W + "gridBefore")
-        row = [""] * int(before or 0)
+        before = int(_val(tr.find(W + "trPr"), W + "gridBefore") or 0)
+        row, mark = [""] * before, [""] * before
         for tc in (c for c in _content(tr) if c.tag == W + "tc"):
             props = tc.find(W + "tcPr")
             span = int(_val(props, W + "gridSpan") or 1)
             vmerge = props.find(W + "vMerge") if props is not None else None
             continued = vmerge is not None and vmerge.get(W + "val") != "restart"
             row.append("" if continued else cell_text(tc))
+            mark.append("up" if continued else "")
             row += [""] * (span - 1)
+            mark += ["up" if continued else "left"] * (span - 1)
         grid.append(row)
-    return grid
+        marks.append(mark)
+    return grid, marks
 
 
 @register("docx", cached=True)
@@ -94,8 +98,9 @@ def read_docx(data: bytes, name: str) -> Document:
         elif child.tag == W + "tbl":
             table += 1
             t = table
-            b.table(table_grid(child), lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
-                    lambda r, t=t: Location(table=t, row=r + 1), "docx", Location(table=t))
+            grid, marks = table_grid(child)
+            b.table(grid, lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
+                    lambda r, t=t: Location(table=t, row=r + 1), "docx", Location(table=t), covered=marks)
     return b.build()
 
 

@@ -90,9 +90,9 @@ class _Flow:
                         if cell.xpath("ancestor::table[1]")[0] is child:
                             self.walk_block(cell)
                 else:
-                    grid, lines = table_grid(child)
+                    grid, lines, marks = table_grid(child)
                     if grid:
-                        self.events.append(("table", grid, lines))
+                        self.events.append(("table", grid, lines, marks))
             elif tag == "br":
                 self._text.hard_break()
             elif tag in BLOCK or tag in ("td", "th"):
@@ -142,15 +142,17 @@ def _span(el, name: str, limit: int) -> int:
     return limit if n == 0 else max(1, min(n, limit))  # rowspan="0": to the end of the table
 
 
-def table_grid(table) -> tuple[list[list[str]], list[list[int]]]:
-    """The resolved grid of a <table> and the source line of each grid cell."""
+def table_grid(table) -> tuple[list[list[str]], list[list[int]], list[list[str]]]:
+    """The resolved grid of a <table>, the source line of each grid cell, and where each covered cell's
+    text is ("up" for a rowspan, "left" for a colspan, "" for a cell of its own)."""
     trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
     covered: dict[int, dict[int, int]] = {}  # row → {column: source line of the merged cell covering it}
-    out, out_lines = [], []
+    out, out_lines, out_marks = [], [], []
     for r, tr in enumerate(trs):
         mine = covered.pop(r, {})
         row: dict[int, str] = {c: "" for c in mine}
         row_lines: dict[int, int] = dict(mine)
+        marks: dict[int, str] = {c: "up" for c in mine}
         c = 0
         for td in tr.xpath("./td|./th"):
             while c in mine:
@@ -160,9 +162,9 @@ def table_grid(table) -> tuple[list[list[str]], list[list[int]]]:
             colspan = _span(td, "colspan", MAX_COLSPAN)
             rowspan = _span(td, "rowspan", len(trs) - r)
             line = td.sourceline or tr.sourceline or 0
-            row[c], row_lines[c] = cell_text(td), line
+            row[c], row_lines[c], marks[c] = cell_text(td), line, ""
             for dc in range(1, colspan):
-                row[c + dc], row_lines[c + dc] = "", line
+                row[c + dc], row_lines[c + dc], marks[c + dc] = "", line, "left"
             for dr in range(1, rowspan):
                 below = covered.setdefault(r + dr, {})
                 for dc in range(colspan):
@@ -171,7 +173,8 @@ def table_grid(table) -> tuple[list[list[str]], list[list[int]]]:
         width = max(row) + 1 if row else 0
         out.append([row.get(k, "") for k in range(width)])
         out_lines.append([row_lines.get(k, 0) for k in range(width)])
-    return out, out_lines
+        out_marks.append([marks.get(k, "") for k in range(width)])
+    return out, out_lines, out_marks
 
 
 def _events(root) -> list[tuple]:
@@ -193,7 +196,7 @@ def read_html(text: str, source: str, encoding: str) -> Document:
             table += 1
             t = table
             b.table(event[1], lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
-                    lambda r, t=t: Location(table=t, row=r + 1), "html", Location(table=t))
+                    lambda r, t=t: Location(table=t, row=r + 1), "html", Location(table=t), covered=event[3])
     return b.build()
 
 
@@ -208,10 +211,10 @@ def html_fragment_rows(fragment: str, first_line: int, locs: list[Location]) -> 
             n = at(event[2])
             rows.append(Row([Cell(event[1], n, locs[n - 1])], n, n))
             continue
-        grid, lines = event[1], event[2]
-        for texts, cell_lines in zip(grid, lines):
+        grid, lines, marks = event[1], event[2], event[3]
+        for texts, cell_lines, row_marks in zip(grid, lines, marks):
             if not any(t.strip() for t in texts):
                 continue
-            cells = [Cell(t, at(ln), locs[at(ln) - 1]) for t, ln in zip(texts, cell_lines)]
+            cells = [Cell(t, at(ln), locs[at(ln) - 1], m) for t, ln, m in zip(texts, cell_lines, row_marks)]
             rows.append(Row(cells, cells[0].line, max(c.line for c in cells)))
     return rows

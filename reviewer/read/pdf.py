@@ -316,6 +316,11 @@ class Grid:
         row = min(max(bisect_right(self.ys, c.cy) - 1, 0), len(self.ys) - 2)
         self.cells.setdefault(self.anchor[row][col], []).append(c)
 
+    def covered(self) -> list[list[str]]:
+        """Per position, where the text of its merged cell is: "up", "left", or "" (the anchor itself)."""
+        return [["" if a == (r, c) else "up" if a[0] < r else "left" for c, a in enumerate(row)]
+                for r, row in enumerate(self.anchor)]
+
     def right_edge(self, pos: tuple[int, int]) -> float:
         row, col = pos
         end = col
@@ -470,6 +475,7 @@ class _Item:
     lines: int = 1  # physical lines it spans
     grid: list = field(default_factory=list)
     layout: str = "pdf"  # pdf (running text), ruled, words
+    covered: list | None = None  # for ruled tables: where each covered cell's text is (up, left, "")
 
 
 def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
@@ -520,7 +526,8 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
                 break
         else:
             loose.append(c)
-    items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled") for g in grids]
+    items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled", covered=g.covered())
+             for g in grids]
     lines = group_lines(loose, seg_gap=1.0)
     items += [_Item(ln.top, "furniture", text_of(ln.chars)) for ln in lines if _is_page_number(ln, frame)]
     lines = [ln for ln in lines if not _is_page_number(ln, frame)]
@@ -649,5 +656,6 @@ def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
             table += 1
             t = table
             b.table(it.grid, lambda r, c, t=t: Location(page=page, table=t, row=r + 1, col=c + 1),
-                    lambda r, t=t: Location(page=page, table=t, row=r + 1), it.layout, Location(page=page, table=t))
+                    lambda r, t=t: Location(page=page, table=t, row=r + 1), it.layout, Location(page=page, table=t),
+                    covered=it.covered or [[""] * len(row) for row in it.grid])
         line += it.lines

@@ -22,20 +22,22 @@ from .registry import register
 MAX_CELLS = 2_000_000  # a sheet larger than this is not a report
 
 
-def covered(merges) -> set[tuple[int, int]]:
-    """The cells merges cover, all but each one's top-left: merges as (first row, last row, first column,
-    last column), inclusive."""
-    out = set()
+def covered(merges) -> dict[tuple[int, int], str]:
+    """The cells merges cover, all but each one's top-left, with where their text is ("up" or "left"):
+    merges as (first row, last row, first column, last column), inclusive."""
+    out = {}
     for r0, r1, c0, c1 in merges:
-        out.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-        out.discard((r0, c0))
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                out[(r, c)] = "up" if r > r0 else "left"
+        del out[(r0, c0)]
     return out
 
 
-def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: bool) -> None:
+def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: bool, marks) -> None:
     b.table(grid, lambda r, c: Location(sheet=title, row=r + 1, col=c + 1),
             lambda r: Location(sheet=title, row=r + 1), "sheet", Location(sheet=title),
-            note="隐藏的工作表" if hidden else "")
+            note="隐藏的工作表" if hidden else "", covered=marks)
 
 
 @register("xlsx", cached=True)
@@ -50,9 +52,11 @@ def read_xlsx(data: bytes, name: str) -> Document:
             b.issue("工作表", ws.title, f"工作表过大（{ws.max_row} 行 × {ws.max_column} 列），未读取", ws.title)
             continue
         hidden_by_merge = covered((m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges)
+        rows = list(ws.iter_rows())
         grid = [["" if (cell.row, cell.column) in hidden_by_merge else display(cell.value, cell.number_format).strip()
-                 for cell in row] for row in ws.iter_rows()]
-        add_sheet(b, ws.title, grid, ws.sheet_state != "visible")
+                 for cell in row] for row in rows]
+        marks = [[hidden_by_merge.get((cell.row, cell.column), "") for cell in row] for row in rows]
+        add_sheet(b, ws.title, grid, ws.sheet_state != "visible", marks)
     for where in _formulas_without_results(data)[:20]:
         b.issue("单元格", where, "公式没有计算结果（文件未经 Excel 保存），该单元格为空")
     return b.build(pages=len(wb.worksheets))
@@ -97,7 +101,8 @@ def read_xls(data: bytes, name: str) -> Document:
         hidden_by_merge = covered((r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells)  # half-open
         grid = [["" if (r, c) in hidden_by_merge else _xls_text(book, sheet, r, c) for c in range(sheet.ncols)]
                 for r in range(sheet.nrows)]
-        add_sheet(b, sheet.name, grid, sheet.visibility != 0)
+        marks = [[hidden_by_merge.get((r, c), "") for c in range(sheet.ncols)] for r in range(sheet.nrows)]
+        add_sheet(b, sheet.name, grid, sheet.visibility != 0, marks)
     return b.build(pages=book.nsheets)
 
 
