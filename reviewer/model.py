@@ -60,6 +60,24 @@ class Text:
 
 
 @dataclass
+class Figure:
+    """A figure stated in running text: 收入预算15621.11万元, 减少15.58%, 在职人员45人."""
+
+    kind: str  # amount | percent | count | number
+    label: str  # the words that name it: the clause before it
+    value: Value = field(default_factory=Value)
+    pos: int = 0  # where it starts in its paragraph
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of running text (说明, 报告, a note under a table) and the figures it states."""
+
+    text: Text
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
 class Mention:
     """Something printed in the document that may disagree with itself elsewhere:
     a department name, a fiscal year, a money unit."""
@@ -258,6 +276,8 @@ class AccountsTable:
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
     unread: str = ""  # why its rows could not be read ("" when they were): never an empty table
+    # rows read from text with fewer figures than columns: only their first column is certain
+    uncertain_lines: set[int] = field(default_factory=set)
 
     def records(self) -> list[dict]:
         """The frame's rows as dicts (cached: checks read them many times, pandas row access is slow)."""
@@ -297,6 +317,8 @@ class Report:
     blank_templates: list[Project] = field(default_factory=list)
     department_part: Department | None = None
     accounts: list[AccountsTable] = field(default_factory=list)
+    prose: list[Paragraph] = field(default_factory=list)  # running text outside the forms, with its figures
+    kind: str = ""  # what the document is: 部门决算, 部门预算, 项目支出绩效自评表, 情况说明, 目录 …
     lines: list[str] = field(default_factory=list, repr=False)
     line_locs: list[Location] = field(default_factory=list, repr=False)
     multiline_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)  # cell-per-line blocks
@@ -365,6 +387,8 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        return [to_jsonable(v) for v in sorted(obj)]
     if isinstance(obj, float) and obj != obj:
         return None
     if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):  # numpy scalars

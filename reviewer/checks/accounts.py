@@ -158,7 +158,7 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
             continue
         for parent in coded:
             kids = children.get(parent["code"])
-            if not kids:
+            if not kids or not _certain(table, col, [parent, *kids]):
                 continue
             stated, rec = _val(parent[col]), am.sum(_val(k[col]) for k in kids)
             if not am.agree(stated, rec):
@@ -168,7 +168,15 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
     totals = [r for r in records if r["level"] == "合计"]
     classes = [r for r in coded if len(r["code"]) == 3]
     if totals and classes:
-        _total_row_check(ctx, table, am, totals[0], classes, value_cols)
+        _total_row_check(ctx, table, am, totals[0], classes,
+                         [c for c in value_cols if _certain(table, c, [totals[0], *classes])])
+
+
+def _certain(table: AccountsTable, column: str, rows: list[dict]) -> bool:
+    """Every figure of these rows in this column was read where it stands (see AccountsTable.uncertain_lines)."""
+    if not table.uncertain_lines or column == table.value_columns[0]:
+        return True
+    return not any(int(r["line"]) in table.uncertain_lines for r in rows)
 
 
 def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, classes, value_cols) -> None:
@@ -196,11 +204,13 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
     f = table.frame
     am = Amounts(table, ctx)
     for target, parts in identities:
-        if target not in f.columns:
-            continue
         parts = [p for p in parts if p in f.columns]
+        if target not in f.columns or not parts:
+            continue
         ctx.checked("accounts_rows", "决算表各行 合计 = 各组成列之和")
         for r in table.records():
+            if int(r["line"]) in table.uncertain_lines:
+                continue
             stated = _val(r[target])
             rec = am.sum(_val(r[p]) for p in parts)
             if stated is None and rec.mid == 0:

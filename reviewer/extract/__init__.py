@@ -19,14 +19,16 @@ from ..read import Document, ReadIssue, read
 from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
-from .segment import Part, split_parts
+from .prose import paragraphs
+from .segment import DOCUMENT_WORDS, Part, split_parts
 from .values import clean_text, compact
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
 _DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
+# a label with its value after a colon, or a label alone (its value in the next cell)
 DEPT_LABEL_RE = re.compile(
-    r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*[:：]?\s*(\S.*)?$")
+    r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*(?:[:：]\s*(\S.*)?)?$")
 
 
 def extract(source: str | Path | Document, name: str | None = None, cache: bool = True) -> Report:
@@ -47,14 +49,55 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     for part in parts:
         _read_part(part, report)
     _collect_mentions(report, parts)
-    if not (report.projects or report.blank_templates or report.department_part or report.accounts):
+    report.kind = _document_kind(report, rows)
+    if not report.kind:
         raise ExtractionError(
-            "未识别出报告内容：没有找到项目支出绩效自评表、部门整体支出绩效自评或决算表"
-            + (f"（已读取 {len(rows)} 行文字）" if rows else ""))
+            "未识别出报告内容：没有找到项目支出绩效自评表、部门整体支出绩效自评、决算或预算表，文字中也没有"
+            "决算、预算、绩效自评的内容" + (f"（已读取 {len(rows)} 行文字）" if rows else ""))
+    if report.kind == "目录":
+        report.issues.append(ReadIssue("文档", "全文", f"只有目录（{len(rows)} 行），没有正文和表格：所列内容未能审核"))
+    elif report.kind in FORM_KINDS and not (report.projects or report.blank_templates or report.department_part):
+        report.issues.append(ReadIssue("文档", "全文", f"是{report.kind}，但表格未能拆分成单元格读取（版式无法识别），"
+                                                     "表中数字未审核"))
     return report
 
 
+FORM_KINDS = ("项目支出绩效自评表", "部门整体支出绩效自评表")
+
+
+def _document_kind(report: Report, rows) -> str:
+    """What the document is, from what was read in it; for running text only, from its opening words."""
+    if report.accounts:
+        families = {t.family for t in report.accounts}
+        return "部门决算" if "决算" in families else "部门预算"
+    if report.projects or report.blank_templates:
+        return "项目支出绩效自评表"
+    if report.department_part:
+        return "部门整体支出绩效自评"
+    opening = compact("".join(c.text for r in rows[:60] for c in r.nonempty()))
+    kind = next((k for k, words in DOCUMENT_WORDS if any(w in opening for w in words)), "")
+    if kind and _contents_only(report, rows):
+        return "目录"
+    return kind
+
+
+_TOC_LINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|"
+                       r"\d{1,2}[.．、])?.{0,40}?(?:表|情况|说明|概况|职责|职能|解释|目录|构成|设置|事项)"
+                       r"(?:[（(][^()（）]{1,8}[)）])?[\s.·…]*(?:[(（]?\s*\d{0,3}\s*[)）]?)$")
+
+
+def _contents_only(report: Report, rows) -> bool:
+    """Nothing but a table of contents: every line a heading, no sentence, no figure."""
+    texts = [compact(c.text) for r in rows for c in r.nonempty()]
+    if not texts or any(p.figures for p in report.prose):
+        return False
+    headings = sum(1 for t in texts if _TOC_LINE.match(t) or t in ("目录", "目 录"))
+    return headings >= 0.8 * len(texts)
+
+
 def _read_part(part: Part, report: Report) -> None:
+    if part.kind in ("preamble", "department_narrative"):
+        report.prose += paragraphs(part.rows)
     if part.kind == "project":
         unit = report.units[-1].value if report.units else ""
         project = parse_project(part, unit)
@@ -76,11 +119,16 @@ def _read_part(part: Part, report: Report) -> None:
     elif part.kind.startswith("accounts:"):
         table = parse_accounts(part, part.kind.split(":", 1)[1])
         report.accounts.append(table)
+        notes = {n.line for n in table.notes}
+        report.prose += paragraphs([r for r in part.rows if r.line in notes])
         where = report.location(table.line)
         for w in table.warnings:
             report.warnings.append(f"{table.title}（{where}）：{w}")
         if table.unread:
             report.issues.append(ReadIssue("表格", where, table.unread, table.title))
+        elif table.uncertain_lines:
+            report.issues.append(ReadIssue("表格", where, f"{len(table.uncertain_lines)} 行只印出部分数字（由 PDF 转换的文本"
+                                           "不保留空单元格），除第一列外各数所属的列无法确定，这些数字未核查", table.title))
         if table.unit:
             report.units.append(Mention(table.unit, table.title, table.line or 0))
 

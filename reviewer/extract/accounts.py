@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..model import NON_VALUE_COLUMNS, AccountsTable, Text
 from ..read.document import Row
+from . import text_tables
 from .segment import Part
 from .values import clean_text, compact, parse_value
 
@@ -44,7 +45,9 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
     table = AccountsTable(kind=kind, title=part.title, family=part.family or "决算", line=part.line,
                           end_line=part.end_line)
     body = _take_meta(part.rows, table)
-    if kind in ("income_expenditure", "fiscal", "sangong", "sangong_gpb"):
+    if text_tables.is_text_table(body) or kind.startswith("sangong") and text_tables.figure_line(body):
+        frame = _text_table(body, table)
+    elif kind in ("income_expenditure", "fiscal", "sangong", "sangong_gpb"):
         frame = _side_table(body, table)
     elif kind in ("basic_gpb", "project_gpb") and _side_by_side(body):
         frame = _economic_table(body, table)
@@ -76,7 +79,8 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
             if m := DEPT_RE.match(cells[0].text.strip()):
                 table.department = table.department or m.group(1).strip()
                 continue
-            if first.startswith("注") or in_notes or (len(first) > 15 and not parse_value(first).is_number):
+            if first.startswith(("注", "说明")) or (in_notes or _sentence(cells[0].text)) and not \
+                    text_tables.looks_like_row(cells[0].text):
                 in_notes = True
                 table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line, cells[0].loc))
                 continue
@@ -85,6 +89,13 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
                 table.unit = m.group(1)
         body.append(row)
     return body
+
+
+def _sentence(text: str) -> bool:
+    """A line of running text under or around a table (a note, a 说明), not a header: long, and written as
+    words rather than as cells (a header line in text keeps its cells apart with spaces)."""
+    t = text.strip()
+    return len(compact(t)) > 15 and not parse_value(t).is_number and (bool(re.search(r"[，。；：,;]", t)) or " " not in t)
 
 
 def _number(text: str, line: int, decimals: list[int]) -> float | None:
@@ -404,3 +415,131 @@ def _row_values(row: Row, npos: int, name_pos: int, positions: list[int], table:
                               f"（表格跨页），按顺序对应 {len(values)} 列")
         return dict(zip(positions, values))
     return {p: _cell(row, p) for p in positions}
+
+
+# --- tables read from text whose cells were lost ----------------------------------------------------
+
+
+def _template(table: AccountsTable, header_text: str) -> dict:
+    """The text layout of the table's kind and family: the first variant whose words the header prints."""
+    for variant in schemas().get("text", {}).get(table.family, {}).get(table.kind, []):
+        if all(w in header_text for w in variant.get("words", [])):
+            return variant
+    return {}
+
+
+def _text_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    header = "".join(compact(c.text) for r in rows[:12] for c in r.cells if not text_tables.looks_like_row(c.text))
+    template = _template(table, header)
+    economic = table.kind in ("basic_gpb", "project_gpb") and table.family == "决算"
+    if not template and not economic:
+        table.warnings.append("表格的文字失去了单元格结构，且没有可对应的列模板")
+        return pd.DataFrame()
+    table.warnings.append("表格的文字失去了单元格结构（由 PDF 转换的文本），按行内文字拆分")
+    if economic:
+        return _text_economic(rows, table)
+    if "sides" in template:
+        return _text_sides(rows, table, template["sides"])
+    if "items" in template:
+        return _text_items(rows, table, template)
+    columns = template["columns"]
+    records, decimals = [], []
+    for row in text_tables.code_rows(rows):
+        cells = [c.text for c in row.cells]
+        if not (text_tables.CODE.match(cells[0]) and len(cells) >= 2 or cells[0] in text_tables.TOTALS):
+            continue
+        code = cells[0] if text_tables.CODE.match(cells[0]) else ""
+        name, figures = (cells[1], cells[2:]) if code else (cells[0], cells[1:])
+        if len(figures) > len(columns):
+            table.warnings.append(f"第{row.line}行有 {len(figures)} 个数字，多于 {len(columns)} 列，未读取")
+            continue
+        rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": clean_text(name)}
+        for k, col in enumerate(columns):
+            rec[col] = _number(figures[k], row.line, decimals) if k < len(figures) else None
+        rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
+        records.append(rec)
+        if 0 < len(figures) < len(columns):  # which columns its later figures stand in, the text does not say
+            table.uncertain_lines.add(row.line)
+    if table.uncertain_lines:
+        table.warnings.append(f"{len(table.uncertain_lines)} 行的数字少于列数（空单元格在文本中没有留下位置）："
+                              "这些行只有第一列确定")
+    return _finish(records, ["code", "level", "name", *columns, "line", "loc", "raw"], decimals, table)
+
+
+def _text_sides(rows: list[Row], table: AccountsTable, sides: list[list[str]]) -> pd.DataFrame:
+    """收入 │ 支出 tables: a line's first label is the 收入 side, the second the 支出 side; a line with one label
+    goes to the side its words belong to."""
+    header = next((i for i, r in enumerate(rows) if "项目" in r.nonempty()[0].text.split()), None) if rows else None
+    row_no = header is not None and "行次" in rows[header].nonempty()[0].text
+    columns = list(dict.fromkeys(c for side in sides for c in side))
+    records, decimals = [], []
+    for row, segments in text_tables.side_rows(rows[(header or -1) + 1:], row_no):
+        if len(segments) == 1:
+            side_of = [0 if text_tables.is_income_label(segments[0][0]) else 1]
+        else:
+            side_of = list(range(len(segments)))[:2]
+        for (label, figures), k in zip(segments, side_of):
+            if compact(label).startswith("注"):
+                continue
+            number = ""
+            if row_no and figures and re.fullmatch(r"\d{1,3}", figures[0]):
+                number, figures = figures[0], figures[1:]
+            cols = sides[k]
+            rec = {"side": ["收入", "支出"][k], "item": clean_text(label), "name": strip_ordinal(label), "row_no": number}
+            for col in columns:
+                rec[col] = None
+            for j, col in enumerate(cols):
+                rec[col] = _number(figures[j], row.line, decimals) if j < len(figures) else None
+            rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
+            records.append(rec)
+    return _finish(records, ["side", "item", "name", "row_no", *columns, "line", "loc", "raw"], decimals, table)
+
+
+def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.DataFrame:
+    """A 三公 table: one line of figures under the items, each item with its amounts (预算数, 决算数)."""
+    items, columns = template["items"], template["columns"]
+    data = next((r for r in rows if (t := r.nonempty()[0].text.split()) and all(text_tables.NUMBER.match(x) for x in t)),
+                None)
+    if data is None:
+        return pd.DataFrame()
+    figures = data.nonempty()[0].text.split()
+    if len(figures) != len(items) * len(columns):
+        table.warnings.append(f"第{data.line}行有 {len(figures)} 个数字，与 {len(items)} 项 × {len(columns)} 列不符，未读取")
+        return pd.DataFrame()
+    records, decimals = [], []
+    for k, item in enumerate(items):
+        rec = {"side": "", "item": item, "name": item, "row_no": ""}
+        for j, col in enumerate(columns):
+            rec[col] = _number(figures[k * len(columns) + j], data.line, decimals)
+        rec["line"], rec["loc"], rec["raw"] = data.line, _loc(data), _raw(data)
+        records.append(rec)
+    return _finish(records, ["side", "item", "name", "row_no", *columns, "line", "loc", "raw"], decimals, table)
+
+
+def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    """Blocks of 科目编码 名称 金额 side by side on a line ("301 工资福利支出 7,728.96 302 商品和服务支出 1,708.26")."""
+    records, decimals = [], []
+    for row in rows:
+        tokens = row.nonempty()[0].text.split() if row.nonempty() else []
+        _economic_totals(_tokens_row(row, tokens), table, decimals)
+        k = 0
+        while k < len(tokens):
+            if not text_tables.CODE.match(tokens[k]) or len(tokens[k]) > 5:
+                k += 1
+                continue
+            code, k = tokens[k], k + 1
+            name = []
+            while k < len(tokens) and not text_tables.NUMBER.match(tokens[k]):
+                name.append(tokens[k])
+                k += 1
+            amount = tokens[k] if k < len(tokens) and not text_tables.CODE.match(tokens[k]) else ""
+            k += bool(amount)
+            records.append({"group": "", "code": code, "level": "类" if len(code) == 3 else "款",
+                            "name": "".join(name), "amount": _number(amount, row.line, decimals), "line": row.line,
+                            "loc": _loc(row), "raw": _raw(row)})
+    return _finish(records, ["group", "code", "level", "name", "amount", "line", "loc", "raw"], decimals, table)
+
+
+def _tokens_row(row: Row, tokens: list[str]) -> Row:
+    c0 = row.nonempty()[0] if row.nonempty() else None
+    return Row([type(c0)(t, row.line, c0.loc) for t in tokens], row.line, row.end_line) if c0 else row

@@ -13,14 +13,16 @@ from pathlib import Path
 from ..read.document import Row
 from .values import compact
 
-def _load_titles() -> list[tuple[str, str, re.Pattern]]:
+def _load_titles() -> tuple[list[tuple[str, str, re.Pattern]], list[tuple[str, list[str]]]]:
     with open(Path(__file__).with_name("titles.toml"), "rb") as fh:
-        entries = tomllib.load(fh)["title"]
-    return [(e["kind"], e.get("family", "决算" if e["kind"].startswith("accounts:") else ""),
-             re.compile(rf"^{e['pattern']}$")) for e in entries]
+        data = tomllib.load(fh)
+    titles = [(e["kind"], e.get("family", "决算" if e["kind"].startswith("accounts:") else ""),
+               re.compile(rf"^{e['pattern']}$")) for e in data["title"]]
+    return titles, [(d["kind"], d["words"]) for d in data["document"]]
 
 
-_TITLES = _load_titles()  # (kind, family, pattern), in the order titles.toml tries them
+# (kind, family, pattern) of every title, and (kind, words) of documents of running text, in titles.toml order
+_TITLES, DOCUMENT_WORDS = _load_titles()
 _PREFIX_RE = re.compile(r"^(?:#+|附件\d*[:：]?|\d{4}\s*年度?|[（(]?公开\d+表[）)]?)+")
 _NUMBER_RE = re.compile(r"公开\s*\d+\s*表")
 

@@ -23,6 +23,8 @@ from .registry import register
 from .sniff import looks_like_html
 
 _TAG_RE = re.compile(r"</?(?:p|span|div|br|strong|b|i|em|font)\b[^>]*>", re.I)
+_FRONT_MATTER = re.compile(r"^# [A-Za-z][\w/ ().-]*: ")  # "# source: …", "# fiscal year: 2024"
+_PAGE_MARK = re.compile(r"^\s*(?:=+|-{3,})\s*第\s*\d+\s*页\s*(?:=+|-{3,})\s*$")  # "=== 第3页 ===" between pages
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _BARE_ROW = re.compile(r"<tr[\s>].*?</tr\s*>", re.I | re.S)
 # A run of this many tab-separated lines switches a cell-per-line block to tab-separated, and back.
@@ -75,7 +77,7 @@ def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Docu
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     doc = Document(source=source, format="text", lines=lines, encoding=encoding, line_locs=line_locations(len(lines)))
-    pos = 0
+    pos = _front_matter(doc)
     for start, end in _html_regions(lines):
         _text_blocks(doc, pos, start)
         rows = html_fragment_rows("\n".join(lines[start:end]), start, doc.line_locs)
@@ -83,6 +85,18 @@ def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Docu
         pos = end
     _text_blocks(doc, pos, len(lines))
     return doc
+
+
+def _front_matter(doc: Document) -> int:
+    """Header lines "# key: value" at the top of a file (where a collector noted its source) describe the file,
+    they are not its content: kept in the document as furniture.  Returns the first line of content."""
+    end = 0
+    while end < len(doc.lines) and _FRONT_MATTER.match(doc.lines[end]):
+        end += 1
+    if end:
+        rows = [Row([Cell(doc.lines[i], i + 1, doc.line_locs[i])], i + 1, i + 1) for i in range(end)]
+        doc.blocks.append(Block("furniture", rows, "plain", doc.line_locs[0]))
+    return end
 
 
 def _html_regions(lines: list[str]) -> list[tuple[int, int]]:
@@ -182,7 +196,7 @@ def _tsv_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[
     rows = []
     for i in range(lo, hi):
         line = lines[i]
-        if not line.strip():
+        if not line.strip() or _PAGE_MARK.match(line):  # a page mark left by a PDF conversion is not content
             continue
         n, loc = i + 1, locs[i]
         rows.append(Row([Cell(clean_cell(c), n, loc) for c in line.rstrip("\r").split("\t")], n, n))

@@ -1,0 +1,80 @@
+"""Figures stated in running text: 情况说明, 编制说明, 自评报告 paragraphs, notes under tables.
+
+Every amount, rate and count a paragraph prints becomes a `Figure` with the words that name it (the
+clause before it), its sentence and its location, so checks can set text against tables and against
+itself, and nothing a report prints in prose is left unread.  Years (2023年) and list numbers (1.) are
+not figures.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Figure, Paragraph, Text
+from ..read.document import Row
+from .values import clean_text, parse_value
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+UNITS = {
+    "amount": ("亿元", "万元", "千元", "元"),
+    "percent": ("%", "％", "个百分点"),
+    "count": ("人次", "批次", "个", "人", "辆", "次", "项", "家", "台", "套", "户", "场", "期", "天", "所", "名", "篇", "部"),
+}
+_UNIT_RE = "|".join(re.escape(u) for kind in UNITS.values() for u in kind)
+FIGURE_RE = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{_UNIT_RE})?(?![\d])")
+_NOT_A_FIGURE = re.compile(r"^\s*(?:年|月|日|号|时|岁|期间|\.|、|）)")  # 2023年, 3月, 1. 2、 (一）
+_CLAUSE_END = re.compile(r"[，,。；;：:、（(“”\"\s]")
+_LEAD = re.compile(r"^(?:其中|包括|主要是|主要用于|共计|合计|总计|分别为|为|是|达到?|约|共|计)+")
+SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+KIND_OF = {u: kind for kind, units in UNITS.items() for u in units}
+
+
+def _label(text: str, start: int) -> str:
+    """The clause before a figure: back to the previous punctuation, lead words dropped."""
+    head = text[:start].rstrip()
+    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    label = head[cut:]
+    if not label.strip() and cut:  # "…费用：" or "“…（项）”" : the words before the punctuation
+        inner = head[:cut - 1].rstrip("”\"）) ")
+        prev = max((m.end() for m in _CLAUSE_END.finditer(inner)), default=0)
+        label = inner[prev:]
+    return _LEAD.sub("", label.strip())[-30:]
+
+
+def figures(text: str, line: int | None = None, loc=None) -> list[Figure]:
+    out = []
+    for m in FIGURE_RE.finditer(text):
+        unit = m.group("unit") or ""
+        after = text[m.end():m.end() + 3]
+        if not unit and (_NOT_A_FIGURE.match(after) or "." not in m.group("num") and "," not in m.group("num")):
+            continue  # a bare integer is a year, a list number or a count without a unit: not a figure
+        if unit == "" and re.match(r"^\s*[.．、]", after):
+            continue
+        value = parse_value(m.group("num") + unit, line, loc)
+        if value.number is None:
+            continue
+        out.append(Figure(KIND_OF.get(unit, "number"), _label(text, m.start()), value, m.start()))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_RE.findall(text) if s.strip()]
+
+
+def is_prose(text: str) -> bool:
+    """A paragraph worth reading for figures: a sentence, or a line that prints a figure."""
+    t = text.strip()
+    return len(t) >= 6 and bool(re.search(r"[\u4e00-\u9fff]", t)) and (
+        bool(re.search(r"\d", t)) or len(t) >= 15)
+
+
+def paragraph(row: Row) -> Paragraph | None:
+    cells = row.nonempty()
+    if len(cells) != 1 or not is_prose(cells[0].text):
+        return None
+    cell = cells[0]
+    text = clean_text(cell.text)
+    return Paragraph(Text(text, row.line, row.end_line, cell.loc), figures(text, row.line, cell.loc))
+
+
+def paragraphs(rows: list[Row]) -> list[Paragraph]:
+    return [p for r in rows if (p := paragraph(r)) is not None]
