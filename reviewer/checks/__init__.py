@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..config import Config, load_config
 from ..model import Report
-from . import accounts, budget, cross, funds, metadata, narrative_math, plausibility, scores
+from . import accounts, budget, cross, funds, metadata, narrative_math, plausibility, scores, statements
 from .base import Context
 
-CHECKS = [funds, scores, plausibility, cross, accounts, budget, narrative_math, metadata]
+CHECKS = [funds, scores, plausibility, cross, accounts, budget, statements, narrative_math, metadata]
 
 
 def run_checks(report: Report, config: Config | None = None) -> Context:

@@ -156,15 +156,21 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
     for col in value_cols:
         if all(_val(r[col]) is None for r in records):
             continue
+        wrong = []
         for parent in coded:
             kids = children.get(parent["code"])
             if not kids or not _certain(table, col, [parent, *kids]):
                 continue
             stated, rec = _val(parent[col]), am.sum(_val(k[col]) for k in kids)
             if not am.agree(stated, rec):
-                _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{col}”为 {fmt_num(stated)}，"
-                      f"下级科目合计 {fmt_num(rec.mid)}。", stated, rec,
-                      [int(parent["line"])] + [int(k["line"]) for k in kids], "JS-02b", check="accounts_hierarchy")
+                wrong.append((parent, kids, stated, rec))
+        if len(wrong) >= MISALIGNED_AT:
+            _misaligned(ctx, table, col, wrong, len(coded))
+            continue
+        for parent, kids, stated, rec in wrong:
+            _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{col}”为 {fmt_num(stated)}，"
+                  f"下级科目合计 {fmt_num(rec.mid)}。", stated, rec,
+                  [int(parent["line"])] + [int(k["line"]) for k in kids], "JS-02b", check="accounts_hierarchy")
     totals = [r for r in records if r["level"] == "合计"]
     classes = [r for r in coded if len(r["code"]) == 3]
     if totals and classes:
@@ -177,6 +183,21 @@ def _certain(table: AccountsTable, column: str, rows: list[dict]) -> bool:
     if not table.uncertain_lines or column == table.value_columns[0]:
         return True
     return not any(int(r["line"]) in table.uncertain_lines for r in rows)
+
+
+MISALIGNED_AT = 5  # this many wrong subtotals in one column are one defect (figures off their rows), not five
+
+
+def _misaligned(ctx: Context, table: AccountsTable, col: str, wrong: list, rows: int) -> None:
+    first = wrong[0][0]
+    listed = "、".join(f"{p['code']} {p['name']}" for p, *_ in wrong[:4]) + ("等" if len(wrong) > 4 else "")
+    ctx.finding(S, "misaligned", "high",
+                f"{table.title}“{col}”列中 {len(wrong)} 个科目的数字与其下级科目之和不符（{listed}），"
+                f"自“{first['code']} {first['name']}”起大面积不符，疑为数字与科目错行，全表数字不可采信。",
+                check="accounts_hierarchy", table=f"{table.number} {table.title}".strip(),
+                figures={f"{p['code']} {p['name']}": f"{fmt_num(stated)}（下级合计 {fmt_num(rec.mid)}）"
+                         for p, _, stated, rec in wrong[:8]},
+                lines=[int(p["line"]) for p, *_ in wrong[:5]], rule="JS-02b")
 
 
 def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, classes, value_cols) -> None:

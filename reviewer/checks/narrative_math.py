@@ -72,6 +72,8 @@ def _passages(ctx: Context):
         walk(dept.sections)
         texts += [g.actual for g in dept.year_goals if g.actual] + ([dept.notes] if dept.notes else [])
         yield SUBJECT_DEPARTMENT, texts
+    elif ctx.report.prose:  # a 决算/预算 说明 or a report of running text: its paragraphs
+        yield SUBJECT_DEPARTMENT, [p.text for p in ctx.report.prose]
     for p in ctx.report.projects:
         yield p.name, [t for t in [p.goal, p.outcome, p.notes, *p.analysis.values()] if t]
 
@@ -173,18 +175,22 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
         tail = re.split(r"其中", sentence[m.end():])[0]
         clauses = [c for c in re.split(r"[，,]", head) if c.strip()][-2:]
         parts_by_unit: dict[str, list[re.Match]] = {}
+        signed = False
         for clause in re.split(r"[，,；;]", tail):
             if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause):
                 break
             for p in PART_RE.finditer(clause):
                 parts_by_unit.setdefault(_unit_family(p.group("u")), []).append(p)
+                signed = signed or _signed(clause, p)
         for family, parts in parts_by_unit.items():
             if len(parts) < 2:
                 continue
-            totals = [t for c in clauses for t in PART_RE.finditer(c) if _unit_family(t.group("u")) == family]
+            totals = [(c, t) for c in clauses for t in PART_RE.finditer(c) if _unit_family(t.group("u")) == family]
             if len(totals) != 1:
                 continue
-            t = totals[0]
+            clause, t = totals[0]
+            if signed or _signed(clause, t):
+                continue  # a breakdown of a change (减少 X，其中 甲减少 a、乙增加 b): its parts carry signs
             # money is rounded to its printed decimals; counts (人, 批次 …) are exact
             size = (lambda m: _iv(m.group("n"), m.group("u"))) if family == "money" else (
                 lambda m: Interval.exact(_num(m.group("n"))))
@@ -200,6 +206,10 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                         f"“{t.group(0)}，其中 {'、'.join(p.group(0) for p in parts)}”：分项合计 {fmt_num(rec.mid / k)}"
                         f"{t.group('u')}，与总数 {t.group(0)} 不符。", check="narrative_arithmetic", table="文字说明",
                         stated=_num(t.group("n")), recomputed=round(rec.mid / k, 4), lines=[text.line], rule="TX-04")
+
+
+def _signed(text: str, m: re.Match) -> bool:
+    return bool(re.search(r"(?:增加|减少|增长|下降|降低|上升)\s*$", text[max(0, m.start() - 4):m.start()]))
 
 
 def _unit_family(unit: str) -> str:

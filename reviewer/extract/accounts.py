@@ -22,6 +22,7 @@ from . import text_tables
 from .segment import Part
 from .values import clean_text, compact, parse_value
 
+EMPTY_TABLE_RE = re.compile(r"空表|无数据|没有.*(?:收入|支出)")
 CODE_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+(\S.*))?$")
 ECON_CODE_RE = re.compile(r"^\d{3}(?:\d{2})?$")
 UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
@@ -463,6 +464,10 @@ def _text_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     if table.uncertain_lines:
         table.warnings.append(f"{len(table.uncertain_lines)} 行的数字少于列数（空单元格在文本中没有留下位置）："
                               "这些行只有第一列确定")
+    if not records and any(EMPTY_TABLE_RE.search(n.text) for n in table.notes):
+        # its header read, no row of figures, and a note saying so: an empty table, not an unread one
+        records.append({"code": "", "level": "合计", "name": "合计", **{c: None for c in columns},
+                        "line": table.line, "loc": "", "raw": ""})
     return _finish(records, ["code", "level", "name", *columns, "line", "loc", "raw"], decimals, table)
 
 

@@ -11,7 +11,7 @@ import re
 
 from ..model import Figure, Paragraph, Text
 from ..read.document import Row
-from .values import clean_text, parse_value
+from .values import clean_text, compact, parse_value
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = {
@@ -67,14 +67,50 @@ def is_prose(text: str) -> bool:
         bool(re.search(r"\d", t)) or len(t) >= 15)
 
 
-def paragraph(row: Row) -> Paragraph | None:
-    cells = row.nonempty()
-    if len(cells) != 1 or not is_prose(cells[0].text):
-        return None
-    cell = cells[0]
-    text = clean_text(cell.text)
-    return Paragraph(Text(text, row.line, row.end_line, cell.loc), figures(text, row.line, cell.loc))
+_ENDS_SENTENCE = re.compile(r"[。；;！!？?：:”\"）)]$")
+_STARTS_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十]+|注)")
+
+
+def _continues(prev: str, text: str, width: int) -> bool:
+    """Text converted from PDF keeps the page's line breaks: a line as long as the page's lines that stops
+    mid-sentence goes on in the next one, unless that one starts an item of its own (一、 （二） 3. 注).
+    A shorter line ends where it ends: a heading, the last line of a paragraph (the first line of one is
+    indented, hence three quarters of a full line)."""
+    return len(compact(prev)) >= max(20, 0.75 * width) and not _ENDS_SENTENCE.search(prev) \
+        and not _STARTS_ITEM.match(text)
+
+
+def _line_width(rows: list[Row]) -> int:
+    """The length of a full line of the text: most lines of running text are this long."""
+    lengths = sorted(len(compact(c[0].text)) for r in rows if len(c := r.nonempty()) == 1 and len(c[0].text) >= 10)
+    return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
 
 
 def paragraphs(rows: list[Row]) -> list[Paragraph]:
-    return [p for r in rows if (p := paragraph(r)) is not None]
+    """The paragraphs of some rows: one-cell rows of running text, a paragraph broken over lines joined."""
+    out: list[Paragraph] = []
+    current: list = []  # (row, cell, text) of the paragraph being gathered
+    width = _line_width(rows)
+
+    def close() -> None:
+        if current:
+            text = "".join(t for _, _, t in current)
+            first_row, cell = current[0][0], current[0][1]
+            if is_prose(text):
+                out.append(Paragraph(Text(text, first_row.line, current[-1][0].end_line, cell.loc),
+                                     figures(text, first_row.line, cell.loc)))
+            current.clear()
+
+    for row in rows:
+        cells = row.nonempty()
+        if len(cells) != 1:
+            close()
+            continue
+        text = clean_text(cells[0].text)
+        if current and _continues(current[-1][1].text.strip(), text, width):
+            current.append((row, cells[0], text))
+            continue
+        close()
+        current.append((row, cells[0], text))
+    close()
+    return out

@@ -26,8 +26,10 @@ def looks_like_row(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < 2 or re.search(r"[，。；;]", text) or tokens[0].startswith("注"):
         return False
-    return any(NUMBER.match(t) for t in tokens) and (bool(CODE.match(tokens[0])) or tokens[0] in TOTALS
-                                                       or not NUMBER.match(tokens[0]) or len(tokens) <= 14)
+    figures = [t for k, t in enumerate(tokens) if NUMBER.match(t)
+               and not (k + 1 < len(tokens) and tokens[k + 1].startswith("年"))]  # "2025 年度…" is a year
+    return bool(figures) and (bool(CODE.match(tokens[0])) or tokens[0] in TOTALS or not NUMBER.match(tokens[0])
+                              or len(tokens) <= 14)
 
 
 def is_text_table(rows: list[Row]) -> bool:
@@ -107,8 +109,8 @@ HEADER_LINES = {"项目", "科目编码", "科目名称", "功能分类", "经�
 
 def _line_kind(tokens: list[str]) -> str:
     """row (a code or 合计 line), text (a line of words only: a header, or part of a wrapped name), other."""
-    if CODE.match(tokens[0]) or tokens[0] in TOTALS:
-        return "row"
+    if CODE.match(tokens[0]) or tokens[0] in TOTALS and (len(tokens) == 1 or any(NUMBER.match(t) for t in tokens)):
+        return "row"  # (a line "合计 基本支出 项目支出" is a header)
     if any(NUMBER.match(t) for t in tokens) or "".join(tokens) in HEADER_LINES or len("".join(tokens)) > 24:
         return "other"
     return "text" if not re.search(r"单位[:：]|^注|=", "".join(tokens)) else "other"

@@ -1,0 +1,278 @@
+"""What the prose of a 决算/预算 (its 说明, 编制说明) states, checked against itself and against the tables.
+
+- year on year (TX-02) with both years' amounts in one sentence ("2023年当年预算执行数为60.13万元，2024年
+  预算安排25.77万元，比2023年预算执行数减少57.14%"), or with this year's amount before the change ("…总计
+  26591.08万元。与2024年度相比，…总计增加8487.88万元，增长46.89%"); a growth rate from a zero base;
+- an item's amount stated twice in its paragraph (“…（项）”350.35万元 … 2024年预算安排352.67万元);
+- the reason given for a change against its direction (减少2.98%。主要原因是：…经费增加);
+- budget execution (TX-03): "年初预算为B万元，支出决算为A万元，完成年初预算的r%", 决算数大于/小于预算数;
+- amounts named in the prose against the table cells they stand for (TX-01): 功能分类 items (…（类）…（款）
+  …（项）), and the totals listed in statements.toml.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from ..model import SUBJECT_DEPARTMENT, AccountsTable, Paragraph
+from .accounts import _val
+from .base import Context
+from .common import TO_YUAN, fmt_num
+from .tolerance import Interval
+
+S = SUBJECT_DEPARTMENT
+NUM = r"\d[\d,]*(?:\.\d+)?"
+MONEY_U = r"万元|亿元|元"
+UP, DOWN = ("增加", "增长", "上升", "提高"), ("减少", "下降", "降低", "减低")
+YOY_BOTH = re.compile(
+    rf"(?P<py>\d{{4}})\s*年[^，。；\d]{{0,16}}?(?P<prev>{NUM})\s*(?P<pu>{MONEY_U})[，,]\s*"
+    rf"(?P<cy>\d{{4}})\s*年[^，。；\d]{{0,16}}?(?P<cur>{NUM})\s*(?P<cu>{MONEY_U})[，,]\s*"
+    rf"(?:比|较)\s*(?P=py)\s*年[^，。；\d]{{0,16}}?(?:(?P<dir>增加|减少|增长|下降|上升|降低)\s*(?P<pct>{NUM})\s*%|(?P<flat>持平))")
+YOY_DELTA = re.compile(
+    rf"(?P<subj>[^，。；\d]{{2,24}}?)(?P<dir>增加|减少|增长|下降)\s*(?P<delta>{NUM})\s*(?P<du>{MONEY_U})[，,]\s*"
+    rf"(?P<dir2>增长|下降|增加|减少)\s*(?P<pct>{NUM})\s*%")
+AMOUNT = re.compile(rf"(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
+ITEM_HEAD = re.compile(rf"^\s*\d{{1,3}}[.．、]\s*[“\"](?P<item>[^”\"]+)[”\"]\s*(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
+ITEM_BUDGET = re.compile(rf"\d{{4}}\s*年预算安排\s*(?P<c>{NUM})\s*(?P<u>{MONEY_U})")
+REASON = re.compile(r"主要原因(?:是)?[:：]?\s*(?P<why>[^。]*)")
+EXECUTION = re.compile(
+    rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<au>{MONEY_U})"
+    rf"(?:[，,]\s*完成年初预算的\s*(?P<r>{NUM})\s*%)?(?:[。，,；]\s*决算数(?P<cmp>大于|小于|等于)预算数)?")
+PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]+)（类）(?:(?P<l2>[\u4e00-\u9fff、]+)（款）)?"
+                  r"(?:(?P<l3>[\u4e00-\u9fff、]+)（项）)?[”\"]?\s*(?P<a>" + NUM + r")\s*(?P<u>万元|元)")
+
+
+def _vocabulary() -> list[dict]:
+    with open(Path(__file__).with_name("statements.toml"), "rb") as fh:
+        entries = tomllib.load(fh)["amount"]
+    return [dict(e, rx=re.compile(f"(?:{e['label']})$")) for e in entries]
+
+
+AMOUNTS = _vocabulary()
+
+
+def _iv(num: str, unit: str = "元") -> Interval:
+    d = len(num.split(".")[1]) if "." in num else 0
+    x, h = float(num.replace(",", "")), 0.5 * 10 ** (-d)
+    k = TO_YUAN.get(unit, 1.0)
+    return Interval((x - h) * k, (x + h) * k)
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def check(ctx: Context) -> None:
+    family = _family(ctx)
+    for p in ctx.report.prose:
+        text = p.text.text
+        ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+        for m in YOY_BOTH.finditer(text):
+            _yoy_both(ctx, p, m)
+        for m in YOY_DELTA.finditer(text):
+            _yoy_delta(ctx, p, m)
+        _restated(ctx, p)
+        for m in EXECUTION.finditer(text):
+            _execution(ctx, p, m)
+        if family:
+            _paths(ctx, p, family)
+            _totals(ctx, p, family)
+
+
+def _family(ctx: Context) -> str:
+    families = {t.family for t in ctx.report.accounts if not t.unread}
+    return "决算" if "决算" in families else ("预算" if families else "")
+
+
+def _finding(ctx: Context, p: Paragraph, code: str, severity: str, message: str, rule: str, **kw) -> None:
+    ctx.finding(S, code, severity, message, check="statements", table="文字说明", lines=[p.text.line], rule=rule, **kw)
+
+
+def _direction_ok(word: str | None, diff: Interval, flat: bool) -> bool:
+    if flat:
+        return diff.lo <= 0 <= diff.hi
+    return (word in UP and diff.hi > 0) or (word in DOWN and diff.lo < 0)
+
+
+def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    prev, cur = _iv(m.group("prev"), m.group("pu")), _iv(m.group("cur"), m.group("cu"))
+    word, flat = m.group("dir"), bool(m.group("flat"))
+    quote = m.group(0)
+    if prev.lo <= 0:  # last year nothing (0.00万元): no rate of growth exists
+        if m.group("pct") and cur.lo > 0:
+            _finding(ctx, p, "arithmetic", "medium",
+                     f"“{quote}”：上年为 0，增长率无从计算，文中写“{word}{m.group('pct')}%”；应写明增加的金额。",
+                     "TX-02", stated=_num(m.group("pct")))
+        return
+    diff = cur - prev
+    reason = REASON.search(p.text.text, m.end())
+    if reason and reason.start() - m.end() < 6:
+        _reason(ctx, p, quote, word, flat, reason.group("why"))
+    if not _direction_ok(word, diff, flat):
+        _finding(ctx, p, "arithmetic", "high",
+                 f"“{quote}”：由 {m.group('prev')}{m.group('pu')} 到 {m.group('cur')}{m.group('cu')} 是"
+                 f"{'增加' if diff.mid > 0 else '减少' if diff.mid < 0 else '持平'}，文中写“{'持平' if flat else word}”。",
+                 "TX-02")
+        return
+    if flat or not m.group("pct"):
+        return
+    pct = Interval(min(abs(x) for x in (diff.lo, diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
+                   max(abs(diff.lo), abs(diff.hi))).scale(100 / prev.mid)
+    shown = _iv(m.group("pct"))
+    if not pct.overlaps(shown):
+        rate = abs(cur.mid - prev.mid) / prev.mid * 100
+        _finding(ctx, p, "arithmetic", "high",
+                 f"“{quote}”：({m.group('cur')} − {m.group('prev')}) ÷ {m.group('prev')} = {fmt_num(rate)}%，"
+                 f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4))
+
+
+def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    """A change with this year's amount stated before it: last year = this year ∓ the change."""
+    text = p.text.text
+    if re.search(r"(?:比|较)[^，。；]{0,12}?" + NUM + r"\s*(?:万元|元)", m.group("subj")):
+        return  # last year's amount is printed: narrative_math checks it
+    subject = re.sub(r"^(?:与|和|较|比)?\s*\d{4}\s*年度?(?:相比)?[，,]?", "", m.group("subj").strip())
+    before = [a for a in AMOUNT.finditer(text, 0, m.start())
+              if not re.search(r"(?:增加|减少|增长|下降)\s*$", text[max(0, a.start() - 4):a.start()])  # a level, not a change
+              and _shares(subject, text[max(0, a.start() - 30):a.start()])]
+    if not before or (m.group("dir") in UP) != (m.group("dir2") in UP):
+        return
+    a = before[-1]
+    cur, delta = _iv(a.group("a"), a.group("u")), _iv(m.group("delta"), m.group("du"))
+    prev = cur - delta if m.group("dir") in UP else cur + delta
+    if prev.lo <= 0:
+        return
+    pct = delta.scale(100) / prev
+    shown = _iv(m.group("pct"))
+    ctx.checked("statements", "说明文字中的增减率计算正确")
+    if not pct.overlaps(shown):
+        _finding(ctx, p, "arithmetic", "high",
+                 f"“{a.group(0)} … {m.group(0)}”：上年为 {fmt_num(prev.mid / TO_YUAN[m.group('du')])}{m.group('du')}"
+                 f"（{a.group(0)} {'−' if m.group('dir') in UP else '＋'} {m.group('delta')}{m.group('du')}），"
+                 f"{m.group('delta')} ÷ 上年 = {fmt_num(pct.mid)}%，文中写 {m.group('pct')}%。", "TX-02",
+                 stated=_num(m.group("pct")), recomputed=round(pct.mid, 4))
+
+
+def _shares(subject: str, words: str) -> bool:
+    """The amount before a change is the one the change speaks of: the words naming it end with the change's
+    subject, or share four or more characters of it ("收入支出总计", "一般公共预算财政拨款支出")."""
+    a, b = re.sub(r"\s", "", subject), re.sub(r"\s", "", words)
+    a = re.sub(r"(?:决算|预算)?(?:数)?$", "", a)
+    return any(a[i:i + 4] in b for i in range(max(0, len(a) - 3))) if len(a) >= 4 else False
+
+
+def _reason(ctx: Context, p: Paragraph, quote: str, word: str | None, flat: bool, why: str) -> None:
+    says_up = re.search(r"增加|增长|上升|提高", why) and not re.search(r"减少|下降|降低|压减|调减|缩减", why)
+    says_down = re.search(r"减少|下降|降低|压减|调减|缩减", why) and not re.search(r"增加|增长|上升|提高", why)
+    change = "持平" if flat else word
+    if (change in DOWN and says_up) or (change in UP and says_down) or (flat and (says_up or says_down)):
+        _finding(ctx, p, "narrative_contradiction", "medium",
+                 f"“{quote}”，而所述原因为“{why.strip()}”：原因与增减方向相反。", "TX-02",
+                 extra={"claim": why.strip()})
+
+
+def _restated(ctx: Context, p: Paragraph) -> None:
+    head = ITEM_HEAD.match(p.text.text)
+    budget = ITEM_BUDGET.search(p.text.text)
+    if not head or not budget:
+        return
+    a, c = _iv(head.group("a"), head.group("u")), _iv(budget.group("c"), budget.group("u"))
+    if not a.overlaps(c):
+        _finding(ctx, p, "narrative_contradiction", "high",
+                 f"“{head.group('item')}”开头写 {head.group('a')}{head.group('u')}，同段又写“{budget.group(0)}”：同一项目前后金额不一致。",
+                 "TX-01", stated=_num(head.group("a")), recomputed=_num(budget.group("c")))
+
+
+def _execution(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    b, a = _iv(m.group("b"), m.group("bu")), _iv(m.group("a"), m.group("au"))
+    if m.group("r") and b.lo > 0:
+        rate = (a / b).scale(100)
+        if not rate.overlaps(_iv(m.group("r"))):
+            _finding(ctx, p, "arithmetic", "high",
+                     f"“{m.group(0)}”：{m.group('a')} ÷ {m.group('b')} = {fmt_num(rate.mid)}%，文中写 {m.group('r')}%。",
+                     "TX-03", stated=_num(m.group("r")), recomputed=round(rate.mid, 4))
+    cmp = m.group("cmp")
+    diff = a - b
+    if cmp and not ((cmp == "大于" and diff.hi > 0) or (cmp == "小于" and diff.lo < 0) or (cmp == "等于" and diff.lo <= 0 <= diff.hi)):
+        _finding(ctx, p, "narrative_contradiction", "medium",
+                 f"“{m.group(0)}”：决算 {m.group('a')} 与预算 {m.group('b')} 相比应为"
+                 f"{'大于' if diff.mid > 0 else '小于' if diff.mid < 0 else '等于'}，文中写“{cmp}”。", "TX-03")
+
+
+# --- amounts named in the prose against the tables ----------------------------------------------
+
+
+def _table_value(table: AccountsTable, row_name: str, column, side: str = "") -> tuple[float | None, int | None, str]:
+    cols = table.value_columns
+    col = cols[column] if isinstance(column, int) and column < len(cols) else column if column in cols else None
+    if col is None:
+        return None, None, ""
+    for r in table.records():
+        if side and r.get("side") != side:
+            continue
+        if r.get("level") == "合计" and row_name == "合计" or r.get("name") == row_name or (
+                row_name not in ("合计", "总计") and row_name in str(r.get("name", ""))):
+            return _val(r[col]), int(r["line"]), col
+    return None, None, col
+
+
+def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: AccountsTable, value: float | None,
+             line: int | None, what: str) -> None:
+    if value is None:
+        return
+    k = TO_YUAN.get(table.unit or "万元", 1.0)
+    h = 0.5 * 10 ** (-table.decimals) * k
+    cell = Interval(value * k - h, value * k + h)
+    ctx.checked("text_vs_table", "说明文字所列金额与表内数字一致")
+    if not cell.overlaps(stated):
+        in_wan = value * k / 1e4
+        converted = "" if table.unit == "万元" else f"（{fmt_num(in_wan)}万元）"
+        ctx.finding(S, "cross_table", "high",
+                    f"说明写“{quote}”，{table.title}{what}为 {fmt_num(value)}{table.unit}{converted}。",
+                    check="text_vs_table", table=f"文字说明 / {table.title}", stated=round(stated.mid / 1e4, 4),
+                    recomputed=round(in_wan, 4), lines=[p.text.line, line], rule="TX-01")
+
+
+def _paths(ctx: Context, p: Paragraph, family: str) -> None:
+    """“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 against the 一般公共预算 table."""
+    table = ctx.report.account("gpb", family)
+    if table is None or table.frame.empty or "code" not in table.frame.columns:
+        return
+    rows = [r for r in table.records() if r.get("code")]
+    for m in PATH.finditer(p.text.text):
+        names = [m.group(k) for k in ("l1", "l2", "l3") if m.group(k)]
+        row = _path_row(rows, names)
+        if row is None:
+            continue
+        col = table.value_columns[0]
+        _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
+                 int(row["line"]), f"“{row['code']} {row['name']}”{col}")
+
+
+def _path_row(rows: list[dict], names: list[str]) -> dict | None:
+    """The row of a 类 / 款 / 项 path of names: each level among the children of the one before."""
+    prefix, found = "", None
+    for depth, name in enumerate(names):
+        size = 3 + 2 * depth
+        found = next((r for r in rows if len(r["code"]) == size and r["code"].startswith(prefix) and r["name"] == name), None)
+        if found is None:
+            return None
+        prefix = found["code"]
+    return found
+
+
+def _totals(ctx: Context, p: Paragraph, family: str) -> None:
+    for fig in p.figures:
+        if fig.kind != "amount":
+            continue
+        label = re.sub(r"\s", "", fig.label)
+        entry = next((e for e in AMOUNTS if e["rx"].search(label)), None)
+        if entry is None or entry.get("family", family) != family:
+            continue
+        table = ctx.report.account(entry["table"], family)
+        if table is None or table.frame.empty:
+            continue
+        value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
+        stated = Interval.of(fig.value).scale(TO_YUAN.get(fig.value.unit, 1.0))
+        _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line, f"{entry['row']}“{col}”")
