@@ -173,12 +173,14 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
     for m in re.finditer(r"其中[:：]?", sentence):
         head = sentence[: m.start()]
         tail = re.split(r"其中", sentence[m.end():])[0]
+        tail = re.sub(r"[（(][^（()）]*[)）]", "", tail)  # (包括：…) is a breakdown of a part, not a part
         clauses = [c for c in re.split(r"[，,]", head) if c.strip()][-2:]
         parts_by_unit: dict[str, list[re.Match]] = {}
         signed = False
         for clause in re.split(r"[，,；;]", tail):
-            if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause):
-                break
+            if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause) or \
+                    re.match(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)", clause):
+                break  # the breakdown ends where a new item of the text begins (2. …)
             for p in PART_RE.finditer(clause):
                 parts_by_unit.setdefault(_unit_family(p.group("u")), []).append(p)
                 signed = signed or _signed(clause, p)

@@ -30,7 +30,7 @@ YOY_BOTH = re.compile(
     rf"(?P<cy>\d{{4}})\s*年[^，。；\d]{{0,16}}?(?P<cur>{NUM})\s*(?P<cu>{MONEY_U})[，,]\s*"
     rf"(?:比|较)\s*(?P=py)\s*年[^，。；\d]{{0,16}}?(?:(?P<dir>增加|减少|增长|下降|上升|降低)\s*(?P<pct>{NUM})\s*%|(?P<flat>持平))")
 YOY_DELTA = re.compile(
-    rf"(?P<subj>[^，。；\d]{{2,24}}?)(?P<dir>增加|减少|增长|下降)\s*(?P<delta>{NUM})\s*(?P<du>{MONEY_U})[，,]\s*"
+    rf"(?P<subj>[^，,。；;\d]{{2,24}}?)(?P<dir>增加|减少|增长|下降)\s*(?P<delta>{NUM})\s*(?P<du>{MONEY_U})[，,]\s*"
     rf"(?P<dir2>增长|下降|增加|减少)\s*(?P<pct>{NUM})\s*%")
 AMOUNT = re.compile(rf"(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
 ITEM_HEAD = re.compile(rf"^\s*\d{{1,3}}[.．、]\s*[“\"](?P<item>[^”\"]+)[”\"]\s*(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
@@ -158,7 +158,8 @@ def _shares(subject: str, words: str) -> bool:
     """The amount before a change is the one the change speaks of: the words naming it end with the change's
     subject, or share four or more characters of it ("收入支出总计", "一般公共预算财政拨款支出")."""
     a, b = re.sub(r"\s", "", subject), re.sub(r"\s", "", words)
-    a = re.sub(r"(?:决算|预算)?(?:数)?$", "", a)
+    a = re.sub(r"(?:比|较|与)(?:上年|去年|上年度|\d{4}年度?)(?:相比)?$", "", a)
+    a = re.sub(r"(?:支出|收入)?(?:决算|预算)?(?:数)?$", "", a)  # the noun: 公务用车运行维护费, 收入支出总计
     return any(a[i:i + 4] in b for i in range(max(0, len(a) - 3))) if len(a) >= 4 else False
 
 

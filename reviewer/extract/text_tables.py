@@ -23,7 +23,7 @@ INCOME_LABEL = re.compile(r"(?:收入|拨款|资金|基金|预算)$|^(?:使用|�
 
 def looks_like_row(text: str) -> bool:
     """A line of a table in text, not a sentence: figures among its words, no sentence punctuation."""
-    tokens = text.split()
+    tokens = tokens_of(text)
     if len(tokens) < 2 or re.search(r"[，。；;]", text) or tokens[0].startswith("注"):
         return False
     figures = [t for k, t in enumerate(tokens) if NUMBER.match(t)
@@ -48,8 +48,23 @@ def figure_line(rows: list[Row]) -> bool:
         len(t := r.nonempty()[0].text.split()) >= 3 and all(NUMBER.match(x) for x in t) for r in rows if r.nonempty())
 
 
+# a figure printed against the next cell's words ("91,016,775.35一、一般公共服务支出"): a figure with
+# decimals or thousands separators, then a Chinese word
+GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))(?=[\u4e00-\u9fff（(])")
+
+
+def tokens_of(text: str) -> list[str]:
+    out: list[str] = []
+    for t in text.split():
+        while (m := GLUED.match(t)):
+            out.append(m.group(1))
+            t = t[m.end():]
+        out.append(t)
+    return out
+
+
 def _figures(text: str) -> int:
-    return sum(1 for t in text.split() if NUMBER.match(t))
+    return sum(1 for t in tokens_of(text) if NUMBER.match(t))
 
 
 def _text(row: Row) -> str:
@@ -67,7 +82,7 @@ def code_rows(rows: list[Row]) -> list[Row]:
     A name wrapped around its figures is joined: the text line right above a code line is the start of its
     name when the line has none of its own or the line below continues it; the line below ends a name that
     began above, unless it begins the next code line's name."""
-    lines = [(row, tokens) for row in rows if (tokens := _text(row).split())]
+    lines = [(row, tokens) for row in rows if (tokens := tokens_of(_text(row)))]
     kinds = [_line_kind(tokens) for _, tokens in lines]
     parsed = {i: _row_parts(tokens) for i, (_, tokens) in enumerate(lines) if kinds[i] == "row"}
     used: set[int] = set()
@@ -125,10 +140,14 @@ def _code(tokens: list[str]) -> tuple[str, list[str]]:
     for t in tokens[1:3]:
         if not PART.match(t):
             break
-        parts.append(t.zfill(2))
+        parts.append(t)
     rest = tokens[1 + len(parts):]
-    if parts and rest and not NUMBER.match(rest[0]):
-        return tokens[0] + "".join(parts), rest
+    # code parts stand before the name; when the name was wrapped off the line, figures follow them: a part
+    # printed with its two digits (03, 99) is still a code part, a lone digit then is a figure
+    while parts and not (rest and not NUMBER.match(rest[0])) and len(parts[-1]) != 2:
+        rest.insert(0, parts.pop())
+    if parts and (not rest or not NUMBER.match(rest[0]) or all(len(p) == 2 for p in parts)):
+        return tokens[0] + "".join(p.zfill(2) for p in parts), rest
     return tokens[0], tokens[1:]
 
 
@@ -145,7 +164,7 @@ def side_rows(rows: list[Row], with_row_no: bool) -> list[tuple[Row, list[tuple[
     side only is put on the side its label belongs to; a short line continues the label above it."""
     out: list[tuple[Row, list[tuple[str, list[str]]]]] = []
     for row in rows:
-        tokens = _text(row).split()
+        tokens = tokens_of(_text(row))
         if not tokens:
             continue
         segments: list[tuple[str, list[str]]] = []
@@ -153,7 +172,7 @@ def side_rows(rows: list[Row], with_row_no: bool) -> list[tuple[Row, list[tuple[
             if NUMBER.match(t) and segments:
                 segments[-1][1].append(t)
             elif not NUMBER.match(t):
-                if segments and not segments[-1][1] and _continues(t):
+                if segments and not segments[-1][1] and _continues(t, segments[-1][0]):
                     segments[-1] = (segments[-1][0] + t, [])  # "因公出国" "（境）费": one label
                 else:
                     segments.append((t, []))
@@ -167,9 +186,11 @@ def side_rows(rows: list[Row], with_row_no: bool) -> list[tuple[Row, list[tuple[
     return out
 
 
-def _continues(token: str) -> bool:
-    """Words that carry on the label before them rather than start the other side's: a bracket, a word of two."""
-    return token[:1] in "（(" or len(token) <= 2 and not re.match(r"^[一二三四五六七八九十]+、", token)
+def _continues(token: str, label: str = "") -> bool:
+    """Words that carry on the label before them rather than start the other side's: a bracket, a word of two,
+    or anything after a label that is only a list number ("1." "一般公共预算资金")."""
+    return token[:1] in "（(" or len(token) <= 2 and not re.match(r"^[一二三四五六七八九十]+、", token) or \
+        bool(re.fullmatch(r"\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）]", label))
 
 
 def is_income_label(label: str) -> bool:
