@@ -14,10 +14,12 @@ from .extract import extract
 from .model import Report, to_jsonable
 from .read import Document, read
 from .read.document import FORMAT_LABEL, LAYOUT_LABEL
+from .read.text import front_matter_end
 
 # Amounts as a document prints them: thousands separators or decimals, not percentages (the measure of
 # ../shared/tools/amount_coverage.py, so the two agree).
 AMOUNT_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|\d+\.\d{1,4})(?![\d.,]*\s*[%％])(?![\d.])")
+FIGURE_LABEL = {"amount": "金额", "percent": "百分比", "count": "人数/个数", "number": "其他数"}
 KIND_LABEL = {"text": "文字", "table": "表格", "furniture": "页码"}
 
 
@@ -44,7 +46,7 @@ def read_numbers(report: Report) -> set[float]:
 
 def amount_share(report: Report) -> tuple[int, int]:
     """(printed amounts read as numbers, printed amounts) of a report."""
-    printed = printed_amounts(report.lines)
+    printed = printed_amounts(report.lines[front_matter_end(report.lines):])  # a collector's header is not content
     return len(printed & read_numbers(report)), len(printed)
 
 
@@ -120,7 +122,15 @@ def parts_lines(report: Report) -> list[str]:
     if d:
         items.append((d.line or 0, f"{report.location(d.line)} 部门整体支出绩效自评：章节 {len(d.sections)}，"
                                    f"重点工作任务 {len(d.key_tasks)}，预算资金 {len(d.funds)} 行，指标 {len(d.indicators)} 项"))
-    return ["== 识别结果"] + [text for _, text in sorted(items)] if items else ["== 识别结果：（无）"]
+    if report.prose:
+        first = report.prose[0].text.line or 0
+        figures = [f for p in report.prose for f in p.figures]
+        kinds = "、".join(f"{FIGURE_LABEL.get(k, k)} {n}" for k, n in
+                         sorted({k: sum(1 for f in figures if f.kind == k) for k in {f.kind for f in figures}}.items()))
+        items.append((first, f"{report.location(first)} 文字说明：{len(report.prose)} 段，数字 {len(figures)} 个"
+                             + (f"（{kinds}）" if kinds else "")))
+    head = [f"== 识别结果（文件类型：{report.kind}）" if report.kind else "== 识别结果"]
+    return head + [text for _, text in sorted(items)] if items else head + ["（无）"]
 
 
 def inspect_text(path: str | Path, rows_per_block: int = 3, cache: bool = True) -> str:

@@ -20,10 +20,10 @@ from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
 from .prose import paragraphs
+from .script import simplified_rows
 from .segment import DOCUMENT_WORDS, Part, split_parts
-from .values import clean_text, compact
+from .values import YEAR_RE, clean_text, compact
 
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
 _DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
 # a label with its value after a colon, or a label alone (its value in the next cell)
@@ -37,7 +37,7 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     Raises `ExtractionError` when the file cannot be read or nothing in it is recognisable as a report part.
     """
     doc = source if isinstance(source, Document) else read(source, name, cache=cache)
-    rows = doc.rows()
+    rows, traditional = simplified_rows(doc.rows())
     if not any(r.nonempty() for r in rows):
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
@@ -46,6 +46,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
                     lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
                     multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks
                                     if b.layout == "cell-per-line"])
+    if traditional:
+        report.warnings.append("页面为繁体字（多为转载网站转换所致），按对应的简体字识别；引文保留原文")
     for part in parts:
         _read_part(part, report)
     _collect_mentions(report, parts)
@@ -138,6 +140,11 @@ def _title_year(part: Part) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _own_year(text: str) -> re.Match | None:
+    """The first year of a line that is not the year compared with (较2022年度, 比上年, 与2022年相比)."""
+    return next((m for m in YEAR_RE.finditer(text) if not re.search(r"[较比与同]$", text[:m.start()])), None)
+
+
 def _collect_mentions(report: Report, parts: list[Part]) -> None:
     """Every printed department name and fiscal year, with its line: they may disagree."""
     for part in parts:
@@ -160,7 +167,7 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
                 if value and not DEPT_LABEL_RE.match(value) and "（" != value[:1]:
                     report.departments.append(Mention(value.strip(), m.group(1), c.line))
             joined = compact(row.joined())
-            if len(cells) <= 2 and len(joined) < 40 and "年度" in joined and (m := YEAR_RE.search(joined)):
+            if len(cells) <= 2 and len(joined) < 40 and "年度" in joined and (m := _own_year(joined)):
                 if not part.title or compact(part.title) not in joined:
                     report.years.append(Mention(m.group(1), clean_text(row.joined()), row.line))
     for p in report.projects:

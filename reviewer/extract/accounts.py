@@ -43,7 +43,7 @@ def strip_ordinal(label: str) -> str:
 
 
 def parse_accounts(part: Part, kind: str) -> AccountsTable:
-    table = AccountsTable(kind=kind, title=part.title, family=part.family or "决算", line=part.line,
+    table = AccountsTable(kind=kind, title=part.title, family=_family(part), line=part.line,
                           end_line=part.end_line)
     body = _take_meta(part.rows, table)
     if text_tables.is_text_table(body) or kind.startswith("sangong") and text_tables.figure_line(body):
@@ -56,9 +56,18 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
         frame = _code_table(body, table, schemas().get(kind if table.family == "决算" else f"budget_{kind}", {}))
     table.frame = frame
     if frame.empty and not table.totals:
-        table.unread = "；".join(table.warnings + ["未识别出数据行，表中数字未读取"])
+        said = any(w.endswith("未读取") for w in table.warnings)  # the reason is already given
+        table.unread = "；".join(table.warnings + ([] if said else ["未识别出数据行，表中数字未读取"]))
         table.warnings.append("未识别出数据行")
     return table
+
+
+def _family(part: Part) -> str:
+    """决算 or 预算: as the title says, or, for a title that says neither, as the columns say (决算数)."""
+    if part.family != "auto":
+        return part.family or "决算"
+    header = "".join(compact(c.text) for r in part.rows[:8] for c in r.nonempty())
+    return "决算" if "决算" in header else "预算"
 
 
 def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
@@ -169,6 +178,8 @@ def _sides(header: Row, side_names: list[str]) -> list[tuple]:
 def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     header_i = _side_header(rows)
     if header_i is None:
+        if table.kind.startswith("sangong") and _is_item_list(rows):
+            return _item_list(rows, table)
         if table.kind.startswith("sangong") and (frame := _column_table(rows, table)) is not None:
             return frame
         table.warnings.append("未找到“行次”或“项目”表头")
@@ -193,6 +204,50 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     return _finish(records, ["side", "item", "name", "row_no", *value_columns, "line", "loc", "raw"], decimals, table)
 
 
+def _is_number(text: str) -> bool:
+    """A figure as a table prints it (1,234.56, 0, 12%): "2.公务接待费" is a label, not 2 of some unit."""
+    return bool(text_tables.NUMBER.match(compact(text).rstrip("%")))
+
+
+def _item_row(row: Row) -> bool:
+    """A label, then figures (or blanks): "2.公务接待费 │ 1.70 │ 1.70"."""
+    cells = row.nonempty()
+    return len(cells) >= 2 and not _is_number(cells[0].text) and all(_is_number(c.text) for c in cells[1:])
+
+
+def _is_item_list(rows: list[Row]) -> bool:
+    """Items down the rows, each with its figures (the 三公 table of many 预算 and 决算 pages)."""
+    return sum(1 for r in rows if _item_row(r)) >= 3
+
+
+def _item_list(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    """One record per item row; the columns named by the header that prints 项目, else by the family (预算数)."""
+    header_i = next((i for i, r in enumerate(rows) if r.cells and compact(r.cells[0].text) == "项目"), None)
+    width = max(len(r.cells) for r in rows)
+    start = header_i + 1 if header_i is not None else 0
+    if header_i is not None and len(rows[header_i].cells) > 1:
+        names = [compact(_cell(rows[header_i], p)) or f"列{p}" for p in range(1, width)]
+    else:  # "项目" alone on its line, the column names on the lines after it ("预算数"), or no header at all
+        names = []
+        while start < len(rows) and header_i is not None and len(rows[start].cells) == 1:
+            names.append(compact(rows[start].cells[0].text))
+            start += 1
+        names = (names + [f"{table.family}数"] + [f"列{p}" for p in range(2, width)])[: width - 1]
+    names = _unique(names)
+    records, decimals = [], []
+    for row in rows[start:]:
+        cells = row.nonempty()
+        if len(row.cells) < 2 or _is_number(cells[0].text) or not all(_is_number(c.text) for c in cells[1:]):
+            continue  # a title, a unit line, a header
+        label = clean_text(row.cells[0].text) if row.cells[0].text.strip() else clean_text(cells[0].text)
+        rec = {"side": "", "item": label, "name": strip_ordinal(label), "row_no": ""}
+        for p, n in enumerate(names, start=1):
+            rec[n] = _number(_cell(row, p), row.line, decimals)
+        rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
+        records.append(rec)
+    return _finish(records, ["side", "item", "name", "row_no", *names, "line", "loc", "raw"], decimals, table)
+
+
 def _column_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame | None:
     """Items across the columns and one row of figures under them (the 三公 table of 预算): one record per item,
     named by its header ("小计" under 公务用车购置及运行费 is that group)."""
@@ -204,7 +259,12 @@ def _column_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame | None:
     positions = [p for p, c in enumerate(data.cells) if c.text.strip()]
     column = f"{table.family}数"
     records, decimals = [], []
-    for p, path in zip(positions, _flat_header_names(rows[:data_i], positions, strip_common=False)):
+    paths = _flat_header_names(rows[:data_i], positions, strip_common=False)
+    if len(set(paths)) < len(paths):  # two figures under one heading: the cells do not stand under their names
+        table.warnings.append(f"第{data.line}行的 {len(positions)} 个数字与表头各列对不齐（空单元格未保留），"
+                              "各数所属的项目无法确定，未读取")
+        return pd.DataFrame()
+    for p, path in zip(positions, paths):
         parts = path.split(":")
         leaf = parts[-1] if parts[-1] != "小计" or len(parts) < 2 else parts[-2]
         records.append({"side": "", "item": path, "name": strip_ordinal(leaf), "row_no": "",

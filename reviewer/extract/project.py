@@ -13,7 +13,7 @@ from ..model import FundsRow, Project, Text
 from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
-from .values import cell_value, cells_text, clean_text, compact, parse_value
+from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value
 
 FUNDS_ROWS = {"年度资金总额": "total", "当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
 FUNDS_COLUMNS = [
@@ -31,7 +31,6 @@ ANALYSIS_LABELS = [
     ("improvements", ("改进措施及", "管理建议", "下一步改进")),
 ]
 GRADES = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差"}
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 
 

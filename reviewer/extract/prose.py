@@ -20,10 +20,11 @@ UNITS = {
     "count": ("人次", "批次", "个", "人", "辆", "次", "项", "家", "台", "套", "户", "场", "期", "天", "所", "名", "篇", "部"),
 }
 _UNIT_RE = "|".join(re.escape(u) for kind in UNITS.values() for u in kind)
-FIGURE_RE = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>{_UNIT_RE})?(?![\d])")
+FIGURE_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>{_UNIT_RE})?(?![\d])")
+_LIST_GAP = re.compile(r"^\s*[,，、和及与]\s*$")  # 4125.49,4143.91万元: the unit is said once for the list
 _NOT_A_FIGURE = re.compile(r"^\s*(?:年|月|日|号|时|岁|期间|\.|、|）)")  # 2023年, 3月, 1. 2、 (一）
 _CLAUSE_END = re.compile(r"[，,。；;：:、（(“”\"\s]")
-_LEAD = re.compile(r"^(?:其中|包括|主要是|主要用于|共计|合计|总计|分别为|为|是|达到?|约|共|计)+")
+_LEAD = re.compile(r"^(?:\d{1,2}[.．、]|其中|包括|主要是|主要用于|共计|合计|总计|分别为|为|是|达到?|约|共|计)+")
 SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 KIND_OF = {u: kind for kind, units in UNITS.items() for u in units}
 
@@ -40,10 +41,23 @@ def _label(text: str, start: int) -> str:
     return _LEAD.sub("", label.strip())[-30:]
 
 
+def _matches(text: str) -> list[tuple[re.Match, str]]:
+    """Each number with its unit; a number of a list whose unit is printed after the last one takes it.
+    A number after a comma is a number of its own only after a decimal one ("1267.86,2570.97"): otherwise
+    the comma is a thousands separator."""
+    found = [m for m in FIGURE_RE.finditer(text)
+             if not (m.start() and text[m.start() - 1] == "," and not re.search(r"\.\d+,$", text[:m.start()]))]
+    units = [m.group("unit") or "" for m in found]
+    for k in range(len(found) - 2, -1, -1):
+        if not units[k] and units[k + 1] and _LIST_GAP.match(text[found[k].end():found[k + 1].start()]):
+            units[k] = units[k + 1]
+    return list(zip(found, units))
+
+
 def figures(text: str, line: int | None = None, loc=None) -> list[Figure]:
-    out = []
-    for m in FIGURE_RE.finditer(text):
-        unit = m.group("unit") or ""
+    out: list[Figure] = []
+    prev_end = 0
+    for m, unit in _matches(text):
         after = text[m.end():m.end() + 3]
         if not unit and (_NOT_A_FIGURE.match(after) or "." not in m.group("num") and "," not in m.group("num")):
             continue  # a bare integer is a year, a list number or a count without a unit: not a figure
@@ -52,7 +66,10 @@ def figures(text: str, line: int | None = None, loc=None) -> list[Figure]:
         value = parse_value(m.group("num") + unit, line, loc)
         if value.number is None:
             continue
-        out.append(Figure(KIND_OF.get(unit, "number"), _label(text, m.start()), value, m.start()))
+        listed = out and _LIST_GAP.match(text[prev_end:m.start()])  # the next of a list: named as the first
+        label = out[-1].label if listed else _label(text, m.start())
+        out.append(Figure(KIND_OF.get(unit, "number"), label, value, m.start()))
+        prev_end = m.end()
     return out
 
 

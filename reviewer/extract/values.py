@@ -10,6 +10,8 @@ import re
 from ..model import Location, Text, Value
 from ..read.document import Cell
 
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")  # a fiscal year as printed: 2023年, 2023 年度
+
 BLANKS = {"", "-", "—", "——", "— —", "--", "－", "–", "/", "／", "…", "……"}
 
 # Full-width and ASCII spellings of the comparison operators, mapped to one symbol.

@@ -6,6 +6,8 @@ several in one file:
 - one cell per line: each cell on its own line starting with a tab, rows separated by a blank line,
   a cell's text sometimes broken over several lines ("绩\\n效\\n指\\n标");
 - HTML tables (`<table>…</table>`, `<tr><td>`) pasted into the text;
+- tables flattened with vertical bars by a web page's text export ("合 计 | 34.35 | 34.35 |"), one row a
+  line, or one cell a line ("合计 |" / "4432 |");
 - plain lines.
 The layout is decided per block: an HTML table at the top of a tab-separated file is read as HTML and
 the rest as tab-separated.  Line numbers are the file's own.
@@ -87,12 +89,18 @@ def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Docu
     return doc
 
 
+def front_matter_end(lines: list[str]) -> int:
+    """The first line after the "# key: value" header lines at the top of a file."""
+    end = 0
+    while end < len(lines) and _FRONT_MATTER.match(lines[end]):
+        end += 1
+    return end
+
+
 def _front_matter(doc: Document) -> int:
     """Header lines "# key: value" at the top of a file (where a collector noted its source) describe the file,
     they are not its content: kept in the document as furniture.  Returns the first line of content."""
-    end = 0
-    while end < len(doc.lines) and _FRONT_MATTER.match(doc.lines[end]):
-        end += 1
+    end = front_matter_end(doc.lines)
     if end:
         rows = [Row([Cell(doc.lines[i], i + 1, doc.line_locs[i])], i + 1, i + 1) for i in range(end)]
         doc.blocks.append(Block("furniture", rows, "plain", doc.line_locs[0]))
@@ -145,10 +153,13 @@ def _text_blocks(doc: Document, lo: int, hi: int) -> None:
         return
     for start, end, layout in _layout_spans(doc.lines, lo, hi):
         if layout == "cell-per-line":
-            rows = _cell_per_line_rows(doc.lines, start, end, doc.line_locs)
-        else:
-            rows = _tsv_rows(doc.lines, start, end, doc.line_locs)
-        _add_grouped(doc, rows, layout)
+            _add_grouped(doc, _cell_per_line_rows(doc.lines, start, end, doc.line_locs), layout)
+            continue
+        for a, b, piped in _pipe_spans(doc.lines, start, end) if layout == "plain" else [(start, end, False)]:
+            if piped:
+                _add_grouped(doc, _pipe_rows(doc.lines, a, b, doc.line_locs), "pipe")
+            else:
+                _add_grouped(doc, _tsv_rows(doc.lines, a, b, doc.line_locs), layout)
 
 
 def _layout_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -201,6 +212,61 @@ def _tsv_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[
         n, loc = i + 1, locs[i]
         rows.append(Row([Cell(clean_cell(c), n, loc) for c in line.rstrip("\r").split("\t")], n, n))
     return rows
+
+
+_PIPE = re.compile(r"\s\|\s|\s\|$|^\|\s")  # a bar between cells, or closing a row: never inside a sentence
+
+
+def _pipe_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, bool]]:
+    """[start, end) runs of plain lines, each run barred (a table flattened with "|") or not: a run of
+    barred lines (blank lines inside it allowed) of two lines or more."""
+    out: list[tuple[int, int, bool]] = []
+    i = start = lo
+    while i < hi:
+        if not _PIPE.search(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < hi and (_PIPE.search(lines[j]) or not lines[j].strip()):
+            j += 1
+        while j > i and not lines[j - 1].strip():
+            j -= 1
+        if sum(1 for k in range(i, j) if lines[k].strip()) >= 2:
+            if i > start:
+                out.append((start, i, False))
+            out.append((i, j, True))
+            start = j
+        i = max(j, i + 1)
+    if start < hi:
+        out.append((start, hi, False))
+    return out
+
+
+def _pipe_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
+    """Rows of a barred table.  Lines holding one cell each ("合计 |" then "4432 |") are a row a cell: a
+    label and the figures on the lines after it make one row."""
+    rows: list[Row] = []
+    label_row = False  # the last row is a label alone, waiting for its figures
+    for i in range(lo, hi):
+        if not lines[i].strip():
+            continue
+        texts = [t.strip() for t in lines[i].strip().split("|")]
+        if len(texts) > 1 and not texts[-1]:
+            texts.pop()  # the bar closing the row; the empty cells before it stay ("1.因公出国(境)费用 | |")
+        if len(texts) > 1 and not texts[0]:
+            texts = texts[1:]
+        cells = [Cell(t, i + 1, locs[i]) for t in texts]
+        one_cell = len(texts) == 1 and lines[i].rstrip().endswith("|")
+        figure = one_cell and bool(_FIGURE_CELL.match(texts[0]))
+        if figure and label_row:
+            rows[-1] = Row(rows[-1].cells + cells, rows[-1].line, i + 1)  # "4432 |" under "合计 |"
+            continue
+        rows.append(Row(cells, i + 1, i + 1))
+        label_row = one_cell and not figure
+    return rows
+
+
+_FIGURE_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 
 
 def _cell_per_line_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
