@@ -135,6 +135,7 @@ class Indicator:
     weight: Value = field(default_factory=Value)  # 分值
     score: Value = field(default_factory=Value)  # 得分
     deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
+    extra: dict[str, Value] = field(default_factory=dict)  # columns some templates add (是否核心指标, 指标得分系数)
     line: int | None = None
     end_line: int | None = None
 

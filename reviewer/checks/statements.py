@@ -19,6 +19,7 @@ from ..model import SUBJECT_DEPARTMENT, AccountsTable, Paragraph
 from .accounts import _val
 from .base import Context
 from .common import TO_YUAN, fmt_num
+from .scores import band_of
 from .tolerance import Interval
 
 S = SUBJECT_DEPARTMENT
@@ -78,6 +79,24 @@ def check(ctx: Context) -> None:
         if family:
             _paths(ctx, p, family)
             _totals(ctx, p, family)
+        _grade(ctx, p)
+
+
+def _grade(ctx: Context, p: Paragraph) -> None:
+    """A self-score and a grade stated in one paragraph (自评得分90分，等级为“优”) agree with the bands."""
+    scores = [f for f in p.figures if f.kind == "score" and re.search(r"得分|评分|总分|自评|评价", f.label)
+              and f.value.number is not None and 0 <= f.value.number <= 100]
+    grades = [f for f in p.figures if f.kind == "grade"]
+    if not scores or not grades:
+        return
+    bands = ctx.config["grade_bands"]
+    score, grade = scores[-1], grades[0]
+    ctx.checked("statements_grade", "说明文字中的自评得分与等级相符")
+    expected = band_of(score.value.number, bands)
+    if grade.value.raw[0] != expected[0]:
+        _finding(ctx, p, "grade", "high", f"说明文字称得分 {score.value.raw}、等级“{grade.value.raw}”，"
+                                          f"按等级标准 {score.value.raw} 应为“{expected}”。", "RT-01",
+                 stated=grade.value.raw, recomputed=expected, figures={"等级标准": {b[0]: b[1] for b in bands}})
 
 
 def _family(ctx: Context) -> str:

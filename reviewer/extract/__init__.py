@@ -20,6 +20,7 @@ from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
 from .prose import paragraphs
+from .run_together import is_run_together, split_form
 from .script import simplified_rows
 from .segment import DOCUMENT_WORDS, Part, split_parts
 from .values import YEAR_RE, clean_text, compact
@@ -38,6 +39,7 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     """
     doc = source if isinstance(source, Document) else read(source, name, cache=cache)
     rows, traditional = simplified_rows(doc.rows())
+    rows, split_issues, split_notes = _split_run_together(rows)
     if not any(r.nonempty() for r in rows):
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
@@ -46,6 +48,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
                     lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
                     multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks
                                     if b.layout == "cell-per-line"])
+    report.issues += split_issues
+    report.warnings += split_notes
     if traditional:
         report.warnings.append("页面为繁体字（多为转载网站转换所致），按对应的简体字识别；引文保留原文")
     for part in parts:
@@ -62,6 +66,26 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         report.issues.append(ReadIssue("文档", "全文", f"是{report.kind}，但表格未能拆分成单元格读取（版式无法识别），"
                                                      "表中数字未审核"))
     return report
+
+
+def _split_run_together(rows: list) -> tuple[list, list[ReadIssue], list[str]]:
+    """Rows again from a form whose text lost every space (run_together.py): the rows, what could not be
+    split (issues), and where a form was split back whole (notes)."""
+    out, issues, notes = [], [], []
+    for row in rows:
+        cells = row.nonempty()
+        if len(cells) != 1 or not is_run_together(cells[0].text):
+            out.append(row)
+            continue
+        split = split_form(cells[0])
+        out += split.rows
+        where = str(cells[0].loc or f"第{row.line}行")
+        said = "表格文字的空格和换行全部丢失，按表中词语拆回单元格"
+        if split.unread:
+            issues.append(ReadIssue("表格", where, f"{said}；" + "；".join(split.unread)))
+        else:
+            notes.append(f"{where}：{said}，各数均可唯一拆分")
+    return out, issues, notes
 
 
 FORM_KINDS = ("项目支出绩效自评表", "部门整体支出绩效自评表")

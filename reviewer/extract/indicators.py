@@ -14,20 +14,17 @@ from dataclasses import dataclass
 from ..model import Indicator, Text
 from ..read.document import Cell, Row
 from .values import cell_value, cells_text, clean_text, compact, op_symbol, parse_value
+from .vocab import INDICATOR_COLUMNS, INDICATOR_HEADERS, LEVEL1, LEVEL2, field_of
 
-LEVEL1_RE = re.compile(r"^(产出|效益|满意度|效果)指标$")
-LEVEL2_RE = re.compile(
-    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
-    r"经济成本|社会成本|生态环境成本)(指标)?等?$"
-)
+LEVEL1_RE = re.compile(rf"^({'|'.join(map(re.escape, LEVEL1))})$")
+LEVEL2_RE = re.compile(rf"^({'|'.join(map(re.escape, sorted(LEVEL2, key=len, reverse=True)))}|"
+                       r"经济成本|社会成本|生态环境成本)(指标)?等?$")
 COST_LEVEL2_RE = re.compile(r"^(经济|社会|生态环境)成本指标?$")
 PLACEHOLDER_RE = re.compile(r"^(|指标\d*[:：]?|…+|\.+|—+)$")
 OPERATORS_ONLY_RE = re.compile(r"^[=<>≥≤＝＞＜]+$")
-LEVEL1_OF_LEVEL2 = {
-    "数量": "产出指标", "质量": "产出指标", "时效": "产出指标", "成本": "产出指标",
-    "经济效益": "效益指标", "社会效益": "效益指标", "生态效益": "效益指标", "可持续影响": "效益指标",
-    "服务对象满意度": "满意度指标", "满意度": "满意度指标",
-}
+LEVEL1_OF_LEVEL2 = LEVEL2
+# the order the 财政部 template prints a row's values in, after the 三级 name
+STANDARD_ORDER = ("nature", "target", "unit", "actual", "weight", "score", "deviation")
 
 
 @dataclass
@@ -37,14 +34,23 @@ class IndicatorLayout:
     has_nature: bool = False  # 指标性质 column (≥ ≤ = 定性)
     has_unit: bool = False  # 度量单位 column
     has_score: bool = True  # 分值 / 得分 columns
+    # the header's value columns in order, when they are not in the 财政部 order (分值 before 年度指标值,
+    # 是否核心指标 …): the row's values are then taken in this order; () when the standard reading applies
+    order: tuple[str, ...] = ()
+    extra_names: tuple[str, ...] = ()  # printed names of the "extra" columns, in order
 
     @classmethod
     def from_header(cls, header_rows: list[Row]) -> "IndicatorLayout":
-        words = {compact(c.text) for r in header_rows for c in r.cells}
+        order, names = _header_order(header_rows)
+        fields = {f for r in header_rows for c in r.cells if (f := field_of(c.text, INDICATOR_COLUMNS))}
+        in_order = set(order)
+        standard = not names and [f for f in order if f in STANDARD_ORDER] == [f for f in STANDARD_ORDER if f in in_order]
         return cls(
-            has_nature="指标性质" in words,
-            has_unit="度量单位" in words,
-            has_score=any(w in ("分值", "权重") or w.startswith("分值") for w in words),
+            has_nature="nature" in fields,
+            has_unit="unit" in fields,
+            has_score="weight" in fields or "score" in fields or not fields,
+            order=() if standard else tuple(order),
+            extra_names=tuple(names),
         )
 
     @property
@@ -53,9 +59,28 @@ class IndicatorLayout:
         return 4 if self.has_nature and self.has_unit else 3 if self.has_nature or self.has_unit else 2
 
 
+def _header_order(header_rows: list[Row]) -> tuple[list[str], list[str]]:
+    """The value fields of the header row that names the most of them, in order, and the printed names of
+    its extra columns.  Columns up to the 三级指标 (or the last level column) hold names, not values."""
+    best: tuple[list[str], list[str]] = ([], [])
+    for row in header_rows:
+        texts = [compact(c.text) for c in row.cells if c.text.strip()]
+        start = max((k + 1 for k, t in enumerate(texts) if t in ("一级指标", "二级指标", "三级指标", "指标名称")), default=0)
+        order, names = [], []
+        for t in texts[start:]:
+            f = field_of(t, INDICATOR_COLUMNS)
+            if f:
+                order.append(f)
+                if f == "extra":
+                    names.append(t)
+        if len(order) > len(best[0]):
+            best = (order, names)
+    return best
+
+
 def is_header_row(row: Row) -> bool:
     words = [compact(c.text) for c in row.nonempty()]
-    return "一级指标" in words or ("绩效指标" in words and any("指标值" in w for w in words))
+    return any(h in words for h in INDICATOR_HEADERS) or ("绩效指标" in words and any("指标值" in w for w in words))
 
 
 def _level2_family(level2: str) -> str:
@@ -116,6 +141,8 @@ class IndicatorReader:
 
     def _values(self, rest: list[Cell]) -> Indicator:
         lay = self.layout
+        if lay.order:
+            return self._ordered_values(rest)
         if lay.has_nature:
             # the 三级 name sometimes sits one column early, leaving a blank before 指标性质
             k = next((k for k, c in enumerate(rest[:3]) if op_symbol(c.text)), None)
@@ -160,6 +187,31 @@ class IndicatorReader:
         dev = [c for c in tail if c.text.strip()]
         if dev:
             ind.deviation = cells_text(dev, " ")
+        return ind
+
+
+    def _ordered_values(self, rest: list[Cell]) -> Indicator:
+        """Values taken in the header's order: one cell per column, surplus blanks (shifted cells) dropped."""
+        lay, ind = self.layout, Indicator()
+        cells = _fit(rest, len(lay.order))
+        extra = iter(lay.extra_names)
+        for f, cell in zip(lay.order, cells):
+            if f == "nature":
+                ind.op = op_symbol(cell.text)
+            elif f == "unit":
+                ind.unit = clean_text(cell.text)
+            elif f == "deviation":
+                if cell.text.strip():
+                    ind.deviation = cells_text([cell], " ")
+            elif f == "extra":
+                ind.extra[next(extra)] = cell_value(cell)
+            else:
+                setattr(ind, f, cell_value(cell))
+        for v in (ind.target, ind.actual):
+            if ind.unit and v.is_number and not v.unit:
+                v.unit = ind.unit
+        if not ind.op:
+            ind.op = ind.target.op or ("定性" if ind.target.kind == "text" else "")
         return ind
 
 

@@ -14,13 +14,8 @@ from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
 from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value
+from .vocab import FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GRADES, field_of, label_key
 
-FUNDS_ROWS = {"年度资金总额": "total", "当年财政拨款": "current", "上年结转资金": "carryover", "其他资金": "other"}
-FUNDS_COLUMNS = [
-    ("年初预算数", "budget_initial"), ("全年预算数", "budget_full"), ("调整后预算数", "budget_full"),
-    ("财政下达数", "allocated"), ("下达数", "allocated"), ("到位数", "allocated"),
-    ("全年执行数", "executed"), ("执行数", "executed"), ("分值", "weight"), ("执行率", "rate"), ("得分", "score"),
-]
 ANALYSIS_LABELS = [
     ("implementation", ("实施和预算执行情况", "实施情况及分析", "项目实施情况")),
     ("output", ("产出情况",)),
@@ -30,7 +25,6 @@ ANALYSIS_LABELS = [
     ("problems", ("存在的主要问题", "存在问题", "存在的问题")),
     ("improvements", ("改进措施及", "管理建议", "下一步改进")),
 ]
-GRADES = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差"}
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 
 
@@ -44,8 +38,19 @@ def _after(row: Row, pos: int) -> list:
 
 
 def _funds_key(text: str) -> str | None:
-    t = compact(text).replace("其中：", "").replace("其中:", "")
-    return FUNDS_ROWS.get(t)
+    """total, current, carryover or other: the row of the 项目资金 block a label names (年度资金总额:,
+    其中:本年财政拨款, 上年结转)."""
+    key = label_key(text)
+    return field_of(key, FUNDS_ROWS, contains=False) if 0 < len(key) <= 12 else None
+
+
+def _funds_column(text: str) -> str | None:
+    return field_of(text, FUNDS_COLUMNS)
+
+
+def _is_funds_header(label: str) -> bool:
+    key = label_key(label)
+    return any(key.startswith(h) for h in FUNDS_HEADERS)
 
 
 def _analysis_key(text: str) -> str | None:
@@ -68,6 +73,7 @@ class ProjectParser:
         self.ind_header: list[Row] = []
         self.reader: IndicatorReader | None = None
         self.goal_header: Row | None = None
+        self.paired: dict[int, str] = {}  # value position → funds column, where labels and figures alternate
 
     def parse(self) -> Project:
         p = self.project
@@ -97,7 +103,7 @@ class ProjectParser:
         if label in ("主管部门", "实施单位"):
             self._units(row)
             return i + 1
-        if label.startswith("项目资金"):
+        if _is_funds_header(label) and self.state == "head":
             self._funds_header(row)
             return i + 1
         key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None)
@@ -156,15 +162,29 @@ class ProjectParser:
         funds.columns = [compact(c.text) for c in cells[1:]]
         funds.line = row.line
         self.state = "funds"
+        self.paired = _pairs(row)
+        if self.paired:  # 预算数： │ 100 │ 执行数： │ 95 — the figures of the total on the header row itself
+            funds.columns = []
+            funds.total = self._paired_row(row, "年度资金总额")
+
+    def _paired_row(self, row: Row, label: str) -> FundsRow:
+        fr = FundsRow(label=label, line=row.line)
+        for pos, attr in self.paired.items():
+            if pos < len(row.cells) and getattr(fr, attr).blank:
+                setattr(fr, attr, cell_value(row.cells[pos]))
+        return fr
 
     def _funds_row(self, row: Row, key: str) -> None:
         funds = self.project.funds
         pos = next(k for k, c in enumerate(row.cells) if _funds_key(c.text))
+        if self.paired:
+            setattr(funds, key, self._paired_row(row, compact(row.cells[pos].text)))
+            return
         values = _after(row, pos)
         fr = FundsRow(label=compact(row.cells[pos].text), line=row.line)
         columns = funds.columns or ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
         for name, cell in zip(columns, values):
-            attr = next((a for n, a in FUNDS_COLUMNS if n in name), None)
+            attr = _funds_column(name)
             if attr and getattr(fr, attr).blank:
                 setattr(fr, attr, cell_value(cell))
         setattr(funds, key, fr)
@@ -246,6 +266,18 @@ class ProjectParser:
             missing.append("表格在“总分”行之前结束（可能被截断）")
         p.warnings += missing
         p.incomplete = "；".join(missing)
+
+
+def _pairs(row: Row) -> dict[int, str]:
+    """Positions of figures that follow a funds column label on the same row (预算数： │ 100 │ 执行数： │ 95)."""
+    out = {}
+    cells = row.cells
+    for k in range(1, len(cells) - 1):
+        attr = _funds_column(cells[k].text) if compact(cells[k].text) else None
+        nxt = parse_value(cells[k + 1].text)
+        if attr and (nxt.kind == "number" or nxt.blank and compact(cells[k].text).endswith((":", "："))):
+            out[k + 1] = attr
+    return out if len(out) >= 2 else {}
 
 
 def parse_project(part: Part, default_unit: str = "") -> Project:

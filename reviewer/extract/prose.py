@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 
-from ..model import Figure, Paragraph, Text
+from ..model import Figure, Paragraph, Text, Value
 from ..read.document import Row
 from .values import clean_text, compact, parse_value
+from .vocab import GRADES
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = {
     "amount": ("亿元", "万元", "千元", "元"),
     "percent": ("%", "％", "个百分点"),
     "count": ("人次", "批次", "个", "人", "辆", "次", "项", "家", "台", "套", "户", "场", "期", "天", "所", "名", "篇", "部"),
+    "score": ("分",),  # 自评得分90分, 综合评分为97分
 }
+# a grade a report gives itself: 自评等级为“优”, 评价等级：良好, 评定为优秀
+GRADE_RE = re.compile(r"(?:等级|评定|评价结果|结果)(?:为|是|[:：])?\s*[“\"「]?(?P<grade>"
+                      + "|".join(sorted(GRADES, key=len, reverse=True)) + r")(?![\u4e00-\u9fff])")
 _UNIT_RE = "|".join(re.escape(u) for kind in UNITS.values() for u in kind)
 FIGURE_RE = re.compile(rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>{_UNIT_RE})?(?![\d])")
 _LIST_GAP = re.compile(r"^\s*[,，、和及与]\s*$")  # 4125.49,4143.91万元: the unit is said once for the list
@@ -58,6 +63,9 @@ def figures(text: str, line: int | None = None, loc=None) -> list[Figure]:
     out: list[Figure] = []
     prev_end = 0
     for m, unit in _matches(text):
+        if unit == "分" and re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1]) and \
+                not re.match(r"[以的为及和]", text[m.end():m.end() + 1]):
+            unit = ""  # 3分钟, 2分局: not points
         after = text[m.end():m.end() + 3]
         if not unit and (_NOT_A_FIGURE.match(after) or "." not in m.group("num") and "," not in m.group("num")):
             continue  # a bare integer is a year, a list number or a count without a unit: not a figure
@@ -70,6 +78,10 @@ def figures(text: str, line: int | None = None, loc=None) -> list[Figure]:
         label = out[-1].label if listed else _label(text, m.start())
         out.append(Figure(KIND_OF.get(unit, "number"), label, value, m.start()))
         prev_end = m.end()
+    for m in GRADE_RE.finditer(text):
+        grade = Value(raw=m.group("grade"), kind="text", line=line, loc=loc)
+        out.append(Figure("grade", _label(text, m.start("grade")) or "等级", grade, m.start("grade")))
+    out.sort(key=lambda f: f.pos)
     return out
 
 
