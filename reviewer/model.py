@@ -99,6 +99,7 @@ class FundsRow:
     weight: Value = field(default_factory=Value)  # 分值
     rate: Value = field(default_factory=Value)  # 执行率
     score: Value = field(default_factory=Value)  # 得分
+    reason: Text = field(default_factory=Text)  # 原因 (四川: why execution fell short, why adjusted)
     line: int | None = None
 
     def is_empty(self) -> bool:
@@ -115,10 +116,15 @@ class Funds:
     current: FundsRow | None = None  # 其中：当年财政拨款
     carryover: FundsRow | None = None  # 上年结转资金
     other: FundsRow | None = None  # 其他资金
+    sources: list[FundsRow] = field(default_factory=list)  # further sources (财政专户管理资金, 单位资金)
     line: int | None = None
 
     def rows(self) -> list[FundsRow]:
-        return [r for r in (self.total, self.current, self.carryover, self.other) if r is not None]
+        return [r for r in (self.total, self.current, self.carryover, self.other) if r is not None] + self.sources
+
+    def parts(self) -> list[FundsRow]:
+        """The rows under the total, that add up to it."""
+        return [r for r in (self.current, self.carryover, self.other) if r is not None] + self.sources
 
 
 @dataclass
@@ -239,6 +245,9 @@ class Department:
     key_tasks_total: KeyTask | None = None
     funds: list[DepartmentFundsRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    total_weight: Value = field(default_factory=Value)  # 总分 row: 分值/权重
+    total_score: Value = field(default_factory=Value)  # 总分 row: 得分
+    grade: Value = field(default_factory=Value)  # 自评等级, where the table prints one
     notes: Text = field(default_factory=Text)
     line: int | None = None
     table_line: int | None = None

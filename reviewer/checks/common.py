@@ -76,7 +76,7 @@ def numeric(v: Value) -> tuple[float | None, str]:
 
 def project_texts(p: Project) -> list[str]:
     texts = [p.goal.text, p.outcome.text, p.notes.text] + [t.text for t in p.analysis.values()]
-    texts += [i.deviation.text for i in p.indicators]
+    texts += [i.deviation.text for i in p.indicators] + [r.reason.text for r in p.funds.rows()]
     return [t for t in texts if t]
 
 

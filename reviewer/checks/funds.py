@@ -30,7 +30,7 @@ def check(ctx: Context) -> None:
 
 def _sub_rows(ctx: Context, p: Project, d: int | None) -> None:
     f = p.funds
-    subs = [r for r in (f.current, f.carryover, f.other) if r is not None]
+    subs = f.parts()
     if not subs:
         return
     filled_anywhere = any(not getattr(r, a).blank for r in subs for a, _ in COLUMNS)

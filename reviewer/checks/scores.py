@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Indicator, Project
+from ..model import SUBJECT_DEPARTMENT, Department, Indicator, Project
 from .base import Context
 from .common import direction, fmt_num, is_placeholder_text, units_compatible
 from .tolerance import Interval, agrees, half_unit, precision, total
@@ -15,6 +15,8 @@ PARTIAL_RE = re.compile(r"部分|基本|有所|较好|一般|尚可")
 
 
 def check(ctx: Context) -> None:
+    if ctx.report.department_part:
+        _department(ctx, ctx.report.department_part)
     for p in ctx.report.projects:
         if not p.indicators:
             continue
@@ -30,6 +32,46 @@ def check(ctx: Context) -> None:
                     lost.append(ind)
         _deviation(ctx, p, lost)
         _grade(ctx, p)
+
+
+COEFFICIENT = "指标得分系数"
+
+
+def _department(ctx: Context, dept: Department) -> None:
+    """DW-02: a 部门整体 table that scores its indicators follows SC-09/SC-10: the 权重 add to the 总分值, the
+    得分 add to the 总得分; where it prints a 指标得分系数, 得分 = 权重 × 系数."""
+    scored = [i for i in dept.indicators if i.weight.number is not None]
+    if not scored:
+        return
+    table = "部门整体支出绩效指标"
+    ctx.checked("weights", "分值合计为 100", SUBJECT_DEPARTMENT)
+    weights = sum(i.weight.number for i in scored)
+    expected = dept.total_weight.number if dept.total_weight.number is not None else 100.0
+    if abs(weights - expected) > 0.011:
+        ctx.finding(SUBJECT_DEPARTMENT, "weights", "high", f"部门整体绩效指标的权重合计为 {fmt_num(weights)}，总分值为 "
+                    f"{fmt_num(expected)}。", check="weights", table=table, stated=expected, recomputed=round(weights, 4),
+                    tolerance=0.01, lines=[dept.total_weight.line], rule="DW-02")
+    d = precision([i.score for i in scored] + [dept.total_score])
+    for ind in scored:
+        coef = ind.extra.get(COEFFICIENT)
+        if coef is None or coef.number is None or ind.score.number is None:
+            continue
+        ctx.checked("coefficient", "得分 = 权重 × 指标得分系数", SUBJECT_DEPARTMENT)
+        expected_score = ind.weight.number * coef.number
+        if abs(ind.score.number - expected_score) > half_unit(ind.score) + 0.011:
+            ctx.finding(SUBJECT_DEPARTMENT, "indicator_score", "high",
+                        f"指标“{ind.level3}”权重 {ind.weight.raw}、指标得分系数 {coef.raw}，得分应为 "
+                        f"{fmt_num(expected_score)}，表中为 {ind.score.raw}。", check="coefficient", table=table,
+                        stated=ind.score, recomputed=round(expected_score, 4), lines=[ind.line], rule="DW-02")
+    if dept.total_score.number is None or any(i.score.number is None for i in scored):
+        return
+    ctx.checked("total", "总得分等于各项得分之和", SUBJECT_DEPARTMENT)
+    recomputed = total([i.score for i in scored], d)
+    if not agrees(dept.total_score, recomputed, ctx.config["rounding_slack"], d):
+        ctx.finding(SUBJECT_DEPARTMENT, "total_mismatch", "high", f"部门整体绩效指标总得分填报 {dept.total_score.raw}，"
+                    f"各项得分相加为 {fmt_num(recomputed.mid)}。", check="total", table=table,
+                    stated=dept.total_score, recomputed=round(recomputed.mid, 4), lines=[dept.total_score.line],
+                    rule="DW-02")
 
 
 def _scores(p: Project) -> list:

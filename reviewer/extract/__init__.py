@@ -20,6 +20,7 @@ from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
 from .prose import paragraphs
+from .regroup import regrouped_rows
 from .run_together import is_run_together, split_form
 from .script import simplified_rows
 from .segment import DOCUMENT_WORDS, Part, split_parts
@@ -38,7 +39,7 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     Raises `ExtractionError` when the file cannot be read or nothing in it is recognisable as a report part.
     """
     doc = source if isinstance(source, Document) else read(source, name, cache=cache)
-    rows, traditional = simplified_rows(doc.rows())
+    rows, traditional = simplified_rows(regrouped_rows(doc))
     rows, split_issues, split_notes = _split_run_together(rows)
     if not any(r.nonempty() for r in rows):
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")

@@ -12,6 +12,7 @@ from ..read.document import Cell, Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
 from .values import cell_value, cells_text, clean_text, compact, parse_value
+from .vocab import FUNDS_HEADERS, GRADES, label_key
 
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(.*)$", re.S)
 SUBSECTION_RE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.*)$", re.S)
@@ -134,8 +135,14 @@ def parse_department_table(part: Part, dept: Department, default_year: int | Non
         if label == "部门总体目标" or label in ("部门职责", "总体绩效目标"):
             _duties_row(row, dept)
             continue
-        if label.startswith("部门预算资金") or label.startswith("年度部门整体支出预算"):
+        if any(label_key(label).startswith(h) for h in FUNDS_HEADERS) and state != "indicators":
             funds_header, state = row, "funds"
+            continue
+        if is_header_row(row) and state != "indicators":  # the 绩效指标 table without a numbered heading
+            state = "indicators"
+        if label in ("总分", "合计") and state == "indicators":
+            _total_row(row, dept)
+            state = ""
             continue
         if re.match(r"^[一二三四五六七八九十]+、", label) or label in ("部门整体支出绩效指标", "部门年度目标"):
             if "年度目标" in label:
@@ -151,7 +158,7 @@ def parse_department_table(part: Part, dept: Department, default_year: int | Non
             dept.notes = _text(cells[1:])
             state = ""
             continue
-        if label.startswith("备注") or re.match(r"^\d+[.、]", label) and state not in ("tasks",):
+        if label.startswith("备注") or re.match(r"^\d+[.、](?!\d)", label) and state not in ("tasks",):
             continue
         if state == "funds":
             dept.funds.append(_funds_row(row, funds_header))
@@ -181,6 +188,17 @@ def parse_department_table(part: Part, dept: Department, default_year: int | Non
                 dept.indicators.append(ind)
 
 
+def _total_row(row: Row, dept: Department) -> None:
+    """总分 │ 100 │ 98 (│ 优): the first figure is the 分值, the next the 得分, a grade word the 等级."""
+    values = [cell_value(c) for c in row.nonempty()[1:]]
+    numbers = [v for v in values if v.is_number]
+    if numbers:
+        dept.total_weight = numbers[0]
+    if len(numbers) > 1:
+        dept.total_score = numbers[1]
+    dept.grade = next((v for v in values if compact(v.raw) in GRADES), dept.grade)
+
+
 def _duties_row(row: Row, dept: Department) -> None:
     cells = row.nonempty()
     for k, c in enumerate(cells):
@@ -197,6 +215,8 @@ def _funds_row(row: Row, header: Row | None) -> DepartmentFundsRow:
     columns = []
     if header is not None:
         hc = header.nonempty()
+        if hc and any(label_key(hc[0].text).startswith(h) for h in FUNDS_HEADERS):
+            hc = hc[1:]  # the row's own label (年度预算(万元)), not a column
         columns = [compact(c.text) for c in hc if any(w in compact(c.text) for w in ("预算", "执行", "调整", "说明"))]
         columns = [c for c in columns if not c.startswith("部门预算资金")]
     labels, last = [], -1

@@ -14,17 +14,8 @@ from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
 from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value
-from .vocab import FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GRADES, field_of, label_key
+from .vocab import ANALYSIS, FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GOAL_HEADERS, GRADES, field_of, label_key
 
-ANALYSIS_LABELS = [
-    ("implementation", ("实施和预算执行情况", "实施情况及分析", "项目实施情况")),
-    ("output", ("产出情况",)),
-    ("effect", ("效益情况",)),
-    ("satisfaction", ("满意度情况",)),
-    ("experience", ("经验做法", "主要经验")),
-    ("problems", ("存在的主要问题", "存在问题", "存在的问题")),
-    ("improvements", ("改进措施及", "管理建议", "下一步改进")),
-]
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 
 
@@ -55,10 +46,14 @@ def _is_funds_header(label: str) -> bool:
 
 def _analysis_key(text: str) -> str | None:
     t = compact(text)
-    for key, needles in ANALYSIS_LABELS:
-        if any(n in t for n in needles):
-            return key
-    return None
+    if len(t) > 20:  # a label, not a paragraph that mentions 存在问题
+        return None
+    return next((key for key, needles in ANALYSIS.items() if any(n in t for n in needles)), None)
+
+
+def _is_goal_header(row: Row) -> bool:
+    keys = [label_key(c.text) for c in row.nonempty()[:4]]
+    return any(k.startswith(h) for k in keys for h in GOAL_HEADERS) and not any(_funds_key(k) for k in keys)
 
 
 _text_of = cells_text
@@ -103,14 +98,14 @@ class ProjectParser:
         if label in ("主管部门", "实施单位"):
             self._units(row)
             return i + 1
-        if _is_funds_header(label) and self.state == "head":
+        if _is_funds_header(label) and self.state in ("head", "goal", "after_goal"):
             self._funds_header(row)
             return i + 1
         key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None)
         if key and self.state in ("funds", "head"):
             self._funds_row(row, key)
             return i + 1
-        if label.startswith("年度总体目标") or label.startswith("年度目标") or label == "预期目标":
+        if _is_goal_header(row) and self.state not in ("indicators", "tail"):
             self.goal_header, self.state = row, "goal"
             return i + 1
         if is_header_row(row):
@@ -159,7 +154,8 @@ class ProjectParser:
             self.project.warnings.append(f"项目资金未注明单位，按{funds.unit or '万元'}处理")
             funds.unit = funds.unit or "万元"
         self.project.unit = funds.unit
-        funds.columns = [compact(c.text) for c in cells[1:]]
+        # a group heading carrying the unit (年度预算数(万元)) stands over the amount columns, not beside them
+        funds.columns = [compact(c.text) for c in cells[1:] if not UNIT_IN_LABEL_RE.search(compact(c.text))]
         funds.line = row.line
         self.state = "funds"
         self.paired = _pairs(row)
@@ -178,16 +174,24 @@ class ProjectParser:
         funds = self.project.funds
         pos = next(k for k, c in enumerate(row.cells) if _funds_key(c.text))
         if self.paired:
-            setattr(funds, key, self._paired_row(row, compact(row.cells[pos].text)))
+            self._set_row(key, self._paired_row(row, compact(row.cells[pos].text)))
             return
         values = _after(row, pos)
         fr = FundsRow(label=compact(row.cells[pos].text), line=row.line)
         columns = funds.columns or ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
         for name, cell in zip(columns, values):
             attr = _funds_column(name)
-            if attr and getattr(fr, attr).blank:
+            if attr == "reason":
+                fr.reason = _text_of([cell]) if cell.text.strip() else fr.reason
+            elif attr and getattr(fr, attr).blank:
                 setattr(fr, attr, cell_value(cell))
-        setattr(funds, key, fr)
+        self._set_row(key, fr)
+
+    def _set_row(self, key: str, fr: FundsRow) -> None:
+        if key == "sources":
+            self.project.funds.sources.append(fr)
+        else:
+            setattr(self.project.funds, key, fr)
 
     def _goal(self, row: Row) -> None:
         cells = row.nonempty()
@@ -233,6 +237,11 @@ class ProjectParser:
         while cells and not cells[0].text.strip():
             cells = cells[1:]
         slots = [cell_value(c) for c in cells]
+        if len(slots) > 2 and slots[0].is_number and slots[1].blank:
+            # 总分 │ │ │ 100 │ │ │ 98.5 │ 优: the score stands under its own column, further along
+            k = next((k for k in range(2, len(slots)) if slots[k].is_number), None)
+            if k is not None:
+                slots = [slots[0], slots[k]] + slots[k + 1:]
         if slots:
             p.total_weight = slots[0]
         if len(slots) > 1:

@@ -15,6 +15,8 @@ with open(Path(__file__).with_name("forms.toml"), "rb") as _fh:
     FORMS = tomllib.load(_fh)
 
 FUNDS_HEADERS: list[str] = FORMS["funds"]["headers"]
+GOAL_HEADERS: list[str] = FORMS["funds"]["goal_headers"]
+ANALYSIS: dict[str, list[str]] = FORMS["analysis"]
 FUNDS_ROWS: dict[str, list[str]] = FORMS["funds"]["rows"]
 FUNDS_COLUMNS: dict[str, list[str]] = FORMS["funds"]["columns"]
 INDICATOR_HEADERS: list[str] = FORMS["indicators"]["headers"]

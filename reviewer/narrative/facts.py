@@ -184,5 +184,5 @@ def build_passages(report: Report) -> list[Passage]:
 ANALYSIS_LABELS = {
     "implementation": "项目实施和预算执行情况及分析", "output": "产出情况及分析", "effect": "效益情况及分析",
     "satisfaction": "满意度情况及分析", "experience": "主要经验做法", "problems": "存在的主要问题及原因分析",
-    "improvements": "下一步改进措施及管理建议", "total_remark": "总分栏说明",
+    "improvements": "下一步改进措施及管理建议", "conclusion": "评价结论", "total_remark": "总分栏说明",
 }

@@ -197,6 +197,8 @@ class HeuristicBackend:
             if len(a) < 8 or len(b) < 8:
                 continue
             ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+            if re.findall(r"\d+(?:\.\d+)?", a) != re.findall(r"\d+(?:\.\d+)?", b):
+                continue  # the same sentence with what was achieved in place of what was planned: a report
             if ratio >= self.restate:
                 out.append(_claim(actual, actual.text[:60], [], "unverifiable", "boilerplate", "medium",
                                   f"“{actual.label}”与“{goal.label}”相似度 {ratio:.0%}，照抄目标而未写实际完成情况。",

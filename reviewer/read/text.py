@@ -157,7 +157,8 @@ def _text_blocks(doc: Document, lo: int, hi: int) -> None:
             continue
         for a, b, piped in _pipe_spans(doc.lines, start, end) if layout == "plain" else [(start, end, False)]:
             if piped:
-                _add_grouped(doc, _pipe_rows(doc.lines, a, b, doc.line_locs), "pipe")
+                rows, layout_of = _pipe_rows(doc.lines, a, b, doc.line_locs)
+                _add_grouped(doc, rows, layout_of)
             else:
                 _add_grouped(doc, _tsv_rows(doc.lines, a, b, doc.line_locs), layout)
 
@@ -242,11 +243,12 @@ def _pipe_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, bool
     return out
 
 
-def _pipe_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
-    """Rows of a barred table.  Lines holding one cell each ("合计 |" then "4432 |") are a row a cell: a
-    label and the figures on the lines after it make one row."""
+def _pipe_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> tuple[list[Row], str]:
+    """Rows of a barred table, and its layout: "pipe" (a row a line) or "pipe-cells" (a cell a line, the
+    rows lost: "合计 |" then "4432 |"; a line "|" is an empty cell).  In a pipe-cells block each line is a
+    row of one cell here; which cells make a row is decided by what they say (extract/regroup.py)."""
     rows: list[Row] = []
-    label_row = False  # the last row is a label alone, waiting for its figures
+    single = 0
     for i in range(lo, hi):
         if not lines[i].strip():
             continue
@@ -255,18 +257,9 @@ def _pipe_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list
             texts.pop()  # the bar closing the row; the empty cells before it stay ("1.因公出国(境)费用 | |")
         if len(texts) > 1 and not texts[0]:
             texts = texts[1:]
-        cells = [Cell(t, i + 1, locs[i]) for t in texts]
-        one_cell = len(texts) == 1 and lines[i].rstrip().endswith("|")
-        figure = one_cell and bool(_FIGURE_CELL.match(texts[0]))
-        if figure and label_row:
-            rows[-1] = Row(rows[-1].cells + cells, rows[-1].line, i + 1)  # "4432 |" under "合计 |"
-            continue
-        rows.append(Row(cells, i + 1, i + 1))
-        label_row = one_cell and not figure
-    return rows
-
-
-_FIGURE_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+        single += len(texts) == 1 and lines[i].rstrip().endswith("|")
+        rows.append(Row([Cell(t, i + 1, locs[i]) for t in texts], i + 1, i + 1))
+    return rows, "pipe-cells" if rows and single >= 0.8 * len(rows) else "pipe"
 
 
 def _cell_per_line_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[Row]:
