@@ -19,7 +19,8 @@ from .read.text import front_matter_end
 # Amounts as a document prints them: thousands separators or decimals, not percentages (the measure of
 # ../shared/tools/amount_coverage.py, so the two agree).
 AMOUNT_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,4})?|\d+\.\d{1,4})(?![\d.,]*\s*[%％])(?![\d.])")
-FIGURE_LABEL = {"amount": "金额", "percent": "百分比", "count": "人数/个数", "number": "其他数"}
+FIGURE_LABEL = {"amount": "金额", "percent": "百分比", "count": "人数/个数", "score": "分数", "grade": "等级",
+                "number": "其他数"}
 KIND_LABEL = {"text": "文字", "table": "表格", "furniture": "页码"}
 
 

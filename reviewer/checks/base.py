@@ -33,6 +33,11 @@ class Context:
         self.whole_table_checks = set(config.params.get("whole_table_checks", ()))
         self._suppressed: dict[str, list[str]] = {}  # subject → checks not run
         self.labels: dict[str, str] = {}  # check → what it verifies, in words
+        # tables whose figures were found off their rows: one finding says so, nothing is compared with them
+        self.untrusted: set[int] = set()
+
+    def trusted(self, table) -> bool:
+        return table is not None and id(table) not in self.untrusted
 
     def skipped(self, check: str, subject: str) -> bool:
         """True when `check` needs the whole table and `subject`'s table was not read to its end."""
