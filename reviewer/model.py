@@ -286,6 +286,9 @@ class AccountsTable:
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
     unread: str = ""  # why its rows could not be read ("" when they were): never an empty table
+    # the figures an unread table prints, as numbers, their rows and columns unknown: kept for the reader
+    # of the memo, never checked
+    unplaced: list[Value] = field(default_factory=list)
     # rows read from text with fewer figures than columns: only their first column is certain
     uncertain_lines: set[int] = field(default_factory=set)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model import NON_VALUE_COLUMNS, AccountsTable, Text
+from ..model import NON_VALUE_COLUMNS, AccountsTable, Text, Value
 from ..read.document import Row
 from . import text_tables
 from .segment import Part
@@ -58,8 +58,20 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
     if frame.empty and not table.totals:
         said = any(w.endswith("未读取") for w in table.warnings)  # the reason is already given
         table.unread = "；".join(table.warnings + ([] if said else ["未识别出数据行，表中数字未读取"]))
+        table.unplaced = _figures_of(body)
         table.warnings.append("未识别出数据行")
     return table
+
+
+def _figures_of(rows: list[Row]) -> list[Value]:
+    """Every figure the rows print (1,234.56, 0.30), located, for a table whose figures could not be placed."""
+    out = []
+    for row in rows:
+        for cell in row.cells:
+            for token in text_tables.tokens_of(cell.text):
+                if text_tables.NUMBER.match(token) and ("." in token or "," in token):
+                    out.append(parse_value(token, cell.line, cell.loc))
+    return out
 
 
 def _family(part: Part) -> str:
@@ -538,7 +550,10 @@ def _text_sides(rows: list[Row], table: AccountsTable, sides: list[list[str]]) -
     row_no = header is not None and "行次" in rows[header].nonempty()[0].text
     columns = list(dict.fromkeys(c for side in sides for c in side))
     records, decimals = [], []
-    for row, segments in text_tables.side_rows(rows[(header or -1) + 1:], row_no):
+    start = (header or -1) + 1
+    while start < len(rows) and not text_tables.looks_like_row(rows[start].nonempty()[0].text):
+        start += 1  # the header's further lines (合计 项目支出 / 人员经费 公用经费) before the first row of figures
+    for row, segments in text_tables.side_rows(rows[start:], row_no):
         if len(segments) == 1:
             side_of = [0 if text_tables.is_income_label(segments[0][0]) else 1]
         else:

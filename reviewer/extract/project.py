@@ -101,6 +101,9 @@ class ProjectParser:
         if _is_funds_header(label) and self.state in ("head", "goal", "after_goal"):
             self._funds_header(row)
             return i + 1
+        if self.state == "funds" and not p.funds.columns and not self.paired and _is_column_row(row):
+            self._funds_header(row, columns_only=True)  # the header's column names on a row of their own
+            return i + 1
         key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None)
         if key and self.state in ("funds", "head"):
             self._funds_row(row, key)
@@ -144,18 +147,23 @@ class ProjectParser:
                 else:
                     self.project.implementer = clean_text(nxt)
 
-    def _funds_header(self, row: Row) -> None:
+    def _funds_header(self, row: Row, columns_only: bool = False) -> None:
+        """The 项目资金 header: its unit (项目资金(万元)) and its column names; `columns_only` for a row that
+        holds the column names under a heading row of their own."""
         funds = self.project.funds
         cells = row.nonempty()
-        head = compact(cells[0].text)
-        m = UNIT_IN_LABEL_RE.search(head) or UNIT_IN_LABEL_RE.search(compact(row.joined()))
-        funds.unit = m.group(1) if m else self.default_unit
-        if not m:
-            self.project.warnings.append(f"项目资金未注明单位，按{funds.unit or '万元'}处理")
-            funds.unit = funds.unit or "万元"
+        m = UNIT_IN_LABEL_RE.search(compact(row.joined()))
+        unit_note = "项目资金未注明单位"
+        if m:
+            funds.unit = m.group(1)
+            self.project.warnings = [w for w in self.project.warnings if not w.startswith(unit_note)]
+        elif not columns_only:
+            funds.unit = self.default_unit or "万元"
+            self.project.warnings.append(f"{unit_note}，按{funds.unit}处理")
         self.project.unit = funds.unit
         # a group heading carrying the unit (年度预算数(万元)) stands over the amount columns, not beside them
-        funds.columns = [compact(c.text) for c in cells[1:] if not UNIT_IN_LABEL_RE.search(compact(c.text))]
+        names = cells if columns_only else cells[1:]
+        funds.columns = [compact(c.text) for c in names if not UNIT_IN_LABEL_RE.search(compact(c.text))]
         funds.line = row.line
         self.state = "funds"
         self.paired = _pairs(row)
@@ -275,6 +283,13 @@ class ProjectParser:
             missing.append("表格在“总分”行之前结束（可能被截断）")
         p.warnings += missing
         p.incomplete = "；".join(missing)
+
+
+def _is_column_row(row: Row) -> bool:
+    """A row of funds column names (年初预算 │ 调整后预算数 │ 预算执行数 │ …), no figures."""
+    cells = row.nonempty()
+    named = sum(1 for c in cells if _funds_column(c.text))
+    return named >= 3 and not any(parse_value(c.text).is_number for c in cells)
 
 
 def _pairs(row: Row) -> dict[int, str]:

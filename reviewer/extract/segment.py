@@ -24,7 +24,8 @@ def _load_titles() -> tuple[list[tuple[str, str, re.Pattern]], list[tuple[str, l
 # (kind, family, pattern) of every title, and (kind, words) of documents of running text, in titles.toml order
 _TITLES, DOCUMENT_WORDS = _load_titles()
 _PREFIX_RE = re.compile(r"^(?:#+|附件\d*[:：]?|\d{4}\s*(?:年度?|-)|[（(]?公开\d+表[）)]?)+")
-# the name of who prints the table, before its title: 桂林市司法局, 岳阳县, 区本级, 某某中心
+# the name of who prints the table, before its title: 桂林市司法局, 岳阳县, 区本级, 某某中心 (words only: "9.2025年单位…"
+# is a numbered entry of a table of contents)
 _ORG_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:委员会|办公室|办事处|局|委|办|中心|院|所|站|馆|社|部门|单位|本级|政府|街道|镇|乡|县|市|区)")
 _NUMBER_RE = re.compile(r"公开\s*\d+\s*表")
 
@@ -54,7 +55,8 @@ def title_kind(row: Row) -> tuple[str, str] | None:
     text = compact(cells[0].text)
     text = _PREFIX_RE.sub("", text)
     text = _NUMBER_RE.sub("", text).strip("（）()")
-    for candidate in [text] + [_PREFIX_RE.sub("", text[m.end():]) for m in _ORG_RE.finditer(text[:26])]:
+    names = [m for m in _ORG_RE.finditer(text[:26]) if re.fullmatch(r"[\u4e00-\u9fff]+", text[:m.start()])]
+    for candidate in [text] + [_PREFIX_RE.sub("", text[m.end():]) for m in names]:
         for kind, family, rx in _TITLES:
             if rx.match(candidate):
                 return kind, family

@@ -215,7 +215,7 @@ def _tsv_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[
     return rows
 
 
-_PIPE = re.compile(r"\s\|\s|\s\|$|^\|\s")  # a bar between cells, or closing a row: never inside a sentence
+_PIPE = re.compile(r"\s\|\s|\s\|$|^\|\s|^\s*\|+\s*$")  # a bar between cells, closing a row, or an empty cell
 
 
 def _pipe_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, bool]]:
