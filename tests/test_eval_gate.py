@@ -20,7 +20,8 @@ BASELINE = json.loads((EVALS / "baseline.json").read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def heuristic_result(tmp_path_factory):
-    return evaluate.run([EVALS / "seeds.jsonl", EVALS / "synth.toml"], tmp_path_factory.mktemp("eval"))
+    return evaluate.run([EVALS / "seeds.jsonl", EVALS / "synth.toml", EVALS / "real.jsonl"],
+                        tmp_path_factory.mktemp("eval"))
 
 
 def test_no_code_falls_below_the_baseline(heuristic_result):
@@ -31,6 +32,12 @@ def test_seed_labels_cover_every_seed_and_clean_cases_stay_clean(heuristic_resul
     seeds = heuristic_result["sets"]["seeds"]
     assert seeds["reports"] == 5 and not seeds["reports_missing"]
     assert seeds["clean_cases"] >= 3 and seeds["clean_violations"] == []
+
+
+def test_dev_corpus_labels_are_found_and_their_clean_cases_stay_clean(heuristic_result):
+    real = heuristic_result["sets"]["real"]
+    assert real["reports"] == 17 and not real["reports_missing"] and not real["reports_failed"]
+    assert real["clean_cases"] >= 6 and real["clean_violations"] == []
 
 
 def test_a_broken_rule_fails_the_gate(tmp_path):

@@ -159,8 +159,14 @@ def _template(ctx: Context) -> None:
 def _empty_tables(ctx: Context) -> None:
     """JS-08e: an empty 决算 table must say why it is empty.  A table whose rows were not read is not empty:
     it is listed among what could not be read."""
-    for table in ctx.report.accounts:
-        if not table.empty or table.unread:
+    read = [t for t in ctx.report.accounts if not t.unread]
+    if len(read) >= 3 and all(t.empty for t in read):
+        ctx.checked("empty_tables", "空表附有说明")
+        ctx.finding(S, "missing", "medium", f"已读取的 {len(read)} 张表均未填任何数字：是未填写的空白模板，不是决算或预算。",
+                    check="empty_tables", table="全部表格", lines=[t.line for t in read[:5]], rule="JS-08e")
+        return
+    for table in read:
+        if not table.empty:
             continue
         ctx.checked("empty_tables", "空表附有说明")
         if not any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):

@@ -56,6 +56,7 @@ def check(ctx: Context) -> None:
                 _budget_share(ctx, subject, text, sentence)
             for sentence in _sentences(text.text, "。"):
                 _breakdown(ctx, subject, text, sentence)
+        _breakdown_over_paragraphs(ctx, subject, passages)
 
 
 def _passages(ctx: Context):
@@ -208,6 +209,70 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                         f"“{t.group(0)}，其中 {'、'.join(p.group(0) for p in parts)}”：分项合计 {fmt_num(rec.mid / k)}"
                         f"{t.group('u')}，与总数 {t.group(0)} 不符。", check="narrative_arithmetic", table="文字说明",
                         stated=_num(t.group("n")), recomputed=round(rec.mid / k, 4), lines=[text.line], rule="TX-04")
+
+
+LEAD = 25  # an item of a breakdown names its amount first: "人员经费 809961.19 元,主要包括…"
+_HEADING = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十])")
+
+
+def _leading_amount(text: str) -> re.Match | None:
+    """The amount an item of a breakdown starts with (its label before it), unless it is a change."""
+    m = AMOUNT_RE.search(text[:LEAD + 12])
+    if not m or m.start() > LEAD or _HEADING.match(text) or re.search(r"(?:增加|减少|增长|下降|比|较)\s*$", text[:m.start()]):
+        return None
+    return m
+
+
+def _breakdown_over_paragraphs(ctx: Context, subject: str, texts: list[Text]) -> None:
+    """"基本支出 911000.39 元，其中：" and the items in the paragraphs after it (人员经费 809961.19 元 …;
+    公用经费 71339.2 元 …): a breakdown a PDF broke into paragraphs adds up to its total like one in a line.
+    The items run until they add up to the total, or until a paragraph that is not an item (a heading, a
+    sentence that does not start with its amount, the next total); a run that passes the total is not
+    judged, since where it ends is then unclear."""
+    for i, text in enumerate(texts):
+        t = text.text
+        marks = list(re.finditer(r"其中[:：]", t))
+        if not marks:
+            continue
+        m = marks[-1]
+        sentence_start = max((k.end() for k in re.finditer(r"[。；;]", t[:m.start()])), default=0)
+        heads = [h for h in AMOUNT_RE.finditer(t[:m.start()]) if h.start() >= sentence_start]
+        tail = _sentences(t[m.end():])
+        items = [a for part in tail if (a := _leading_amount(part))]
+        if not heads or len(tail) > len(items):
+            continue  # no total, or a breakdown worded in its own paragraph: the sentence check reads it
+        head = heads[-1]
+        stated = _iv(head.group("a"), head.group("a_u"))
+        spread = 0
+        for nxt in texts[i + 1:]:
+            a = _leading_amount(nxt.text)
+            if a is None or _is_total(nxt.text[:a.start()]):
+                break
+            items.append(a)
+            spread += 1
+        rec, used = Interval.exact(0.0), []
+        for a in items:
+            if _unit_family(a.group("a_u")) != "money":
+                break
+            rec = rec + _iv(a.group("a"), a.group("a_u"))
+            used.append(a)
+            if rec.overlaps(stated) or rec.lo > stated.hi:
+                break
+        if not spread or len(used) < 2 or rec.overlaps(stated) or rec.lo > stated.hi:
+            continue
+        ctx.checked("narrative_arithmetic", "文字中“其中”各分项之和等于总数", subject)
+        k = TO_YUAN.get(head.group("a_u"), 1.0)
+        ctx.finding(subject, "arithmetic", "high",
+                    f"“{head.group(0)}，其中 {'、'.join(a.group(0) for a in used)}”（分列于其后各段）：分项合计 "
+                    f"{fmt_num(rec.mid / k)}{head.group('a_u')}，与总数 {head.group(0)} 不符。",
+                    check="narrative_arithmetic", table="文字说明", stated=_num(head.group("a")),
+                    recomputed=round(rec.mid / k, 4), lines=[text.line] + [x.line for x in texts[i + 1:i + 1 + spread]],
+                    rule="TX-04")
+
+
+def _is_total(label: str) -> bool:
+    """The next total, not an item: 支出合计, 收入总计, 本年支出 …"""
+    return bool(re.search(r"合计|总计|总额|^\s*共|本年(?:收入|支出)|(?:收入|支出)(?:预算|决算)?\s*$", label))
 
 
 def _signed(text: str, m: re.Match) -> bool:

@@ -40,6 +40,12 @@ REASON = re.compile(r"主要原因(?:是)?[:：]?\s*(?P<why>[^。]*)")
 EXECUTION = re.compile(
     rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<au>{MONEY_U})"
     rf"(?:[，,]\s*完成年初预算的\s*(?P<r>{NUM})\s*%)?(?:[。，,；]\s*决算数(?P<cmp>大于|小于|等于)预算数)?")
+# "完成年初预算100%，决算数大于预算数55.93万元": a completion of exactly 100% leaves no difference
+COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的?\s*(?P<r>{NUM})\s*%[，,；;]?\s*决算数(?P<cmp>大于|小于|超过|低于|多于|少于)"
+                        rf"预算数\s*(?P<d>{NUM})\s*(?P<du>{MONEY_U})")
+# "收、支总计各是4125.49,4143.91万元": 收入总计 = 支出总计 (JS-01d), so two amounts are not two 总计
+BOTH_TOTALS = re.compile(rf"收[、和与及]?支(?:出)?总计(?:各是|分别为|分别是|分别|各为)\s*(?P<a>{NUM})\s*(?:万元|元)?\s*[,，、和与]\s*"
+                         rf"(?P<b>{NUM})\s*(?P<u>{MONEY_U})")
 PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]+)（类）(?:(?P<l2>[\u4e00-\u9fff、]+)（款）)?"
                   r"(?:(?P<l3>[\u4e00-\u9fff、]+)（项）)?[”\"]?\s*(?P<a>" + NUM + r")\s*(?P<u>万元|元)")
 
@@ -76,6 +82,10 @@ def check(ctx: Context) -> None:
         _restated(ctx, p)
         for m in EXECUTION.finditer(text):
             _execution(ctx, p, m)
+        for m in COMPLETION.finditer(text):
+            _completion(ctx, p, m)
+        for m in BOTH_TOTALS.finditer(text):
+            _both_totals(ctx, p, m)
         if family:
             _paths(ctx, p, family)
             _totals(ctx, p, family)
@@ -218,6 +228,26 @@ def _execution(ctx: Context, p: Paragraph, m: re.Match) -> None:
         _finding(ctx, p, "narrative_contradiction", "medium",
                  f"“{m.group(0)}”：决算 {m.group('a')} 与预算 {m.group('b')} 相比应为"
                  f"{'大于' if diff.mid > 0 else '小于' if diff.mid < 0 else '等于'}，文中写“{cmp}”。", "TX-03")
+
+
+def _completion(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    """A rate of completion and a difference from the budget said together must agree in direction."""
+    rate, diff, over = _num(m.group("r")), _num(m.group("d")), m.group("cmp") in ("大于", "超过", "多于")
+    ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+    if diff > 0 and (rate == 100 or (rate > 100) != over):
+        should = "大于 100%" if over else "小于 100%"
+        _finding(ctx, p, "narrative_contradiction", "medium",
+                 f"“{m.group(0)}”：决算数{m.group('cmp')}预算数 {m.group('d')}{m.group('du')}，完成预算应{should}，"
+                 f"文中写 {m.group('r')}%。", "TX-03", stated=rate)
+
+
+def _both_totals(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    a, b = _iv(m.group("a"), m.group("u")), _iv(m.group("b"), m.group("u"))
+    ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+    if not a.overlaps(b):
+        _finding(ctx, p, "narrative_contradiction", "medium",
+                 f"“{m.group(0)}”：决算的收入总计与支出总计相等（JS-01d），两数不同，所称“总计”应是本年收入合计与"
+                 "本年支出合计，或数字有误。", "JS-01d", figures={"收入": m.group("a"), "支出": m.group("b")})
 
 
 # --- amounts named in the prose against the tables ----------------------------------------------

@@ -114,7 +114,7 @@ def apply(reviews: list, config: Config) -> pd.DataFrame:
         _enrich(rv, base, index, frame)
         for p in rv.report.projects:
             idx = index.get((rv.report.source, p.name))
-            if idx is not None:
+            if idx is not None and not p.incomplete:  # a table not read to its end is not compared with peers
                 _outlier(ctx, p.name, idx, base, frame, cfg)
                 _score_gap(ctx, rv, p.name, idx, base, frame, cfg)
         _department(ctx, rv, corpus, cfg)
