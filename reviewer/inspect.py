@@ -73,7 +73,7 @@ def content_summary(report: Report) -> str:
         parts.append(f"部门整体自评（章节 {len(d.sections)}，指标 {len(d.indicators)}，重点任务 {len(d.key_tasks)}）")
     if report.accounts:
         tables = "、".join(f"{t.title} {'未读取' if t.unread else f'{len(t.frame)} 行'}" for t in report.accounts)
-        parts.append(f"决算表 {len(report.accounts)} 张（{tables}）")
+        parts.append(f"{report.accounts_label} {len(report.accounts)} 张（{tables}）")
     got, printed = amount_share(report)
     share = f"金额读取 {got}/{printed}（{got / printed:.0%}）" if printed else "未印有金额"
     return "；".join(parts + [share])
@@ -118,7 +118,7 @@ def parts_lines(report: Report) -> list[str]:
     for t in report.accounts:
         what = (f"未能读取（{t.unread}）" if t.unread else
                 f"{len(t.frame)} 行，{len(t.value_columns)} 列数字" + (f"，单位 {t.unit}" if t.unit else ""))
-        items.append((t.line or 0, f"{report.location(t.line)} 决算表“{t.title}”：{what}"))
+        items.append((t.line or 0, f"{report.location(t.line)} {t.family}表“{t.title}”：{what}"))
     d = report.department_part
     if d:
         items.append((d.line or 0, f"{report.location(d.line)} 部门整体支出绩效自评：章节 {len(d.sections)}，"

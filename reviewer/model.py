@@ -338,6 +338,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     issues: list[ReadIssue] = field(default_factory=list)  # what could not be read, and where
 
+    @property
+    def accounts_label(self) -> str:
+        """What its tables are called: 决算表, 预算表, or both."""
+        families = {t.family for t in self.accounts}
+        return "预算表" if families == {"预算"} else "决算/预算表" if len(families) > 1 else "决算表"
+
     def account(self, kind: str, family: str = "决算") -> AccountsTable | None:
         """The first table of a kind (income, gpb …) in a family (决算 or 预算)."""
         for table in self.accounts:

@@ -27,6 +27,10 @@ from .segment import DOCUMENT_WORDS, Part, split_parts
 from .values import YEAR_RE, clean_text, compact
 
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
+# who a 决算/预算 is, from its headings: "上海市普陀区文化和旅游局2025年度部门决算", "第一部分 某某局概况"
+TITLE_NAME_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分)?(?!纳入|关于|根据|按照)(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:委员会|办公室|办事处|局|委|办|中心|院|所|站|馆|"
+    r"社|厅|政府|街道|学校|医院|幼儿园|大队|支队|协会|学会))(?:\d{4}年度?(?:部门|单位)(?:决算|预算)|概况)")
 _DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
 # a label with its value after a colon, or a label alone (its value in the next cell)
 DEPT_LABEL_RE = re.compile(
@@ -192,6 +196,8 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
                 if value and not DEPT_LABEL_RE.match(value) and "（" != value[:1]:
                     report.departments.append(Mention(value.strip(), m.group(1), c.line))
             joined = compact(row.joined())
+            if len(cells) == 1 and len(joined) <= 50 and (m := TITLE_NAME_RE.match(joined)) and m.end() >= len(joined) - 2:
+                report.departments.append(Mention(m.group("name"), "标题", row.line))
             if len(cells) <= 2 and len(joined) < 40 and "年度" in joined and (m := _own_year(joined)):
                 if not part.title or compact(part.title) not in joined:
                     report.years.append(Mention(m.group(1), clean_text(row.joined()), row.line))

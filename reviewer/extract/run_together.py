@@ -22,7 +22,7 @@ _UNIT = r"(?:%|[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)"
 _VALUE_RE = re.compile(rf"[{_OPS}]?{_NUMBER}{_UNIT}?")
 _PLAIN_RE = re.compile(_NUMBER)
 _POINTS_RE = re.compile(r"[(（](\d+)分[)）]")
-_HEAD_LABELS = ["项目名称", "项目负责人及电话", "主管部门", "实施单位", "年度总体目标完成情况综述", "年度总体目标",
+_HEAD_LABELS = ["项目名称", "项目负责人及电话", "主管部门", "项目实施单位", "实施单位", "项目类别", "项目属性", "项目类型", "年度总体目标完成情况综述", "年度总体目标",
                 "年初设定目标", "绩效指标", "一级指标", "二级指标", "三级指标", "总分"]
 _NOTE_RE = re.compile(r"注[:：]")
 
@@ -94,8 +94,8 @@ def _labelled(text: str, labels: list[str]) -> list[tuple[str, str]]:
 def _head_rows(cell: Cell, text: str) -> list[Row]:
     rows = []
     for label, value in _labelled(text, _HEAD_LABELS):
-        if label in ("项目名称", "主管部门", "实施单位"):
-            rows.append(_row(cell, [label, value]))
+        if label in ("项目名称", "主管部门", "实施单位", "项目实施单位"):
+            rows.append(_row(cell, [label.replace("项目实施", "实施"), value]))
     return rows
 
 
