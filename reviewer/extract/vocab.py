@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from .values import compact
@@ -29,6 +30,7 @@ _BRACKETS = str.maketrans("（）【】：", "()[]:")
 _LETTERS = re.compile(r"\((?:[A-Za-z](?:/[A-Za-z])?|[A-Za-z]\s*[/÷]\s*[A-Za-z])\)")  # (A) (B/A): column letters
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     """A label as it is compared: no spaces, ASCII brackets, no (A)/(B/A), no leading 其中, no trailing colon."""
     t = _LETTERS.sub("", compact(text).translate(_BRACKETS))
@@ -49,7 +51,23 @@ def field_of(text: str, table: dict[str, list[str]], contains: bool = True) -> s
     key = label_key(text)
     if not key:
         return None
-    pairs = _ORDERED.setdefault(id(table), _ordered(table))
+    memo = (key, id(table), contains)
+    if memo in _FOUND:
+        return _FOUND[memo]
+    if len(_FOUND) > _FOUND_MAX:  # labels repeat across a batch; the cache stays bounded
+        _FOUND.clear()
+    _FOUND[memo] = found = _field(key, table, contains)
+    return found
+
+
+_FOUND: dict[tuple, str | None] = {}
+_FOUND_MAX = 1 << 16
+
+
+def _field(key: str, table: dict[str, list[str]], contains: bool) -> str | None:
+    pairs = _ORDERED.get(id(table))
+    if pairs is None:
+        pairs = _ORDERED[id(table)] = _ordered(table)
     for test in (str.__eq__, str.startswith) + ((str.__contains__,) if contains else ()):
         for synonym, field in pairs:
             if test(key, synonym):
