@@ -82,3 +82,19 @@ def test_department_table_with_core_flags_and_score_coefficients():
     (wrong,) = [f for f in rv.findings if f.code == "indicator_score"]
     assert "0.9" in wrong.message and "18" in wrong.message and "19" in wrong.message  # 20 × 0.9 = 18
     assert json.dumps([f.code for f in rv.findings if f.code == "total_mismatch"]) == "[]"
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("部门预算项目支出绩效自评表(2023年度)", "project"),
+    ("财政支出项目绩效自评表（2022年度）", "project"),
+    ("项目绩效自评表", "project"),
+    ("重庆市某某区某某局2023年部门整体支出绩效自评表", "department_table"),
+    ("2023年度部门整体绩效自评表", "department_table"),
+    ("2015年桂林市司法局部门“三公”经费情况统计表", "accounts:sangong"),
+    ("9.2025年单位“三公”经费和机关运行经费预算表", None),  # an entry of a table of contents, numbered
+])
+def test_titles_of_the_templates(title, kind):
+    from reviewer.extract.segment import title_kind
+    from reviewer.read.document import Cell, Row
+    found = title_kind(Row([Cell(title, 1)], 1, 1))
+    assert (found[0] if found else None) == kind
