@@ -35,10 +35,19 @@ class RobustZ:
     def fit(self, frame: pd.DataFrame, groups: pd.Series | None = None) -> "RobustZ":
         for f in self.features:
             self.corpus[f] = self._stats(frame[f], f)
-        if groups is not None:
-            for g, part in frame.groupby(groups, sort=True):
-                for f in self.features:
-                    self.groups[(str(g), f)] = self._stats(part[f], f)
+        if groups is not None and len(frame):
+            # every group and feature at once: a loop over groups costs a pandas call per group and feature
+            codes, names = pd.factorize(groups.astype(str).to_numpy(), sort=True)
+            data = frame[self.features].reset_index(drop=True)[codes >= 0]  # no group: only the corpus baseline
+            codes = codes[codes >= 0]
+            by = data.groupby(codes, sort=True)
+            med, n = by.median(), by.count()
+            dev = (data - med.to_numpy()[codes]).abs()
+            mad = dev.groupby(codes, sort=True).median() * MAD_TO_SD
+            for f in self.features:
+                floor = self.floors.get(f, 1e-9)
+                for g, m, d, c in zip(names[med.index], med[f].to_numpy(), mad[f].to_numpy(), n[f].to_numpy()):
+                    self.groups[(str(g), f)] = (float(m), max(float(d), floor), int(c)) if c else (math.nan, math.nan, 0)
         return self
 
     def baseline(self, feature: str, group: str | None) -> tuple[float, float, str]:
