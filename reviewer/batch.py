@@ -18,8 +18,7 @@ from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project
                      write_report_json)
 from .extract import extract
 from .inspect import amount_share
-from .memo.render import (memo_scatter, render_index, render_memo_html, render_memo_md, summary_row,
-                          triage_order)
+from .memo.render import BatchView, render_index, render_memo, summary_row, triage_order
 from .model import Report, to_jsonable
 from .narrative import make_narrative
 from .review import review
@@ -160,13 +159,14 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
     codes = list(config.codes)
     frame = corpus_stats.project_features([rv.report for rv in reviews])
     frame.to_csv(out_dir / "features.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
+    view = BatchView(frame)
     lines = []
     for rv in reviews:
         folder = out_dir / memo_dir_name(rv.report)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "memo.md").write_text(render_memo_md(rv, config, frame), encoding="utf-8")
-        (folder / "memo.html").write_text(render_memo_html(rv, config, frame), encoding="utf-8")
-        svg = memo_scatter(rv, frame)
+        md, html, svg = render_memo(rv, config, view)
+        (folder / "memo.md").write_text(md, encoding="utf-8")
+        (folder / "memo.html").write_text(html, encoding="utf-8")
         if svg:
             (folder / "scatter.svg").write_text(svg + "\n", encoding="utf-8")
         payload = {
@@ -188,6 +188,6 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
                                          "risk_band", "findings", "high", "medium", "low", "projects", *codes, "error"],
               rows)
     (out_dir / "index.html").write_text(
-        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report), frame), encoding="utf-8")
+        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report), view), encoding="utf-8")
     return {"reports": len(reviews), "failed": len(failures), "findings": len(lines),
             "partial": sum(not rv.report.complete for rv in reviews)}

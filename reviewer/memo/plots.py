@@ -30,17 +30,56 @@ def _frame(title: str, x_label: str, y_label: str, x_ticks, y_ticks, sx, sy) -> 
     return out
 
 
+X_MAX, Y_MAX = 110.0, 100.0
+POINTS_AT_MOST = 300  # a background of more points than this is drawn as a density grid: its size stays bounded
+GRID = (22, 20)
+
+
+def _sx(v: float) -> float:
+    return LEFT + min(max(v, 0), X_MAX) / X_MAX * (W - LEFT - RIGHT)
+
+
+def _sy(v: float) -> float:
+    return H - BOTTOM - min(max(v, 0), Y_MAX) / Y_MAX * (H - TOP - BOTTOM)
+
+
+def _drawable(points):
+    return [p for p in points if not any(isinstance(v, float) and math.isnan(v) for v in p[:2])]
+
+
+def background(points: list[tuple[float, float]]) -> str:
+    """The batch behind every memo's own points, drawn once: grey dots, or, for a large batch, a grid of
+    cells shaded by how many projects fall in each."""
+    pts = _drawable(points)
+    if len(pts) <= POINTS_AT_MOST:
+        return "\n".join(f'<circle cx="{_sx(x):.1f}" cy="{_sy(y):.1f}" r="2.5" fill="#9e9e9e" fill-opacity="0.6"/>'
+                         for x, y in sorted(pts))
+    nx, ny = GRID
+    counts: dict[tuple[int, int], int] = {}
+    for x, y in pts:
+        k = (min(nx - 1, int(min(max(x, 0), X_MAX) / X_MAX * nx)), min(ny - 1, int(min(max(y, 0), Y_MAX) / Y_MAX * ny)))
+        counts[k] = counts.get(k, 0) + 1
+    top = max(counts.values())
+    cw, ch = (W - LEFT - RIGHT) / nx, (H - TOP - BOTTOM) / ny
+    out = []
+    for (i, j), c in sorted(counts.items()):
+        shade = 0.12 + 0.78 * math.log1p(c) / math.log1p(top)
+        out.append(f'<rect x="{LEFT + i * cw:.1f}" y="{H - BOTTOM - (j + 1) * ch:.1f}" width="{cw:.1f}" height="{ch:.1f}" '
+                   f'fill="#757575" fill-opacity="{shade:.2f}"><title>{c} 个项目</title></rect>')
+    return "\n".join(out)
+
+
 def scatter(points: list[tuple[float, float, bool, str]], title: str, x_label: str, y_label: str,
-            x_max: float = 110.0, y_max: float = 100.0) -> str:
-    """Points (x, y, highlighted, label); the highlighted ones drawn last, in red."""
-    sx = lambda v: LEFT + min(max(v, 0), x_max) / x_max * (W - LEFT - RIGHT)  # noqa: E731
-    sy = lambda v: H - BOTTOM - min(max(v, 0), y_max) / y_max * (H - TOP - BOTTOM)  # noqa: E731
-    ticks = [(v, f"{v:g}") for v in range(0, int(x_max) + 1, 20)]
-    out = _frame(title, x_label, y_label, ticks, [(v, f"{v:g}") for v in range(0, int(y_max) + 1, 20)], sx, sy)
-    pts = [p for p in points if not any(isinstance(v, float) and math.isnan(v) for v in p[:2])]
-    for x, y, hi, label in sorted(pts, key=lambda p: p[2]):
+            behind: str = "") -> str:
+    """Points (x, y, highlighted, label) over a background drawn once for the batch (`behind`); the
+    highlighted ones drawn last, in red."""
+    ticks = [(v, f"{v:g}") for v in range(0, int(X_MAX) + 1, 20)]
+    out = _frame(title, x_label, y_label, ticks, [(v, f"{v:g}") for v in range(0, int(Y_MAX) + 1, 20)], _sx, _sy)
+    if behind:
+        out.append(behind)
+    for x, y, hi, label in sorted(_drawable(points), key=lambda p: p[2]):
         color, r = ("#c62828", 4.5) if hi else ("#9e9e9e", 2.5)
-        out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="{r}" fill="{color}" fill-opacity="0.75">'
+        out.append(f'<circle cx="{_sx(x):.1f}" cy="{_sy(y):.1f}" r="{r}" fill="{color}" fill-opacity="0.75">'
                    f'<title>{escape(label)}：执行率 {x:.1f}%，总分 {y:.2f}</title></circle>')
     out.append("</svg>")
     return "\n".join(out)

@@ -16,7 +16,7 @@ from ..config import Config
 from ..model import Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
-from .plots import bars, histogram, scatter
+from .plots import background, bars, histogram, scatter
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
@@ -85,22 +85,37 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     return [first, second]
 
 
-def scatter_points(frame, highlight: str | None = None) -> list[tuple]:
-    """(execution %, self-score, highlighted, label) for every project in a feature frame."""
-    if frame is None or frame.empty:
-        return []
-    return [(float(r.exec_rate), float(r.self_score), r.report == highlight, f"{r.report} / {r.project}")
-            for r in frame[["report", "project", "exec_rate", "self_score"]].itertuples(index=False)]
+class BatchView:
+    """What a memo shows of the rest of its batch, computed once for the batch: the scatter of every project
+    (execution rate against self-score) as a background, and each report's own points."""
+
+    def __init__(self, frame=None) -> None:
+        self.own: dict[str, list[tuple]] = {}
+        points = []
+        if frame is not None and not frame.empty:
+            for r in frame[["report", "project", "exec_rate", "self_score"]].itertuples(index=False):
+                point = (float(r.exec_rate), float(r.self_score))
+                points.append(point)
+                self.own.setdefault(r.report, []).append((*point, True, f"{r.report} / {r.project}"))
+        self.background = background(points)
+        self.n = len(points)
 
 
-def memo_scatter(rv: Review, frame) -> str:
-    pts = scatter_points(frame, rv.report.source)
-    if not any(p[2] for p in pts):
+def _view(batch) -> BatchView:
+    return batch if isinstance(batch, BatchView) else BatchView(batch)
+
+
+def memo_scatter(rv: Review, batch) -> str:
+    own = _view(batch).own.get(rv.report.source, [])
+    if not own:
         return ""
-    return scatter(pts, "执行率与自评总分（红点为本报告项目，灰点为同批其他项目）", "执行率（%）", "自评总分")
+    view = _view(batch)
+    return scatter(own, "执行率与自评总分（红点为本报告项目，灰色为同批其他项目）", "执行率（%）", "自评总分",
+                   behind=view.background)
 
 
-def memo_context(rv: Review, config: Config, frame=None) -> dict:
+def memo_context(rv: Review, config: Config, batch=None) -> dict:
+    """Everything a memo shows, once for every output format (md, html, the scatter file)."""
     r = rv.report
     views = [_finding_view(f, i, config) for i, f in enumerate(rv.findings, 1)]
     groups = [{"severity": s, "label": SEVERITY_LABEL[s], "items": [v for v in views if v["severity"] == s]}
@@ -132,16 +147,23 @@ def memo_context(rv: Review, config: Config, frame=None) -> dict:
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
         "status": r.status, "issues": r.issues, "suppressed": list(rv.suppressed.items()),
         "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes,
-        "scatter": memo_scatter(rv, frame),
+        "scatter": memo_scatter(rv, batch),
     }
 
 
-def render_memo_md(rv: Review, config: Config, frame=None) -> str:
-    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config, frame))
+def render_memo(rv: Review, config: Config, batch=None) -> tuple[str, str, str]:
+    """(memo.md, memo.html, scatter.svg) of one review, from one context."""
+    ctx = memo_context(rv, config, batch)
+    return (_env(False).get_template("memo.md.j2").render(**ctx), _env(True).get_template("memo.html.j2").render(**ctx),
+            ctx["scatter"])
 
 
-def render_memo_html(rv: Review, config: Config, frame=None) -> str:
-    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config, frame))
+def render_memo_md(rv: Review, config: Config, batch=None) -> str:
+    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config, batch))
+
+
+def render_memo_html(rv: Review, config: Config, batch=None) -> str:
+    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config, batch))
 
 
 def summary_row(rv: Review, codes: list[str]) -> dict:
@@ -182,9 +204,9 @@ def render_index(reviews: list[Review], failures: list[tuple[str, str]], config:
         for f in rv.findings:
             counts[f.code] = counts.get(f.code, 0) + 1
     charts = []
-    pts = scatter_points(frame)
-    if pts:
-        charts.append(scatter(pts, "全部项目：执行率与自评总分", "执行率（%）", "自评总分"))
+    view = _view(frame)
+    if view.n:
+        charts.append(scatter([], "全部项目：执行率与自评总分", "执行率（%）", "自评总分", behind=view.background))
     if reviews:
         charts.append(histogram([rv.risk.score for rv in reviews], "风险评分分布", "风险评分"))
     if counts:

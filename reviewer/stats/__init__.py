@@ -92,36 +92,52 @@ def _z(x, med, scale) -> float:
     return (x - med) / scale
 
 
+class CorpusModel:
+    """What comparing one report with its peers needs from the whole batch, fitted once: the features frame,
+    the peer baselines, the isolation-forest ranks and the corpus totals.  `score(rv)` then works on one
+    review at a time, so a batch can be scored as a stream (reviewer.runner)."""
+
+    def __init__(self, frame: pd.DataFrame, config: Config) -> None:
+        self.config = config
+        self.cfg = cfg = config.stats
+        self.frame = frame = frame.reset_index(drop=True)
+        self.empty = frame.empty
+        if self.empty:
+            return
+        self.base = Baselines(frame, cfg)
+        ranks = pd.Series(math.nan, index=frame.index)
+        if len(frame) >= cfg.get("min_group", 8):
+            forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
+            ranks = forest.score(frame)["iforest_rank"]
+        frame["iforest_rank"] = ranks
+        self.index = {(r, p): i for i, (r, p) in enumerate(zip(frame["report"], frame["project"]))}
+        self.corpus = _CorpusTotals(frame, cfg)
+
+    def score(self, rv) -> None:
+        """Add the corpus-relative findings to one review, enrich its stat findings, recompute its risk."""
+        if self.empty:
+            return
+        ctx = Context(rv.report, self.config)
+        ctx.prior = rv.findings
+        _enrich(rv, self.base, self.index, self.frame)
+        for p in rv.report.projects:
+            idx = self.index.get((rv.report.source, p.name))
+            if idx is not None and not p.incomplete:  # a table not read to its end is not compared with peers
+                _outlier(ctx, p.name, idx, self.base, self.frame, self.cfg)
+                _score_gap(ctx, rv, p.name, idx, self.base, self.frame, self.cfg)
+        _department(ctx, rv, self.corpus, self.cfg)
+        rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
+        rv.coverage.update(ctx.coverage)
+        rv.risk = risk_of(rv.findings, self.config, rv.report.complete)
+
+
 def apply(reviews: list, config: Config) -> pd.DataFrame:
     """Add the corpus-relative findings to each review, enrich the stat findings the rules raised,
     recompute each risk score.  Returns the project feature frame."""
-    cfg = config.stats
-    reports = [rv.report for rv in reviews]
-    frame = project_features(reports)
-    if frame.empty:
-        return frame
-    base = Baselines(frame, cfg)
-    ranks = pd.Series(math.nan, index=frame.index)
-    if len(frame) >= cfg.get("min_group", 8):
-        forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
-        ranks = forest.score(frame)["iforest_rank"]
-    frame["iforest_rank"] = ranks
-    index = {(r, p): i for i, (r, p) in enumerate(zip(frame["report"], frame["project"]))}
-    corpus = _CorpusTotals(frame, cfg)
+    model = CorpusModel(project_features([rv.report for rv in reviews]), config)
     for rv in reviews:
-        ctx = Context(rv.report, config)
-        ctx.prior = rv.findings
-        _enrich(rv, base, index, frame)
-        for p in rv.report.projects:
-            idx = index.get((rv.report.source, p.name))
-            if idx is not None and not p.incomplete:  # a table not read to its end is not compared with peers
-                _outlier(ctx, p.name, idx, base, frame, cfg)
-                _score_gap(ctx, rv, p.name, idx, base, frame, cfg)
-        _department(ctx, rv, corpus, cfg)
-        rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
-        rv.coverage.update(ctx.coverage)
-        rv.risk = risk_of(rv.findings, config, rv.report.complete)
-    return frame
+        model.score(rv)
+    return model.frame
 
 
 def _evidence(base: Baselines, idx, features: list[str], frame: pd.DataFrame) -> dict:
@@ -259,4 +275,4 @@ def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
                                "peer_group": where, "peer_median": {"满分项目占比": round(peer_share, 4)}})
 
 
-__all__ = ["apply", "project_features", "report_features", "FEATURES", "reference"]
+__all__ = ["CorpusModel", "apply", "project_features", "report_features", "FEATURES", "reference"]
