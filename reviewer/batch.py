@@ -4,7 +4,6 @@ Each input gives an `Outcome`: the `Report`, or the reason it could not be read.
 """
 from __future__ import annotations
 
-import json
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,12 +13,13 @@ from typing import Iterable, Iterator
 from . import stats as corpus_stats
 from .config import Config, load_config
 from .errors import ExtractionError
-from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv,
-                     write_report_json)
+from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_batch_files, write_csv,
+                     write_report_json, write_review_files)
+from .export import memo_dir_name as _memo_dir_name
 from .extract import extract
 from .inspect import amount_share
-from .memo.render import BatchView, render_index, render_memo, summary_row, triage_order
-from .model import Report, to_jsonable
+from .memo.render import BatchView
+from .model import Report
 from .narrative import make_narrative
 from .review import review
 
@@ -52,7 +52,8 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _guarded(path: Path, work) -> Outcome:
+def guarded(path: Path, work) -> Outcome:
+    """The outcome of `work(path)`: its result, or the reason it failed (one report never stops a batch)."""
     if not path.exists():
         return Outcome(path, error="文件不存在")
     try:
@@ -67,7 +68,7 @@ def _guarded(path: Path, work) -> Outcome:
 
 def extract_each(paths: Iterable[Path], cache: bool = True) -> Iterator[Outcome]:
     for path in paths:
-        yield _guarded(path, lambda p: Outcome(p, report=extract(p, cache=cache)))
+        yield guarded(path, lambda p: Outcome(p, report=extract(p, cache=cache)))
 
 
 def _review_path(path: Path, config: Config, narrative, cache: bool = True) -> Outcome:
@@ -75,7 +76,7 @@ def _review_path(path: Path, config: Config, narrative, cache: bool = True) -> O
         rv = review(p, config, narrative, cache=cache)
         return Outcome(p, report=rv.report, review=rv)
 
-    return _guarded(path, work)
+    return guarded(path, work)
 
 
 def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic",
@@ -146,8 +147,7 @@ def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative
 
 
 def memo_dir_name(report: Report) -> str:
-    """The folder of one report's memo: its file name, made safe for a path."""
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in report.source) or "report"
+    return _memo_dir_name(report.source)
 
 
 def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dict:
@@ -156,38 +156,7 @@ def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dic
     out_dir.mkdir(parents=True, exist_ok=True)
     reviews = [o.review for o in outcomes if o.review is not None]
     failures = [(o.name, o.error) for o in outcomes if o.review is None]
-    codes = list(config.codes)
     frame = corpus_stats.project_features([rv.report for rv in reviews])
-    frame.to_csv(out_dir / "features.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
     view = BatchView(frame)
-    lines = []
-    for rv in reviews:
-        folder = out_dir / memo_dir_name(rv.report)
-        folder.mkdir(parents=True, exist_ok=True)
-        md, html, svg = render_memo(rv, config, view)
-        (folder / "memo.md").write_text(md, encoding="utf-8")
-        (folder / "memo.html").write_text(html, encoding="utf-8")
-        if svg:
-            (folder / "scatter.svg").write_text(svg + "\n", encoding="utf-8")
-        payload = {
-            "report": rv.report.source, "department": rv.report.department, "year": rv.report.year,
-            "read_status": rv.report.status, "read_issues": [to_jsonable(i) for i in rv.report.issues],
-            "not_checked": rv.suppressed,
-            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
-            "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
-            "dropped_claims": rv.dropped_claims,
-            "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
-            "findings": [f.to_dict() for f in rv.findings],
-        }
-        (folder / "findings.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        lines += [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]
-    (out_dir / "findings.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    rows = [{"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures)]
-    rows += [summary_row(rv, codes) for rv in sorted(reviews, key=triage_order)]
-    write_csv(out_dir / "summary.csv", ["report", "department", "year", "read_status", "read_issues", "risk_score",
-                                         "risk_band", "findings", "high", "medium", "low", "projects", *codes, "error"],
-              rows)
-    (out_dir / "index.html").write_text(
-        render_index(reviews, failures, config, lambda rv: memo_dir_name(rv.report), view), encoding="utf-8")
-    return {"reports": len(reviews), "failed": len(failures), "findings": len(lines),
-            "partial": sum(not rv.report.complete for rv in reviews)}
+    results = [write_review_files(rv, config, view, out_dir) for rv in reviews]
+    return write_batch_files(out_dir, results, failures, frame, config, view)

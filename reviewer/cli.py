@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,10 +43,15 @@ def _narrative(args: argparse.Namespace, config):
     if args.backend != "openai":
         return None if args.backend == "none" else args.backend
     from .narrative import make_narrative
+
+    settings = _llm_settings(args, config)
+    return make_narrative("openai", config, settings, use_cache=not args.no_cache)
+
+
+def _llm_settings(args: argparse.Namespace, config):
     from .narrative.openai_backend import settings_from
 
-    settings = settings_from(config, base_url=args.llm_base_url, model=args.llm_model)
-    return make_narrative("openai", config, settings, use_cache=not args.no_cache)
+    return settings_from(config, base_url=args.llm_base_url, model=args.llm_model)  # ConfigError when unset
 
 
 def _setup(args: argparse.Namespace):
@@ -55,34 +61,39 @@ def _setup(args: argparse.Namespace):
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    return args.jobs if args.backend != "openai" else 1  # the LLM backend has its own concurrency
+    return args.jobs or os.cpu_count() or 1
 
 
 def _review(args: argparse.Namespace) -> int:
-    config, narrative = _setup(args)
-    outcomes = batch.review_corpus(batch.find_reports(args.paths), config, narrative, jobs=_jobs(args),
-                                   stats=not args.no_stats, cache=not args.no_cache)
-    for o in outcomes:
-        if o.review is None:
-            print(f"未能读取：{o.path}：{o.error}", file=sys.stderr)
-        elif not args.quiet:
-            rv = o.review
-            c = rv.counts()
-            llm = rv.narrative_stats
-            calls = (f"；大模型调用 {llm.get('calls', 0)} 次（缓存 {llm.get('cache_hits', 0)} 次），"
-                     f"{llm.get('tokens_in', 0)}+{llm.get('tokens_out', 0)} tokens" if "chunks" in llm else "")
-            status = "" if rv.report.complete else f"{rv.report.status}（{len(rv.report.issues)} 处未能读取），"
-            print(f"{o.name}：{status}风险 {rv.risk.score:g}（{rv.risk.band}），问题 {len(rv.findings)} 项"
-                  f"（高 {c['high']}，中 {c['medium']}，低 {c['low']}）{calls}")
-            for note in rv.notes:
-                print(f"  说明：{note}", file=sys.stderr)
-    if not outcomes:
+    from .runner import run_batch
+
+    config = load_config(args.profile, args.config)
+    narrative, llm = (None if args.backend == "none" else args.backend), None
+    if args.backend == "openai":  # the reviewer is built in each worker; the settings are checked here, once
+        from .narrative import make_narrative
+
+        settings = _llm_settings(args, config)
+        narrative = lambda: make_narrative("openai", config, settings, use_cache=not args.no_cache)  # noqa: E731
+        llm = {"base_url": settings.base_url, "model": settings.model, "concurrency": settings.concurrency}
+    paths = batch.find_reports(args.paths)
+    if not paths:
         print("没有找到输入文件", file=sys.stderr)
         return 2
-    summary = batch.write_reviews(outcomes, Path(args.out), config)
-    print(f"已审核 {summary['reports']} 份报告（部分读取 {summary['partial']} 份），问题 {summary['findings']} 项，"
-          f"未能读取 {summary['failed']} 份 → {Path(args.out) / 'index.html'}")
-    return 0 if summary["reports"] else 1
+    s = run_batch(paths, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
+                  cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm)
+    for name, why in s.errors:
+        print(f"未能读取：{name}：{why}", file=sys.stderr)
+    for note in s.notes[:20]:
+        print(f"说明：{note}", file=sys.stderr)
+    if len(s.notes) > 20:
+        print(f"说明：另有 {len(s.notes) - 20} 条，见各报告的审核意见", file=sys.stderr)
+    if s.llm:
+        print(f"大模型调用 {s.llm.get('calls', 0)} 次（缓存 {s.llm.get('cache_hits', 0)} 次），"
+              f"{s.llm.get('tokens_in', 0)}+{s.llm.get('tokens_out', 0)} tokens")
+    print(f"已审核 {s.reports} 份报告（本次审核 {s.reviewed} 份，沿用上次结果 {s.skipped} 份；部分读取 {s.partial} 份），"
+          f"问题 {s.findings} 项，未能读取 {s.unreadable} 份" + (f"，程序错误 {s.failed} 份" if s.failed else "")
+          + f" → {Path(args.out) / 'index.html'}")
+    return 0 if s.reports else 1
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -132,7 +143,7 @@ def _review_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--llm-model", help="model name at that endpoint")
     p.add_argument("--no-cache", action="store_true",
                    help="ignore the caches: read every file again and call the LLM again even for cached requests")
-    p.add_argument("--jobs", type=int, default=1, help="parallel processes for offline review (default 1)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default 0: one per core)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/review", help="output folder (default: out/review)")
     _review_options(p)
     p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    p.add_argument("--fresh", action="store_true",
+                   help="start over: forget what an earlier run into the same --out reviewed (it resumes otherwise)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress; print only errors and the summary")
     p.set_defaults(func=_review)
 
     p = sub.add_parser("eval", help="score the review against labelled findings, per code and category")

@@ -28,6 +28,7 @@ class Config:
     llm: dict[str, Any] = field(default_factory=dict)
     narrative: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    batch: dict[str, Any] = field(default_factory=dict)  # how a batch runs (limits, progress): not in the fingerprint
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -74,4 +75,5 @@ def load_config(profile: str = "default", path: str | Path | None = None) -> Con
         raise ConfigError(f"未知的规则配置 {profile!r}；可选：{', '.join(sorted(profiles))}")
     params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
     return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
-                  llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}))
+                  llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}),
+                  batch=data.get("batch", {}))

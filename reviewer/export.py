@@ -1,14 +1,21 @@
-"""Extraction output: one JSON per report (the whole record, with provenance) and two CSVs for spreadsheets.
+"""Every file the tool writes, in one place: extraction output (one JSON per report, CSVs for spreadsheets)
+and review output (a memo folder per report, then the batch files: findings.jsonl, summary.csv,
+features.csv, index.html).
 
-CSV files are written as UTF-8 with a BOM so that Excel opens the Chinese text correctly.
+CSV files are written as UTF-8 with a BOM so that Excel opens the Chinese text correctly.  Files are written
+whole or not at all (a temporary name, then a rename), so a batch killed at any moment leaves no half file.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 from pathlib import Path
 
+from .memo.render import index_order, index_row, render_index_rows, render_memo, summary_row
 from .model import Indicator, Project, Report, to_jsonable
+from .stats.features import FEATURES, ID_COLUMNS
 
 PROJECT_COLUMNS = [
     "report", "project", "department", "implementer", "year", "unit",
@@ -96,8 +103,81 @@ def indicator_rows(report: Report) -> list[dict]:
     return rows
 
 
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """The file appears whole or not at all."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+
+
+# --- review output ----------------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = ["report", "department", "year", "read_status", "read_issues", "risk_score", "risk_band", "findings",
+                   "high", "medium", "low", "projects"]
+
+
+def memo_dir_name(source: str) -> str:
+    """The folder of one report's memo: its file name, made safe for a path."""
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in source) or "report"
+
+
+def findings_payload(rv) -> dict:
+    """DIR/<report>/findings.json: the reading status, what was not checked, the findings and the risk."""
+    r = rv.report
+    return {
+        "report": r.source, "department": r.department, "year": r.year,
+        "read_status": r.status, "read_issues": [to_jsonable(i) for i in r.issues],
+        "not_checked": rv.suppressed,
+        "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
+        "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
+        "dropped_claims": rv.dropped_claims,
+        "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
+        "findings": [f.to_dict() for f in rv.findings],
+    }
+
+
+def write_review_files(rv, config, view, out_dir: Path) -> dict:
+    """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
+    report: its summary.csv row, its index row, its findings.jsonl lines."""
+    name = memo_dir_name(rv.report.source)
+    folder = out_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    md, html, svg = render_memo(rv, config, view)
+    write_atomic(folder / "memo.md", md)
+    write_atomic(folder / "memo.html", html)
+    if svg:
+        write_atomic(folder / "scatter.svg", svg + "\n")
+    write_atomic(folder / "findings.json", json.dumps(findings_payload(rv), ensure_ascii=False, indent=1) + "\n")
+    return {"summary": summary_row(rv, list(config.codes)), "index": index_row(rv, config, f"{name}/memo.html"),
+            "findings": [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]}
+
+
+def write_batch_files(out_dir: Path, results: list[dict], failures: list[tuple[str, str]], frame, config,
+                      view) -> dict:
+    """DIR/findings.jsonl, summary.csv, features.csv and index.html from each report's results (input order)."""
+    codes = list(config.codes)
+    lines = [line for r in results for line in r["findings"]]
+    write_atomic(out_dir / "findings.jsonl", "".join(line + "\n" for line in lines))
+    rows = [{"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures)]
+    by_index = sorted(results, key=lambda r: index_order(r["index"]))
+    rows += [r["summary"] for r in by_index]
+    write_csv(out_dir / "summary.csv", [*SUMMARY_COLUMNS, *codes, "error"], rows)
+    columns = [c for c in ID_COLUMNS + FEATURES if frame is not None and c in frame.columns]
+    buf = io.StringIO()
+    if frame is not None:
+        frame[columns].to_csv(buf, index=False, float_format="%.6g")
+    write_atomic(out_dir / "features.csv", ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    write_atomic(out_dir / "index.html", render_index_rows([r["index"] for r in results], failures, config, view))
+    return {"reports": len(results), "failed": len(failures), "findings": len(lines),
+            "partial": sum(not r["index"]["complete"] for r in results)}

@@ -183,37 +183,55 @@ def triage_order(rv: Review) -> tuple:
     return (rv.report.complete, -rv.risk.score, rv.report.source)
 
 
+def index_row(rv: Review, config: Config, link: str) -> dict:
+    """One report's line of the triage index, with what the index charts count (its codes)."""
+    codes = sorted({f.code for f in rv.findings})
+    sev = sorted({f.severity for f in rv.findings}, key=["high", "medium", "low"].index)
+    per_code: dict[str, int] = {}
+    for f in rv.findings:
+        per_code[f.code] = per_code.get(f.code, 0) + 1
+    return {"source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+            "status": rv.report.status, "complete": rv.report.complete,
+            "reason": "；".join(map(str, rv.report.issues[:2])),
+            "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
+            "top": [f"{f.subject}：{config.code(f.code)['label']}" for f in rv.findings[:2]],
+            "link": link, "per_code": per_code}
+
+
+def index_order(row: dict) -> tuple:
+    """Reports needing a person first (partly read), then by risk (as triage_order, for index rows)."""
+    return (row["complete"], -row["score"], row["source"])
+
+
 def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
+    return render_index_rows([index_row(rv, config, f"{memo_dir(rv)}/memo.html") for rv in reviews], failures,
+                             config, frame)
+
+
+def render_index_rows(report_rows: list[dict], failures: list[tuple[str, str]], config: Config, batch=None) -> str:
+    """The triage index from each report's index_row: unreadable files first, then partly read, then by risk."""
     rows = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
              "codes": [], "severities": [], "link": ""}
             for rank, (name, why) in enumerate(sorted(failures), 1)]
-    for rank, rv in enumerate(sorted(reviews, key=triage_order), len(rows) + 1):
-        codes = sorted({f.code for f in rv.findings})
-        sev = sorted({f.severity for f in rv.findings}, key=["high", "medium", "low"].index)
-        rows.append({
-            "rank": rank, "source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
-            "status": rv.report.status, "reason": "；".join(map(str, rv.report.issues[:2])),
-            "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
-            "top": [f"{f.subject}：{config.code(f.code)['label']}" for f in rv.findings[:2]],
-            "link": f"{memo_dir(rv)}/memo.html",
-        })
+    for rank, row in enumerate(sorted(report_rows, key=index_order), len(rows) + 1):
+        rows.append({**row, "rank": rank})
     all_codes = sorted({c for r in rows for c in r["codes"]})
     labels = {c: config.code(c)["label"] for c in all_codes}
     counts: dict[str, int] = {}
-    for rv in reviews:
-        for f in rv.findings:
-            counts[f.code] = counts.get(f.code, 0) + 1
+    for row in report_rows:
+        for code, n in row["per_code"].items():
+            counts[code] = counts.get(code, 0) + n
     charts = []
-    view = _view(frame)
+    view = _view(batch)
     if view.n:
         charts.append(scatter([], "全部项目：执行率与自评总分", "执行率（%）", "自评总分", behind=view.background))
-    if reviews:
-        charts.append(histogram([rv.risk.score for rv in reviews], "风险评分分布", "风险评分"))
+    if report_rows:
+        charts.append(histogram([r["score"] for r in report_rows], "风险评分分布", "风险评分"))
     if counts:
         charts.append(bars(counts, "各类问题数量", labels))
-    partial = sum(1 for rv in reviews if not rv.report.complete)
+    partial = sum(1 for r in report_rows if not r["complete"])
     return _env(True).get_template("index.html.j2").render(rows=rows, codes=all_codes, labels=labels,
-                                                           total=len(reviews) + len(failures), failed=len(failures),
+                                                           total=len(report_rows) + len(failures), failed=len(failures),
                                                            partial=partial, charts=charts)
 
 

@@ -9,6 +9,7 @@ cached by request hash (llmlog.py).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -105,6 +106,11 @@ def chunk_passages(passages: list[Passage], max_chars: int) -> list[list[Passage
     return chunks
 
 
+# requests in flight across every process of a batch: a semaphore the batch runner shares with its workers
+# (reviewer.runner); None in a single process, where `concurrency` threads bound them
+REQUEST_SLOTS = None
+
+
 class OpenAIBackend:
     def __init__(self, settings: LLMSettings, use_cache: bool = True) -> None:
         self.settings = settings
@@ -164,7 +170,8 @@ class OpenAIBackend:
         for attempt in (1, 2):
             t0 = time.perf_counter()
             try:
-                resp = self.client.chat.completions.create(**params)
+                with REQUEST_SLOTS or contextlib.nullcontext():
+                    resp = self.client.chat.completions.create(**params)
             except openai.APIError as exc:
                 ms = int((time.perf_counter() - t0) * 1000)
                 self.log.record(**common, status="error", error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=ms)
