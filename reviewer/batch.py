@@ -37,14 +37,15 @@ class Outcome:
 
 
 def find_reports(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named on the command line, and every file inside a named folder (hidden files, and Markdown
-    notes such as a folder's README or INDEX, skipped: reports never come as Markdown)."""
+    """Files named on the command line, and every file inside a named folder (hidden files, Markdown notes
+    such as a folder's README or INDEX, and JSON-lines data such as labels skipped: reports never come in
+    either form)."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(
                 f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() != ".md"
+                if f.is_file() and f.suffix.lower() not in (".md", ".jsonl")
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:

@@ -560,7 +560,7 @@ def generate(n: int, seed: int = 0, anomaly_rate: float = 0.3, fitted: Fitted | 
 
 
 def write_corpus(out: Path, n: int, seed: int = 0, anomaly_rate: float = 0.3) -> dict:
-    """DIR/synth_*.txt, DIR/labels.jsonl (finding-shaped labels and clean entries), DIR/README.txt."""
+    """DIR/synth_*.txt, DIR/labels.jsonl (finding-shaped labels and clean entries), DIR/README.md."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     lines = []
@@ -579,7 +579,7 @@ def write_corpus(out: Path, n: int, seed: int = 0, anomaly_rate: float = 0.3) ->
             lines.append(json.dumps({"report": r.name, "subject": subject, "clean": True,
                                      "note": "合成数据：未注入异常"}, ensure_ascii=False))
     (out / "labels.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    (out / "README.txt").write_text(
+    (out / "README.md").write_text(
         f"{SYNTH_MARK}\n生成参数：n={n} seed={seed} anomaly_rate={anomaly_rate}\n"
         "labels.jsonl：每行一个注入的异常（字段同 findings.jsonl），或一个未注入异常的项目（clean: true）。\n",
         encoding="utf-8")

@@ -195,6 +195,8 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
                 value = UNIT_AFTER_RE.split(value)[0]  # "编制部门：某某局 单位：元" on one line
                 if value and not DEPT_LABEL_RE.match(value) and "（" != value[:1]:
                     report.departments.append(Mention(value.strip(), m.group(1), c.line))
+            if len(cells) > 2:
+                continue  # a title or a year line is one or two cells
             joined = compact(row.joined())
             if len(cells) == 1 and len(joined) <= 50 and (m := TITLE_NAME_RE.match(joined)) and m.end() >= len(joined) - 2:
                 report.departments.append(Mention(m.group("name"), "标题", row.line))

@@ -6,6 +6,7 @@ Cells come as `1.12%`, `≥8`, `=1次`, `14万`, `1万/批次`, `3570元/人`, `
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Location, Text, Value
 from ..read.document import Cell
@@ -91,23 +92,22 @@ def cells_text(cells: list[Cell], sep: str = "\n") -> Text:
 
 
 def parse_value(raw: str, line: int | None = None, loc: Location | None = None) -> Value:
-    raw = raw if raw is not None else ""
+    kind, text, number, unit, op, decimals = _read_value(raw if raw is not None else "")
+    return Value(raw=text, number=number, unit=unit, op=op, decimals=decimals, kind=kind, line=line, loc=loc)
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_value(raw: str) -> tuple:
+    """What a cell's text says, once per distinct text: a report repeats its blanks, units and labels in
+    every row, and a batch repeats them in every report."""
     stripped = clean_text(raw)
     if stripped in BLANKS:
-        return Value(raw=raw.strip(), kind="blank", line=line, loc=loc)
+        return "blank", raw.strip(), None, "", "", None
     text = normalize_ops(stripped)
     m = _VALUE_RE.match(text.replace(" ", "")) or _VALUE_RE.match(text)
     if m:
         num = m.group("num")
         decimals = len(num.split(".")[1]) if "." in num else 0
-        return Value(
-            raw=stripped,
-            number=float(num.replace(",", "")),
-            unit=(m.group("unit") or "").strip(),
-            op=OP_WORDS.get(m.group("op") or "", ""),
-            decimals=decimals,
-            kind="number",
-            line=line,
-            loc=loc,
-        )
-    return Value(raw=stripped, kind="text", line=line, loc=loc)
+        return ("number", stripped, float(num.replace(",", "")), (m.group("unit") or "").strip(),
+                OP_WORDS.get(m.group("op") or "", ""), decimals)
+    return "text", stripped, None, "", "", None

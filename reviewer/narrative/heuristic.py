@@ -196,9 +196,13 @@ class HeuristicBackend:
             a, b = re.sub(r"\s|\d{4}年", "", goal.text), re.sub(r"\s|\d{4}年", "", actual.text)
             if len(a) < 8 or len(b) < 8:
                 continue
-            ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
             if re.findall(r"\d+(?:\.\d+)?", a) != re.findall(r"\d+(?:\.\d+)?", b):
                 continue  # the same sentence with what was achieved in place of what was planned: a report
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            # the quick bounds first: most pairs are far apart, and ratio() is quadratic
+            if matcher.real_quick_ratio() < self.restate or matcher.quick_ratio() < self.restate:
+                continue
+            ratio = matcher.ratio()
             if ratio >= self.restate:
                 out.append(_claim(actual, actual.text[:60], [], "unverifiable", "boilerplate", "medium",
                                   f"“{actual.label}”与“{goal.label}”相似度 {ratio:.0%}，照抄目标而未写实际完成情况。",

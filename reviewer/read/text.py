@@ -31,6 +31,7 @@ _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _BARE_ROW = re.compile(r"<tr[\s>].*?</tr\s*>", re.I | re.S)
 # A run of this many tab-separated lines switches a cell-per-line block to tab-separated, and back.
 SWITCH_RUN = 4
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # control characters but \t \n \f \r, and U+FFFD
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -48,7 +49,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         sample = text[:20000]
-        bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+        bad = len(_BAD_CHARS.findall(sample))
         if bad > 0.02 * len(sample):
             raise ReadError("二进制或损坏的文件：控制字符过多")
         name = {"utf-8-sig": "utf-8"}.get(encoding, encoding)

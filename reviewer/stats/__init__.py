@@ -15,6 +15,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..checks.base import Context
@@ -110,7 +111,7 @@ class CorpusModel:
             forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
             ranks = forest.score(frame)["iforest_rank"]
         frame["iforest_rank"] = ranks
-        self.index = {(r, p): i for i, (r, p) in enumerate(zip(frame["report"], frame["project"]))}
+        self.base.values["iforest_rank"] = ranks.to_numpy()
         self.corpus = _CorpusTotals(frame, cfg)
 
     def score(self, rv) -> None:
@@ -119,12 +120,13 @@ class CorpusModel:
             return
         ctx = Context(rv.report, self.config)
         ctx.prior = rv.findings
-        _enrich(rv, self.base, self.index, self.frame)
+        index = self.corpus.projects(rv.report.source)
+        _enrich(rv, self.base, index)
         for p in rv.report.projects:
-            idx = self.index.get((rv.report.source, p.name))
+            idx = index.get(p.name)
             if idx is not None and not p.incomplete:  # a table not read to its end is not compared with peers
-                _outlier(ctx, p.name, idx, self.base, self.frame, self.cfg)
-                _score_gap(ctx, rv, p.name, idx, self.base, self.frame, self.cfg)
+                _outlier(ctx, p.name, idx, self.base, self.cfg)
+                _score_gap(ctx, rv, p.name, idx, self.base, self.cfg)
         _department(ctx, rv, self.corpus, self.cfg)
         rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
@@ -140,11 +142,11 @@ def apply(reviews: list, config: Config) -> pd.DataFrame:
     return model.frame
 
 
-def _evidence(base: Baselines, idx, features: list[str], frame: pd.DataFrame) -> dict:
+def _evidence(base: Baselines, idx, features: list[str]) -> dict:
     feats, zs, meds, group = {}, {}, {}, ""
     for f in features:
         z, med, group = base.z(idx, f)
-        feats[FEATURE_LABELS[f]] = _round(frame.at[idx, f])
+        feats[FEATURE_LABELS[f]] = _round(base.values[f][idx])
         zs[FEATURE_LABELS[f]] = _round(z)
         meds[FEATURE_LABELS[f]] = _round(med)
     return {"features": feats, "z": zs, "peer_group": group, "peer_median": meds}
@@ -154,12 +156,12 @@ def _round(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
 
 
-def _enrich(rv, base: Baselines, index: dict, frame: pd.DataFrame) -> None:
+def _enrich(rv, base: Baselines, index: dict) -> None:
     for f in rv.findings:
         feats = ENRICH.get(f.code)
-        idx = index.get((rv.report.source, f.subject))
+        idx = index.get(f.subject)
         if feats and idx is not None and "peer_group" not in f.evidence:
-            f.evidence.update(_evidence(base, idx, feats, frame))
+            f.evidence.update(_evidence(base, idx, feats))
 
 
 def ctx_findings(ctx: Context):
@@ -167,9 +169,9 @@ def ctx_findings(ctx: Context):
     return list(getattr(ctx, "prior", [])) + ctx.findings
 
 
-def _outlier(ctx: Context, subject: str, idx, base: Baselines, frame: pd.DataFrame, cfg: dict) -> None:
+def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> None:
     ctx.checked("outlier", "与同类项目相比无异常", subject)
-    rank = frame.at[idx, "iforest_rank"]
+    rank = base.values["iforest_rank"][idx]
     hits = []
     for f, sign in cfg.get("outlier_features", []):
         z, med, group = base.z_any(idx, f, sign)
@@ -186,10 +188,10 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, frame: pd.DataFra
         return
     hits.sort(key=lambda h: -abs(h[1]))
     f, z, med, group = hits[0]
-    value = frame.at[idx, f]
+    value = base.values[f][idx]
     shown = f"{math.exp(value):,.2f}万元（同类中位数 {math.exp(med):,.2f}万元）" if f == "log_budget" else \
         f"{value:.4g}（同类中位数 {med:.4g}）"
-    ev = _evidence(base, idx, [h[0] for h in hits], frame)
+    ev = _evidence(base, idx, [h[0] for h in hits])
     ev["iforest_rank"] = _round(rank)
     ctx.finding(subject, "outlier", "medium",
                 f"{FEATURE_LABELS[f]}为 {shown}，偏离{group}{abs(z):.1f} 个稳健标准差"
@@ -197,8 +199,9 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, frame: pd.DataFra
                 check="outlier", table="统计", source="stats", extra=ev)
 
 
-def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, frame: pd.DataFrame, cfg: dict) -> None:
-    gap = frame.at[idx, "score_gap"]
+def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, cfg: dict) -> None:
+    v = base.values
+    gap = v["score_gap"][idx]
     if math.isnan(gap) or gap < cfg.get("score_gap_points", 15.0):
         return
     z, med, group = base.z(idx, "score_gap")
@@ -207,38 +210,60 @@ def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, frame: pd.D
     if any(f.subject == subject and f.code == "high_score_low_exec" for f in rv.findings):
         return  # the rules already raised it; its evidence was enriched
     ctx.finding(subject, "high_score_low_exec", "medium",
-                f"自评总分 {frame.at[idx, 'self_score']:.2f}，按表内执行率和指标完成值应得约 "
-                f"{frame.at[idx, 'justified_score']:.2f}，高出 {gap:.2f} 分，{group}的中位差距为 {med:.2f} 分。",
+                f"自评总分 {v['self_score'][idx]:.2f}，按表内执行率和指标完成值应得约 "
+                f"{v['justified_score'][idx]:.2f}，高出 {gap:.2f} 分，{group}的中位差距为 {med:.2f} 分。",
                 check="score_vs_exec", table="统计", source="stats",
-                extra=_evidence(base, idx, ENRICH["high_score_low_exec"], frame))
+                extra=_evidence(base, idx, ENRICH["high_score_low_exec"]))
 
 
 class _CorpusTotals:
-    """Per-report slices and corpus totals, computed once: "the other reports" of each report is the
+    """Per-report row ranges and corpus totals, computed once: "the other reports" of each report is the
     corpus minus its own rows (counts subtract exactly; the satisfaction median of a large corpus is
-    taken over the whole corpus)."""
+    taken over the whole corpus).  A report's projects are consecutive rows of the frame."""
 
     def __init__(self, frame: pd.DataFrame, cfg: dict) -> None:
-        self.by_report = {name: part for name, part in frame.groupby("report", sort=False)}
-        self.frame = frame
-        scores = frame["self_score"].dropna()
+        reports = frame["report"].to_numpy()
+        self.rows: dict[str, tuple[int, int]] = {}
+        for i, name in enumerate(reports):
+            start, _ = self.rows.get(name, (i, i))
+            self.rows[name] = (start, i + 1)
+        self.reports = reports
+        self.names = frame["project"].to_numpy()
+        self.sat = frame["satisfaction"].to_numpy(dtype=float)
+        self.score = frame["self_score"].to_numpy(dtype=float)
+        self.exec_rate = frame["exec_rate"].to_numpy(dtype=float)
+        scores = self.score[~np.isnan(self.score)]
         self.scores_n, self.perfect_n = int(scores.size), int((scores >= 99.5).sum())
-        self.sats = frame["satisfaction"].dropna()
-        self.sat_median = float(self.sats.median()) if len(self.sats) else math.nan
+        self.sats = self.sat[~np.isnan(self.sat)]
+        self.sat_median = float(np.median(self.sats)) if len(self.sats) else math.nan
         self.min_group = cfg.get("min_group", 8)
 
+    def projects(self, report: str) -> dict[str, int]:
+        """Project name → frame row, for one report (the last row of a name printed twice)."""
+        start, stop = self.rows.get(report, (0, 0))
+        out: dict[str, int] = {}
+        for i in range(start, stop):
+            out[self.names[i]] = i
+        return out
+
+    def mine(self, column: np.ndarray, report: str) -> np.ndarray:
+        """One report's values of a column, blanks dropped."""
+        start, stop = self.rows[report]
+        part = column[start:stop]
+        return part[~np.isnan(part)]
+
     def peer_satisfaction(self, report: str) -> tuple[float, str]:
-        mine = self.by_report[report]["satisfaction"].dropna()
+        mine = self.mine(self.sat, report)
         n = len(self.sats) - len(mine)
         if n < self.min_group:
             return reference()["features"].get("satisfaction", {}).get("median", math.nan), "工具自带的参考分布"
         if len(mine) * 20 < len(self.sats):
             return self.sat_median, "本批其他报告"
-        others = self.frame[self.frame["report"] != report]["satisfaction"].dropna()
-        return float(others.median()), "本批其他报告"
+        others = self.sat[self.reports != report]
+        return float(np.median(others[~np.isnan(others)])), "本批其他报告"
 
     def peer_perfect_share(self, report: str) -> tuple[float, str]:
-        mine = self.by_report[report]["self_score"].dropna()
+        mine = self.mine(self.score, report)
         n = self.scores_n - len(mine)
         if n < self.min_group:
             return reference().get("perfect_share", math.nan), "工具自带的参考分布"
@@ -247,11 +272,10 @@ class _CorpusTotals:
 
 def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
     """Patterns of a whole report against the corpus: every satisfaction at 100%, every project at 100."""
-    mine = corpus.by_report.get(rv.report.source)
-    if mine is None:
+    if rv.report.source not in corpus.rows:
         return
     ctx.checked("department_pattern", "部门各项目的满意度和得分与同类报告相比无异常")
-    sats = mine["satisfaction"].dropna()
+    sats = corpus.mine(corpus.sat, rv.report.source)
     peer_med, where = corpus.peer_satisfaction(rv.report.source)
     if len(sats) >= 3 and (sats >= 100).all() and not math.isnan(peer_med) and peer_med < 100 and \
             not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.findings):
@@ -260,13 +284,13 @@ def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
                     check="department_pattern", table="统计", source="stats",
                     extra={"features": {"满意度为100%的项目数": int(len(sats))}, "peer_group": where,
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
-    scores = mine["self_score"].dropna()
+    scores = corpus.mine(corpus.score, rv.report.source)
     if len(scores) >= cfg.get("perfect_min_projects", 3):
         share = float((scores >= 99.5).mean())
         peer_share, where = corpus.peer_perfect_share(rv.report.source)
         if share >= cfg.get("perfect_share", 0.75) and not math.isnan(peer_share) and \
                 peer_share < cfg.get("perfect_peer_share", 0.5):
-            rates = mine["exec_rate"].dropna()
+            rates = corpus.mine(corpus.exec_rate, rv.report.source)
             ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
                         f"本报告 {len(scores)} 个项目中 {share:.0%} 自评满分 100，同类报告中这一比例为 {peer_share:.0%}"
                         + (f"（本报告执行率 {rates.min():.1f}%–{rates.max():.1f}%）" if len(rates) else "") + "。",
