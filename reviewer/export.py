@@ -7,13 +7,15 @@ whole or not at all (a temporary name, then a rename), so a batch killed at any 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 from pathlib import Path
+from typing import Iterable, Sequence
 
-from .memo.render import index_order, index_row, render_index_rows, render_memo, summary_row
+from .memo.render import IndexTotals, index_order, index_row, render_index_stream, render_memo, summary_row
 from .model import Indicator, Project, Report, to_jsonable
 from .stats.features import FEATURES, ID_COLUMNS
 
@@ -105,20 +107,44 @@ def indicator_rows(report: Report) -> list[dict]:
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """The file appears whole or not at all."""
+    with atomic_file(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path):
+    """A binary file handle whose file appears at `path` whole when the block ends, or not at all."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
+    with atomic_file(path) as fh:
+        _csv_writer(fh, columns).writerows(rows)
+
+
+def _csv_writer(fh, columns: list[str]) -> csv.DictWriter:
+    """A CSV writer into a binary file: UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    fh.write("\ufeff".encode("utf-8"))
+    text = _Utf8(fh)
+    writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
-    write_atomic(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    return writer
+
+
+class _Utf8:
+    """Text written into a binary file as UTF-8 (csv writes through its `write`)."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+
+    def write(self, text: str) -> int:
+        return self.fh.write(text.encode("utf-8"))
 
 
 # --- review output ----------------------------------------------------------------------------------
@@ -163,21 +189,36 @@ def write_review_files(rv, config, view, out_dir: Path) -> dict:
             "findings": [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]}
 
 
-def write_batch_files(out_dir: Path, results: list[dict], failures: list[tuple[str, str]], frame, config,
+def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str]], frame, config,
                       view) -> dict:
-    """DIR/findings.jsonl, summary.csv, features.csv and index.html from each report's results (input order)."""
-    codes = list(config.codes)
-    lines = [line for r in results for line in r["findings"]]
-    write_atomic(out_dir / "findings.jsonl", "".join(line + "\n" for line in lines))
-    rows = [{"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures)]
-    by_index = sorted(results, key=lambda r: index_order(r["index"]))
-    rows += [r["summary"] for r in by_index]
-    write_csv(out_dir / "summary.csv", [*SUMMARY_COLUMNS, *codes, "error"], rows)
+    """DIR/findings.jsonl, summary.csv, features.csv and index.html from each report's results (input order).
+
+    `results` may read each report's results from disk on access: it is gone through twice (findings in
+    input order, then summary and index rows in triage order), holding one report's results at a time."""
+    keys, totals, findings = [], IndexTotals(), 0
+    with atomic_file(out_dir / "findings.jsonl") as fh:
+        for i in range(len(results)):
+            r = results[i]
+            fh.write("".join(line + "\n" for line in r["findings"]).encode("utf-8"))
+            findings += len(r["findings"])
+            totals.add(r["index"])
+            keys.append((index_order(r["index"]), i))
+    order = [i for _, i in sorted(keys)]
     columns = [c for c in ID_COLUMNS + FEATURES if frame is not None and c in frame.columns]
     buf = io.StringIO()
     if frame is not None:
         frame[columns].to_csv(buf, index=False, float_format="%.6g")
-    write_atomic(out_dir / "features.csv", ("\ufeff" + buf.getvalue()).encode("utf-8"))
-    write_atomic(out_dir / "index.html", render_index_rows([r["index"] for r in results], failures, config, view))
-    return {"reports": len(results), "failed": len(failures), "findings": len(lines),
-            "partial": sum(not r["index"]["complete"] for r in results)}
+    write_atomic(out_dir / "features.csv", "\ufeff" + buf.getvalue())
+    with atomic_file(out_dir / "summary.csv") as csv_fh, atomic_file(out_dir / "index.html") as html_fh:
+        summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
+        summary.writerows({"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures))
+
+        def ranked():  # the index rows in triage order; each report's summary.csv row goes on its way
+            for i in order:
+                r = results[i]
+                summary.writerow(r["summary"])
+                yield r["index"]
+
+        for chunk in render_index_stream(ranked(), failures, totals, config, view):
+            html_fh.write(chunk.encode("utf-8"))
+    return {"reports": len(results), "failed": len(failures), "findings": findings, "partial": totals.partial}

@@ -3,20 +3,24 @@
     summary = run_batch(find_reports(["corpus/"]), Path("out/review"), config)
 
 Pass 1, per report, in worker processes: read, extract, check, narrative.  The review (all but the comparison
-with peers) is stored in OUT/.work/reviews/, its features and status in a line of OUT/.work/journal.jsonl.
+with peers) is appended to OUT/.work/reviews.pack, its features and status to a line of OUT/.work/journal.jsonl.
 Pass 2: the features of every report fit the corpus model (reviewer.stats.CorpusModel, drawn once for the
-memos' scatter too); then per report, in workers again: peers, risk, the memo folder, and a result file with
-what the batch files need.  Last, the batch files (findings.jsonl, summary.csv, features.csv, index.html) in
-input order.  Nothing holds every report in memory; every file is written whole or not at all.
+memos' scatter too); then per report, in workers again: peers, risk, the memo folder; what the batch files
+need of the report (its summary and index rows, its findings) goes to a journal line.  Last, the batch files
+(findings.jsonl, summary.csv, features.csv, index.html) in input order, read back a report at a time.  Nothing
+holds every report in memory; every file is written whole or not at all, and only the parent process writes
+the journal and the pack, a record at a time, after the work it records is done.
 
 Running the same command on the same OUT resumes: a report whose input bytes, rules and code are those of a
 stored review is not reviewed again; a memo whose review and corpus are unchanged is not written again.  A
 run killed at any moment loses what it had finished and duplicates nothing; the resumed outputs are those of
-a clean run, byte for byte.  `fresh=True` starts over.
+a clean run, byte for byte.  `fresh=True` starts over (and reclaims the space of reviews made under other
+rules, which a resumed run keeps).
 """
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -24,7 +28,9 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,7 +39,7 @@ import pandas as pd
 from .batch import Outcome, guarded
 from .config import Config
 from .errors import ExtractionError
-from .export import memo_dir_name, write_atomic, write_batch_files, write_review_files
+from .export import memo_dir_name, write_batch_files, write_review_files
 from .memo.render import BatchView
 from .model import AccountsTable, Department, Project, Report
 from .narrative import make_narrative
@@ -43,6 +49,7 @@ from .stats import CorpusModel
 from .stats.features import FEATURES, ID_COLUMNS, project_row
 
 WORK = ".work"
+COLUMNS = ID_COLUMNS + FEATURES  # of a report's features in its journal line, one list per project
 
 
 @dataclass
@@ -78,31 +85,97 @@ def _setting_key(config: Config, backend: str | None, llm: dict) -> str:
 
 
 class Journal:
-    """OUT/.work/journal.jsonl: one line per finished step, appended and flushed; a line cut short by a kill
-    is ignored when read back."""
+    """OUT/.work/journal.jsonl: one line per finished step, appended and flushed.  A line cut short by a kill
+    is cut off when the journal is opened again.  Each line's place in the file is kept, so that what a line
+    holds (a report's features) is read back when needed rather than held in memory."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(path, "a", encoding="utf-8")
+        self.fh = open(path, "ab")
+        self.fh.truncate(self._whole_lines(path))
+        self.fh.seek(0, os.SEEK_END)
+        self._reader = None
 
-    def add(self, entry: dict) -> None:
-        self.fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    @staticmethod
+    def _whole_lines(path: Path) -> int:
+        """The size of the journal up to its last complete line."""
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            pos = size
+            while pos > 0:
+                step = min(pos, 1 << 16)
+                fh.seek(pos - step)
+                block = fh.read(step)
+                nl = block.rfind(b"\n")
+                if nl >= 0:
+                    return pos - step + nl + 1
+                pos -= step
+        return 0
+
+    def add(self, entry: dict) -> tuple[int, int]:
+        """Append a line; returns where it is (offset, length)."""
+        data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        at = self.fh.tell()
+        self.fh.write(data)
         self.fh.flush()
+        return at, len(data)
+
+    def close(self) -> None:
+        self.fh.close()
+        if self._reader is not None:
+            self._reader.close()
+
+    @staticmethod
+    def read(path: Path):
+        """(entry, offset, length) of each readable line."""
+        if not path.exists():
+            return
+        with open(path, "rb") as fh:
+            at = 0
+            for line in fh:
+                if line.endswith(b"\n"):
+                    try:
+                        yield json.loads(line), at, len(line)
+                    except json.JSONDecodeError:
+                        pass
+                at += len(line)
+
+    def entry_at(self, at: int, length: int) -> dict:
+        """The entry of the line at (offset, length), as `add` or `read` gave them."""
+        if self._reader is None:
+            self._reader = open(self.path, "rb")
+        self._reader.seek(at)
+        return json.loads(self._reader.read(length))
+
+
+class Pack:
+    """OUT/.work/reviews.pack: stored reviews, one after another; a journal line says where each one is."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = open(path, "ab")
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        at = self.fh.tell()
+        self.fh.write(data)
+        self.fh.flush()
+        return at, len(data)
+
+    def holds(self, at) -> bool:
+        return bool(at) and at[0] + at[1] <= self.fh.tell()
 
     def close(self) -> None:
         self.fh.close()
 
-    @staticmethod
-    def read(path: Path) -> list[dict]:
-        out = []
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue  # the last line of a killed run
-        return out
+
+def _read_packed(at: tuple[int, int]):
+    """A stored review, through this process's own handle on the pack."""
+    fh = _STATE.get("pack_fh")
+    if fh is None:
+        fh = _STATE["pack_fh"] = open(_STATE["pack"], "rb")
+    fh.seek(at[0])
+    return _unpack(fh.read(at[1]))
 
 
 # --- pass 1: one report ------------------------------------------------------------------------------
@@ -134,7 +207,7 @@ _STATE: dict = {}  # what the workers of a pass share: set in the parent before 
 def _pass1(job: tuple[str, str, str]) -> dict:
     path_s, digest, key = job
     path = Path(path_s)
-    config, cache, work = _STATE["config"], _STATE["cache"], _STATE["work"]
+    config, cache = _STATE["config"], _STATE["cache"]
     if "narrative" not in _STATE:  # built once in each process (an LLM client is not shared across a fork)
         _STATE["narrative"] = _STATE["make_narrative"]()
     narrative = _STATE["narrative"]
@@ -149,21 +222,19 @@ def _pass1(job: tuple[str, str, str]) -> dict:
         kind = "failed" if outcome.error.startswith("程序内部错误") else "unreadable"
         return {**entry, "status": kind, "error": outcome.error}
     rv = outcome.review
-    rows = [project_row(rv.report, p) for p in rv.report.projects]
-    write_atomic(work / "reviews" / f"{key}.pkl.z", _pack(slim(rv)))
+    rows = [[row[c] for c in COLUMNS] for row in (project_row(rv.report, p) for p in rv.report.projects)]
     llm = {k: rv.narrative_stats.get(k, 0) for k in ("calls", "cache_hits", "tokens_in", "tokens_out")
            if "chunks" in rv.narrative_stats}
-    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes}
+    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes, "packed": _pack(slim(rv))}
 
 
-def _pass2(job: tuple[str, str, str]) -> dict:
-    name, key, corpus = job
-    config, model, view, out, work = (_STATE[k] for k in ("config", "model", "view", "out", "work"))
-    rv = _unpack((work / "reviews" / f"{key}.pkl.z").read_bytes())
+def _pass2(job: tuple[str, str, str, tuple]) -> dict:
+    name, key, corpus, at = job
+    config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
+    rv = _read_packed(at)
     model.score(rv)
     result = write_review_files(rv, config, view, out)
-    write_atomic(work / "results" / f"{key}-{corpus}.json", json.dumps(result, ensure_ascii=False, sort_keys=True))
-    return {"pass": 2, "name": name, "key": key, "corpus": corpus}
+    return {"pass": 2, "name": name, "key": key, "corpus": corpus, "result": result}
 
 
 def _worker_start() -> None:
@@ -213,82 +284,131 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     narrative reviewer (called once in each worker process); `llm` names the endpoint and model such a function
     uses (part of what makes a stored review reusable) and `concurrency`, the requests in flight across every
     worker."""
-    out.mkdir(parents=True, exist_ok=True)
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
-    for sub in ("reviews", "results"):
-        (work / sub).mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
     processes = jobs or os.cpu_count() or 1
     backend = narrative if isinstance(narrative, str) or narrative is None else "custom"
     setting = _setting_key(config, backend, llm or {})
     make = narrative if callable(narrative) else (lambda: make_narrative(narrative, config) if narrative else None)
+    every = config.batch.get("progress_seconds", 10)
     summary = BatchSummary()
-    limit = int(config.batch.get("max_input_mb", 50) * 2**20)
-
-    done1, done2 = {}, set()
-    for e in Journal.read(work / "journal.jsonl"):
-        if e.get("pass") == 1:
-            done1[e["path"]] = e
-        elif e.get("pass") == 2:
-            done2.add((e["name"], e["key"], e["corpus"]))
-    journal = Journal(work / "journal.jsonl")
+    journal, pack = Journal(work / "journal.jsonl"), Pack(work / "reviews.pack")
     try:
-        entries: dict[str, dict] = {}
-        todo: list[tuple[str, str, str]] = []
-        for path in paths:
-            try:
-                digest = _digest(path, limit)
-            except (OSError, ExtractionError) as exc:
-                reason = str(exc) if isinstance(exc, ExtractionError) else "文件不存在或无法打开"
-                entries[str(path)] = {"pass": 1, "path": str(path), "name": path.name, "status": "unreadable",
-                                      "error": reason}
-                continue
-            key = hashlib.sha256(f"{digest}|{path.name}|{setting}".encode()).hexdigest()[:24]
-            old = done1.get(str(path))
-            if old and old.get("key") == key and (old["status"] != "ok" or (work / "reviews" / f"{key}.pkl.z").exists()):
-                entries[str(path)] = old
-                summary.skipped += 1
-                continue
-            todo.append((str(path), digest, key))
-        _STATE.update(config=config, make_narrative=make, cache=cache, work=work)
-        every = config.batch.get("progress_seconds", 10)
+        done1, done2 = _finished(journal)
+        limit = int(config.batch.get("max_input_mb", 50) * 2**20)
+        entries, todo = _plan(paths, setting, done1, pack, limit, summary)
+        _STATE.update(config=config, make_narrative=make, cache=cache)
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress):
-                journal.add(entry)
-                entries[entry["path"]] = entry
+                if "packed" in entry:
+                    entry["review"] = pack.add(entry.pop("packed"))  # stored before the line that points to it
+                entries[entry["path"]] = _brief(entry, journal.add(entry))
                 summary.reviewed += 1
                 for k, v in entry.get("llm", {}).items():
                     summary.llm[k] = summary.llm.get(k, 0) + v
                 summary.notes += [f"{entry['name']}：{n}" for n in entry.get("notes", [])]
         ordered = [entries[str(p)] for p in paths]
+        del entries
         ok = [e for e in ordered if e["status"] == "ok"]
         failures = [(e["name"], e["error"]) for e in ordered if e["status"] != "ok"]
         summary.unreadable = sum(e["status"] == "unreadable" for e in ordered)
         summary.failed = sum(e["status"] == "failed" for e in ordered)
         summary.errors = failures
 
-        frame = pd.DataFrame([row for e in ok for row in e["features"]], columns=ID_COLUMNS + FEATURES)
+        frame = _features_frame(journal, ok)
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
-        _STATE.update(model=model, view=view, out=out)
-        todo2 = [(e["name"], e["key"], corpus) for e in ok
-                 if (e["name"], e["key"], corpus) not in done2
-                 or not (work / "results" / f"{e['key']}-{corpus}.json").exists()
-                 or not (out / memo_dir_name(e["name"]) / "memo.html").exists()]
-        with Progress(len(todo2), "写出审核意见", quiet, every) as progress:
-            for entry in _map(_pass2, todo2, processes, progress):
-                journal.add(entry)
-                summary.memos_written += 1
-        results = [json.loads((work / "results" / f"{e['key']}-{corpus}.json").read_text(encoding="utf-8")) for e in ok]
-        written = write_batch_files(out, results, failures, frame, config, view)
+        _STATE.update(model=model, view=view, out=out, pack=pack.path)
+        results = {(e["name"], e["key"]): done2.get((e["name"], e["key"], corpus)) for e in ok}
+        todo2 = [(e["name"], e["key"], corpus, e["review"]) for e in ok
+                 if results[e["name"], e["key"]] is None or not (out / memo_dir_name(e["name"]) / "findings.json").exists()]
+        gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
+        try:
+            with Progress(len(todo2), "写出审核意见", quiet, every) as progress:
+                for entry in _map(_pass2, todo2, processes, progress):
+                    results[entry["name"], entry["key"]] = journal.add(entry)
+                    summary.memos_written += 1
+        finally:
+            gc.unfreeze()
+        written = write_batch_files(out, _JournalResults(journal, [results[e["name"], e["key"]] for e in ok]),
+                                    failures, frame, config, view)
         summary.reports, summary.partial, summary.findings = written["reports"], written["partial"], written["findings"]
-        _prune(work, {e["key"] for e in ok}, corpus)
     finally:
         journal.close()
+        pack.close()
+        if _STATE.get("pack_fh"):
+            _STATE["pack_fh"].close()
         _STATE.clear()
     return summary
+
+
+def _brief(entry: dict, at: tuple[int, int]) -> dict:
+    """What the batch keeps of a pass-1 line in memory: its outcome and where the rest of it is."""
+    return {"path": entry["path"], "name": entry["name"], "key": entry.get("key"), "status": entry["status"],
+            "error": entry.get("error", ""), "at": at, "review": entry.get("review")}
+
+
+def _finished(journal: Journal) -> tuple[dict, dict]:
+    """What earlier runs finished: the last pass-1 outcome of each input, and where each memo's results are."""
+    done1, done2 = {}, {}
+    for e, at, length in Journal.read(journal.path):
+        if e.get("pass") == 1:
+            done1[e["path"]] = _brief(e, (at, length))
+        elif e.get("pass") == 2:
+            done2[e["name"], e["key"], e["corpus"]] = (at, length)
+    return done1, done2
+
+
+def _plan(paths: list[Path], setting: str, done1: dict, pack: Pack, limit: int, summary: BatchSummary):
+    """(entries of what is known already, jobs of pass 1): an input whose bytes, name and settings are those of
+    a finished review is not reviewed again; one that cannot be opened or is too large is unreadable."""
+    entries: dict[str, dict] = {}
+    todo: list[tuple[str, str, str]] = []
+    for path in paths:
+        try:
+            digest = _digest(path, limit)
+        except (OSError, ExtractionError) as exc:
+            reason = str(exc) if isinstance(exc, ExtractionError) else "文件不存在或无法打开"
+            entries[str(path)] = {"path": str(path), "name": path.name, "key": None, "status": "unreadable",
+                                  "error": reason, "at": None, "review": None}
+            continue
+        key = hashlib.sha256(f"{digest}|{path.name}|{setting}".encode()).hexdigest()[:24]
+        old = done1.get(str(path))
+        if old and old["key"] == key and (old["status"] != "ok" or pack.holds(old["review"])):
+            entries[str(path)] = old
+            summary.skipped += 1
+            continue
+        todo.append((str(path), digest, key))
+    return entries, todo
+
+
+def _features_frame(journal: Journal, ok: list[dict]) -> pd.DataFrame:
+    """Every project's features, in input order, read back from the journal a report at a time."""
+    columns: list[list] = [[] for _ in COLUMNS]
+    strings = [k for k, c in enumerate(COLUMNS) if c in ("report", "project", "department", "region")]
+    for e in ok:
+        for row in journal.entry_at(*e["at"])["features"]:
+            for k in strings:  # one string object per distinct name: a report's name is on each of its rows
+                row[k] = sys.intern(row[k]) if isinstance(row[k], str) else row[k]
+            for k, v in enumerate(row):
+                columns[k].append(v)
+    return pd.DataFrame(dict(zip(COLUMNS, columns)), columns=COLUMNS)
+
+
+class _JournalResults(Sequence):
+    """Each report's results (summary row, index row, findings lines), read from its journal line when asked."""
+
+    def __init__(self, journal: Journal, places: list[tuple[int, int]]) -> None:
+        self.journal, self.places = journal, places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, i: int) -> dict:
+        return self.journal.entry_at(*self.places[i])["result"]
 
 
 @contextlib.contextmanager
@@ -305,11 +425,3 @@ def _request_slots(llm: dict | None):
         yield
     finally:
         openai_backend.REQUEST_SLOTS = None
-
-
-def _prune(work: Path, keys: set[str], corpus: str) -> None:
-    """Result files of other corpora (an earlier batch of other inputs) are of no further use."""
-    for p in (work / "results").glob("*.json"):
-        key, _, rest = p.stem.partition("-")
-        if rest != corpus or key not in keys:
-            p.unlink(missing_ok=True)

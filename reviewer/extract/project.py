@@ -8,6 +8,7 @@ because merged cells shift rows by one or two cells.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import FundsRow, Project, Text
 from ..read.document import Row
@@ -28,6 +29,7 @@ def _after(row: Row, pos: int) -> list:
     return row.cells[pos + 1 :]
 
 
+@lru_cache(maxsize=1 << 14)
 def _funds_key(text: str) -> str | None:
     """total, current, carryover or other: the row of the 项目资金 block a label names (年度资金总额:,
     其中:本年财政拨款, 上年结转)."""
@@ -35,15 +37,18 @@ def _funds_key(text: str) -> str | None:
     return field_of(key, FUNDS_ROWS, contains=False) if 0 < len(key) <= 12 else None
 
 
+@lru_cache(maxsize=1 << 14)
 def _funds_column(text: str) -> str | None:
     return field_of(text, FUNDS_COLUMNS)
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_funds_header(label: str) -> bool:
     key = label_key(label)
     return any(key.startswith(h) for h in FUNDS_HEADERS)
 
 
+@lru_cache(maxsize=1 << 14)
 def _analysis_key(text: str) -> str | None:
     t = compact(text)
     if len(t) > 20:  # a label, not a paragraph that mentions 存在问题

@@ -57,11 +57,14 @@ def clean_text(text: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 17)
 def compact(text: str) -> str:
-    """Text with every whitespace removed: for matching labels and names."""
+    """Text with every whitespace removed: for matching labels and names (once per distinct text: every
+    parser asks it of every cell)."""
     return "".join(text.split()) if text else ""
 
 
+@lru_cache(maxsize=1 << 12)
 def op_symbol(text: str) -> str:
     """The operator of a 指标性质 cell (>=, ≥, 定性, …) or ""."""
     t = compact(normalize_ops(text))

@@ -6,9 +6,11 @@ link anything the report's author wrote.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -204,35 +206,52 @@ def index_order(row: dict) -> tuple:
 
 
 def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
-    return render_index_rows([index_row(rv, config, f"{memo_dir(rv)}/memo.html") for rv in reviews], failures,
-                             config, frame)
+    rows = [index_row(rv, config, f"{memo_dir(rv)}/memo.html") for rv in reviews]
+    totals = IndexTotals()
+    for row in rows:
+        totals.add(row)
+    return "".join(render_index_stream(sorted(rows, key=index_order), failures, totals, config, frame))
 
 
-def render_index_rows(report_rows: list[dict], failures: list[tuple[str, str]], config: Config, batch=None) -> str:
-    """The triage index from each report's index_row: unreadable files first, then partly read, then by risk."""
-    rows = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
-             "codes": [], "severities": [], "link": ""}
-            for rank, (name, why) in enumerate(sorted(failures), 1)]
-    for rank, row in enumerate(sorted(report_rows, key=index_order), len(rows) + 1):
-        rows.append({**row, "rank": rank})
-    all_codes = sorted({c for r in rows for c in r["codes"]})
-    labels = {c: config.code(c)["label"] for c in all_codes}
-    counts: dict[str, int] = {}
-    for row in report_rows:
+class IndexTotals:
+    """What the index counts over every report before its rows are written: codes, scores, partial reads."""
+
+    def __init__(self) -> None:
+        self.per_code: dict[str, int] = {}
+        self.codes: set[str] = set()
+        self.scores: list[float] = []
+        self.partial = 0
+
+    def add(self, row: dict) -> None:
         for code, n in row["per_code"].items():
-            counts[code] = counts.get(code, 0) + n
+            self.per_code[code] = self.per_code.get(code, 0) + n
+        self.codes.update(row["codes"])
+        self.scores.append(row["score"])
+        self.partial += not row["complete"]
+
+
+def render_index_stream(ranked_rows: Iterable[dict], failures: list[tuple[str, str]], totals: IndexTotals,
+                        config: Config, batch=None) -> Iterator[str]:
+    """The triage index, piece by piece: unreadable files first, then `ranked_rows` (each report's index_row,
+    partly read first, then by risk) as they come, so that a batch of any size is written in bounded memory."""
+    failed = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
+               "codes": [], "severities": [], "link": ""}
+              for rank, (name, why) in enumerate(sorted(failures), 1)]
+    rows = itertools.chain(failed, ({**row, "rank": rank}
+                                    for rank, row in enumerate(ranked_rows, len(failed) + 1)))
+    all_codes = sorted(totals.codes)
+    labels = {c: config.code(c)["label"] for c in all_codes}
     charts = []
     view = _view(batch)
     if view.n:
         charts.append(scatter([], "全部项目：执行率与自评总分", "执行率（%）", "自评总分", behind=view.background))
-    if report_rows:
-        charts.append(histogram([r["score"] for r in report_rows], "风险评分分布", "风险评分"))
-    if counts:
-        charts.append(bars(counts, "各类问题数量", labels))
-    partial = sum(1 for r in report_rows if not r["complete"])
-    return _env(True).get_template("index.html.j2").render(rows=rows, codes=all_codes, labels=labels,
-                                                           total=len(report_rows) + len(failures), failed=len(failures),
-                                                           partial=partial, charts=charts)
+    if totals.scores:
+        charts.append(histogram(totals.scores, "风险评分分布", "风险评分"))
+    if totals.per_code:
+        charts.append(bars(totals.per_code, "各类问题数量", labels))
+    return _env(True).get_template("index.html.j2").generate(
+        rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures), failed=len(failures),
+        partial=totals.partial, charts=charts)
 
 
 def render_eval(result: dict, config: Config) -> str:
