@@ -15,6 +15,7 @@ from .config import Config, load_config
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
+from .read import Document
 from .risk import Risk, risk_of
 
 
@@ -39,9 +40,9 @@ class Review:
         return out
 
 
-def review(source: str | Path | Report, config: Config | None = None, narrative="heuristic",
+def review(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
            cache: bool = True) -> Review:
-    """Review one report: a path, its text, or an already extracted `Report`.
+    """Review one report: a path, its text, a `Document` already read, or an already extracted `Report`.
 
     `narrative` is a `reviewer.narrative.NarrativeReviewer`, a backend name ("heuristic", the offline
     default, or "openai"), or None to run the rule checks only.

@@ -44,6 +44,7 @@ from .memo.render import BatchView
 from .model import AccountsTable, Department, Project, Report
 from .narrative import make_narrative
 from .progress import Progress
+from .read import read_bytes
 from .review import Review, review
 from .stats import CorpusModel
 from .stats.features import FEATURES, ID_COLUMNS, project_row
@@ -204,17 +205,21 @@ def _unpack(data: bytes):
 _STATE: dict = {}  # what the workers of a pass share: set in the parent before the pool forks
 
 
-def _pass1(job: tuple[str, str, str]) -> dict:
-    path_s, digest, key = job
+def _pass1(path_s: str) -> dict:
     path = Path(path_s)
     config, cache = _STATE["config"], _STATE["cache"]
     if "narrative" not in _STATE:  # built once in each process (an LLM client is not shared across a fork)
         _STATE["narrative"] = _STATE["make_narrative"]()
     narrative = _STATE["narrative"]
-    entry = {"pass": 1, "path": path_s, "name": path.name, "input": digest, "key": key}
+    entry = {"pass": 1, "path": path_s, "name": path.name, "key": None}
+    try:
+        data = read_input(path, _STATE["limit"])
+    except (OSError, ExtractionError) as exc:
+        return {**entry, "status": "unreadable", "error": _unopened(exc)}
+    entry["key"] = review_key(data, path.name, _STATE["setting"])
 
     def work_on(p: Path) -> Outcome:
-        rv = review(p, config, narrative, cache=cache)
+        rv = review(read_bytes(data, p.name, cache), config, narrative)
         return Outcome(p, report=rv.report, review=rv)
 
     outcome = guarded(path, work_on)
@@ -264,15 +269,22 @@ def _map(fn, jobs: list, processes: int, progress: Progress):
 
 # --- the batch ---------------------------------------------------------------------------------------
 
-def _digest(path: Path, limit: int) -> str:
+def read_input(path: Path, limit: int) -> bytes:
+    """An input's bytes, unless it is larger than the configured limit (refused before it is read)."""
     size = path.stat().st_size
     if size > limit:
         raise ExtractionError(f"文件过大（{size / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB，见 rules.toml [batch]），未读取")
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:32]
+    return path.read_bytes()
+
+
+def review_key(data: bytes, name: str, setting: str) -> str:
+    """What makes a stored review reusable: the input's bytes and name, the rules, the backend and the code."""
+    digest = hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(f"{digest}|{name}|{setting}".encode()).hexdigest()[:24]
+
+
+def _unopened(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ExtractionError) else "文件不存在或无法打开"
 
 
 def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic", jobs: int = 0,
@@ -299,7 +311,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         done1, done2 = _finished(journal)
         limit = int(config.batch.get("max_input_mb", 50) * 2**20)
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
-        _STATE.update(config=config, make_narrative=make, cache=cache)
+        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting)
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress):
                 if "packed" in entry:
@@ -363,25 +375,23 @@ def _finished(journal: Journal) -> tuple[dict, dict]:
 
 
 def _plan(paths: list[Path], setting: str, done1: dict, pack: Pack, limit: int, summary: BatchSummary):
-    """(entries of what is known already, jobs of pass 1): an input whose bytes, name and settings are those of
-    a finished review is not reviewed again; one that cannot be opened or is too large is unreadable."""
+    """(entries of what is known already, inputs for pass 1): an input whose bytes, name and settings are those
+    of a finished review is not reviewed again.  Only inputs an earlier run saw are read here; the workers
+    read the others."""
     entries: dict[str, dict] = {}
-    todo: list[tuple[str, str, str]] = []
+    todo: list[str] = []
     for path in paths:
-        try:
-            digest = _digest(path, limit)
-        except (OSError, ExtractionError) as exc:
-            reason = str(exc) if isinstance(exc, ExtractionError) else "文件不存在或无法打开"
-            entries[str(path)] = {"path": str(path), "name": path.name, "key": None, "status": "unreadable",
-                                  "error": reason, "at": None, "review": None}
-            continue
-        key = hashlib.sha256(f"{digest}|{path.name}|{setting}".encode()).hexdigest()[:24]
         old = done1.get(str(path))
-        if old and old["key"] == key and (old["status"] != "ok" or pack.holds(old["review"])):
-            entries[str(path)] = old
-            summary.skipped += 1
-            continue
-        todo.append((str(path), digest, key))
+        if old and old["key"] and (old["status"] != "ok" or pack.holds(old["review"])):
+            try:
+                same = review_key(read_input(path, limit), path.name, setting) == old["key"]
+            except (OSError, ExtractionError):
+                same = False  # the worker says why
+            if same:
+                entries[str(path)] = old
+                summary.skipped += 1
+                continue
+        todo.append(str(path))
     return entries, todo
 
 

@@ -80,7 +80,10 @@ def _header_order(header_rows: list[Row]) -> tuple[list[str], list[str]]:
 
 def is_header_row(row: Row) -> bool:
     words = [compact(c.text) for c in row.nonempty()]
-    return any(h in words for h in INDICATOR_HEADERS) or ("绩效指标" in words and any("指标值" in w for w in words))
+    return not _HEADER_WORDS.isdisjoint(words) or ("绩效指标" in words and any("指标值" in w for w in words))
+
+
+_HEADER_WORDS = frozenset(INDICATOR_HEADERS)
 
 
 def _level2_family(level2: str) -> str:

@@ -44,8 +44,7 @@ def _funds_column(text: str) -> str | None:
 
 @lru_cache(maxsize=1 << 14)
 def _is_funds_header(label: str) -> bool:
-    key = label_key(label)
-    return any(key.startswith(h) for h in FUNDS_HEADERS)
+    return label_key(label).startswith(tuple(FUNDS_HEADERS))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -58,7 +57,10 @@ def _analysis_key(text: str) -> str | None:
 
 def _is_goal_header(row: Row) -> bool:
     keys = [label_key(c.text) for c in row.nonempty()[:4]]
-    return any(k.startswith(h) for k in keys for h in GOAL_HEADERS) and not any(_funds_key(k) for k in keys)
+    return any(k.startswith(_GOAL_STARTS) for k in keys) and not any(_funds_key(k) for k in keys)
+
+
+_GOAL_STARTS = tuple(GOAL_HEADERS)
 
 
 _text_of = cells_text

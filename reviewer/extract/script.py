@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import zhconv
-
 from ..read.document import Cell, Row
 
 # characters that only traditional text uses, common in every 决算/预算 page
@@ -15,20 +13,17 @@ _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ�
 TRADITIONAL_AT = 5  # this many traditional-only characters make a page traditional
 
 
-def is_traditional(rows: list[Row]) -> bool:
-    seen = 0
-    for row in rows:
-        for cell in row.cells:
-            seen += len(_TRADITIONAL.findall(cell.text))
-            if seen >= TRADITIONAL_AT:
-                return True
-    return False
+def _all_text(rows: list[Row]) -> str:
+    # one string for the page: the patterns run once in C, not once per cell ("\n" is neither Chinese nor
+    # a bracket, so no match spans two cells)
+    return "\n".join(c.text for row in rows for c in row.cells)
 
 
 def simplified_rows(rows: list[Row]) -> tuple[list[Row], bool]:
     """The rows in simplified characters without ruby glitches, and whether the page was traditional."""
-    traditional = is_traditional(rows)
-    if not traditional and not any(_PINYIN.search(c.text) for r in rows for c in r.cells):
+    text = _all_text(rows)
+    traditional = len(_TRADITIONAL.findall(text)) >= TRADITIONAL_AT
+    if not traditional and not _PINYIN.search(text):
         return rows, False
     out = []
     for row in rows:
@@ -39,4 +34,8 @@ def simplified_rows(rows: list[Row]) -> tuple[list[Row], bool]:
 
 def _simplified(text: str, traditional: bool) -> str:
     text = _PINYIN.sub("", text)
-    return zhconv.convert(text, "zh-cn") if traditional and text else text
+    if not (traditional and text):
+        return text
+    import zhconv  # here, not at the top: its import costs a fifth of a second and few pages are traditional
+
+    return zhconv.convert(text, "zh-cn")

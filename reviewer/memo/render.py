@@ -51,6 +51,7 @@ def _env(autoescape: bool) -> Environment:
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the code: no stat of the file on every memo
     )
     env.filters["md"] = md_escape
     env.filters["show"] = show

@@ -11,7 +11,6 @@ import io
 import re
 import zipfile
 
-import openpyxl
 import xlrd
 
 from ..errors import ReadError
@@ -43,6 +42,8 @@ def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: boo
 @register("xlsx", cached=True)
 def read_xlsx(data: bytes, name: str) -> Document:
     try:
+        import openpyxl  # here, not at the top: a batch of text reports need not pay its import
+
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ReadError(f"Excel 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
