@@ -13,12 +13,9 @@ from typing import Iterable, Iterator
 from . import stats as corpus_stats
 from .config import Config, load_config
 from .errors import ExtractionError
-from .export import (INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_batch_files, write_csv,
-                     write_report_json, write_review_files)
-from .export import memo_dir_name as _memo_dir_name
+from .export import INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv, write_report_json
 from .extract import extract
 from .inspect import amount_share
-from .memo.render import BatchView
 from .model import Report
 from .narrative import make_narrative
 from .review import review
@@ -145,19 +142,3 @@ def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative
     if stats:
         corpus_stats.apply([o.review for o in outcomes if o.review is not None], config)
     return outcomes
-
-
-def memo_dir_name(report: Report) -> str:
-    return _memo_dir_name(report.source)
-
-
-def write_reviews(outcomes: list[Outcome], out_dir: Path, config: Config) -> dict:
-    """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; DIR/findings.jsonl, index.html,
-    summary.csv, features.csv (the statistical features of every project)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    reviews = [o.review for o in outcomes if o.review is not None]
-    failures = [(o.name, o.error) for o in outcomes if o.review is None]
-    frame = corpus_stats.project_features([rv.report for rv in reviews])
-    view = BatchView(frame)
-    results = [write_review_files(rv, config, view, out_dir) for rv in reviews]
-    return write_batch_files(out_dir, results, failures, frame, config, view)

@@ -63,7 +63,7 @@ def _default_data() -> dict:
 
 
 def load_config(profile: str = "default", path: str | Path | None = None) -> Config:
-    data = _default_data()
+    data = copy.deepcopy(_default_data())  # each Config its own: changing one never changes the defaults
     if path:
         try:
             with open(path, "rb") as fh:

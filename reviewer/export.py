@@ -105,16 +105,18 @@ def indicator_rows(report: Report) -> list[dict]:
     return rows
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, scratch: Path | None = None) -> None:
     """The file appears whole or not at all."""
-    with atomic_file(path) as fh:
+    with atomic_file(path, scratch) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path):
-    """A binary file handle whose file appears at `path` whole when the block ends, or not at all."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def atomic_file(path: Path, scratch: Path | None = None):
+    """A binary file handle whose file appears at `path` whole when the block ends, or not at all.  The file is
+    written first in `scratch` (by default beside `path`; the same file system), where a killed process leaves
+    its half-written files for the next run to clear."""
+    tmp = (scratch or path.parent) / f".{path.name}.{os.getpid()}.tmp"
     try:
         with open(tmp, "wb") as fh:
             yield fh
@@ -173,30 +175,32 @@ def findings_payload(rv) -> dict:
     }
 
 
-def write_review_files(rv, config, view, out_dir: Path) -> dict:
+def write_review_files(rv, config, view, out_dir: Path, scratch: Path | None = None) -> dict:
     """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
     report: its summary.csv row, its index row, its findings.jsonl lines."""
     name = memo_dir_name(rv.report.source)
     folder = out_dir / name
     folder.mkdir(parents=True, exist_ok=True)
     md, html, svg = render_memo(rv, config, view)
-    write_atomic(folder / "memo.md", md)
-    write_atomic(folder / "memo.html", html)
+    write_atomic(folder / "memo.md", md, scratch)
+    write_atomic(folder / "memo.html", html, scratch)
     if svg:
-        write_atomic(folder / "scatter.svg", svg + "\n")
-    write_atomic(folder / "findings.json", json.dumps(findings_payload(rv), ensure_ascii=False, indent=1) + "\n")
+        write_atomic(folder / "scatter.svg", svg + "\n", scratch)
+    # last: a memo folder with its findings.json is complete
+    write_atomic(folder / "findings.json", json.dumps(findings_payload(rv), ensure_ascii=False, indent=1) + "\n",
+                 scratch)
     return {"summary": summary_row(rv, list(config.codes)), "index": index_row(rv, config, f"{name}/memo.html"),
             "findings": [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]}
 
 
 def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str]], frame, config,
-                      view) -> dict:
+                      view, scratch: Path | None = None) -> dict:
     """DIR/findings.jsonl, summary.csv, features.csv and index.html from each report's results (input order).
 
     `results` may read each report's results from disk on access: it is gone through twice (findings in
     input order, then summary and index rows in triage order), holding one report's results at a time."""
     keys, totals, findings = [], IndexTotals(), 0
-    with atomic_file(out_dir / "findings.jsonl") as fh:
+    with atomic_file(out_dir / "findings.jsonl", scratch) as fh:
         for i in range(len(results)):
             r = results[i]
             fh.write("".join(line + "\n" for line in r["findings"]).encode("utf-8"))
@@ -208,8 +212,8 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
     buf = io.StringIO()
     if frame is not None:
         frame[columns].to_csv(buf, index=False, float_format="%.6g")
-    write_atomic(out_dir / "features.csv", "\ufeff" + buf.getvalue())
-    with atomic_file(out_dir / "summary.csv") as csv_fh, atomic_file(out_dir / "index.html") as html_fh:
+    write_atomic(out_dir / "features.csv", "\ufeff" + buf.getvalue(), scratch)
+    with atomic_file(out_dir / "summary.csv", scratch) as csv_fh, atomic_file(out_dir / "index.html", scratch) as html_fh:
         summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
         summary.writerows({"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
+from tqdm import tqdm
+
 
 class Progress:
     def __init__(self, total: int, label: str, quiet: bool = False, every: float = 10.0, stream=None) -> None:
@@ -15,8 +17,6 @@ class Progress:
         self.bar = None
         self.quiet = quiet or total == 0
         if not self.quiet and self.stream.isatty():
-            from tqdm import tqdm
-
             self.bar = tqdm(total=total, desc=label, unit="份", file=self.stream, dynamic_ncols=True)
 
     def step(self, n: int = 1) -> None:

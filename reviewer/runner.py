@@ -41,7 +41,7 @@ from .config import Config
 from .errors import ExtractionError
 from .export import memo_dir_name, write_batch_files, write_review_files
 from .memo.render import BatchView
-from .model import AccountsTable, Department, Project, Report
+from .model import AccountsTable, Department, Project
 from .narrative import make_narrative
 from .progress import Progress
 from .read import read_bytes
@@ -238,7 +238,7 @@ def _pass2(job: tuple[str, str, str, tuple]) -> dict:
     config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
     rv = _read_packed(at)
     model.score(rv)
-    result = write_review_files(rv, config, view, out)
+    result = write_review_files(rv, config, view, out, _STATE["scratch"])
     return {"pass": 2, "name": name, "key": key, "corpus": corpus, "result": result}
 
 
@@ -300,6 +300,9 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     if fresh and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
+    scratch = work / "tmp"  # what a killed run was writing: never an output
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
     processes = jobs or os.cpu_count() or 1
     backend = narrative if isinstance(narrative, str) or narrative is None else "custom"
     setting = _setting_key(config, backend, llm or {})
@@ -311,7 +314,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         done1, done2 = _finished(journal)
         limit = int(config.batch.get("max_input_mb", 50) * 2**20)
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
-        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting)
+        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch)
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress):
                 if "packed" in entry:
@@ -346,7 +349,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         finally:
             gc.unfreeze()
         written = write_batch_files(out, _JournalResults(journal, [results[e["name"], e["key"]] for e in ok]),
-                                    failures, frame, config, view)
+                                    failures, frame, config, view, scratch)
         summary.reports, summary.partial, summary.findings = written["reports"], written["partial"], written["findings"]
     finally:
         journal.close()

@@ -1,9 +1,7 @@
 """Readers one by one: format from the bytes, merged cells, number formats, layouts per block, what cannot
 be read (scans, encryption, formulas never calculated, broken files), Word 97, and the document cache."""
-import io
 import json
 import shutil
-import zipfile
 
 import pytest
 

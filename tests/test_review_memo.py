@@ -3,7 +3,6 @@ import csv
 import json
 
 import reviewer
-from reviewer.batch import review_corpus, write_reviews
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.memo import render_memo_html, render_memo_md
@@ -69,13 +68,3 @@ def test_review_cli_writes_memos_index_and_summary(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index(scored[0]["report"]) < index.index(scored[-1]["report"])
     assert 'id="code"' in index and "broken.txt" in index and "003_ddff5fd3e69ced26.txt/memo.html" in index
-
-
-def test_batch_outputs_are_byte_identical(tmp_path):
-    cfg = load_config()
-    paths = sorted(SEEDS.glob("*.txt"))
-    write_reviews(review_corpus(paths, cfg), tmp_path / "1", cfg)
-    write_reviews(review_corpus(paths, cfg, jobs=2), tmp_path / "2", cfg)  # in parallel processes
-    for name in ("findings.jsonl", "summary.csv", "index.html", "features.csv",
-                 "003_ddff5fd3e69ced26.txt/memo.md", "000_25822ca1c25975cd.txt/memo.html"):
-        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()

@@ -144,7 +144,6 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
 
 
 def _hierarchy(ctx: Context, table: AccountsTable) -> None:
-    f = table.frame
     am = Amounts(table, ctx)
     value_cols = table.value_columns
     records = table.records()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Indicator, Text
+from ..model import Indicator
 from ..read.document import Cell, Row
 from .values import cell_value, cells_text, clean_text, compact, op_symbol, parse_value
 from .vocab import INDICATOR_COLUMNS, INDICATOR_HEADERS, LEVEL1, LEVEL2, field_of

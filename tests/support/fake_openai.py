@@ -18,8 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeOpenAI:
-    def __init__(self, responder=None, delay: float = 3.0) -> None:
+    def __init__(self, responder=None, delay: float = 3.0, hold: float = 0.0) -> None:
         self.responder = responder or (lambda body: {"claims": []})
+        self.hold = hold  # seconds each request is held open, so that overlapping requests overlap here
+        self.in_flight = self.max_in_flight = 0
         self.script: list[str] = []
         self.requests: list[dict] = []
         self.headers: list[dict] = []
@@ -45,6 +47,16 @@ class FakeOpenAI:
                     fake.requests.append(body)
                     fake.headers.append(dict(self.headers))
                     action = fake.script.pop(0) if fake.script else "reply"
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    time.sleep(fake.hold)
+                    self._answer(body, action)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _answer(self, body, action):
                 if action == "timeout":
                     time.sleep(fake.delay)
                     action = "reply"
