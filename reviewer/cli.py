@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import batch
+from . import batch, runner
 from .config import ConfigError, load_config
 from .errors import ExtractionError
 from .inspect import inspect_text, reading_summary
@@ -65,22 +65,15 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .runner import run_batch
-
     config = load_config(args.profile, args.config)
-    narrative, llm = (None if args.backend == "none" else args.backend), None
-    if args.backend == "openai":  # the reviewer is built in each worker; the settings are checked here, once
-        from .narrative import make_narrative
-
-        settings = _llm_settings(args, config)
-        narrative = lambda: make_narrative("openai", config, settings, use_cache=not args.no_cache)  # noqa: E731
-        llm = {"base_url": settings.base_url, "model": settings.model, "concurrency": settings.concurrency}
+    llm = _llm_settings(args, config) if args.backend == "openai" else None  # checked here, once
+    narrative = None if args.backend == "none" else args.backend
     paths = batch.find_reports(args.paths)
     if not paths:
         print("没有找到输入文件", file=sys.stderr)
         return 2
-    s = run_batch(paths, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
-                  cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm)
+    s = runner.run_batch(paths, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
+                         cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm)
     for name, why in s.errors:
         print(f"未能读取：{name}：{why}", file=sys.stderr)
     for note in s.notes[:20]:

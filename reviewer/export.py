@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 from pathlib import Path
@@ -209,10 +208,10 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             keys.append((index_order(r["index"]), i))
     order = [i for _, i in sorted(keys)]
     columns = [c for c in ID_COLUMNS + FEATURES if frame is not None and c in frame.columns]
-    buf = io.StringIO()
-    if frame is not None:
-        frame[columns].to_csv(buf, index=False, float_format="%.6g")
-    write_atomic(out_dir / "features.csv", "\ufeff" + buf.getvalue(), scratch)
+    with atomic_file(out_dir / "features.csv", scratch) as fh:
+        fh.write("\ufeff".encode("utf-8"))
+        if frame is not None:
+            frame[columns].to_csv(fh, index=False, float_format="%.6g", encoding="utf-8")
     with atomic_file(out_dir / "summary.csv", scratch) as csv_fh, atomic_file(out_dir / "index.html", scratch) as html_fh:
         summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
         summary.writerows({"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures))

@@ -79,9 +79,9 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _setting_key(config: Config, backend: str | None, llm: dict) -> str:
-    blob = json.dumps([config.fingerprint(), backend or "none", {k: llm.get(k) for k in ("base_url", "model")},
-                       code_version()], sort_keys=True)
+def _setting_key(config: Config, backend: str | None, llm) -> str:
+    endpoint = [llm.base_url, llm.model] if backend == "openai" and llm is not None else []
+    blob = json.dumps([config.fingerprint(), backend or "none", endpoint, code_version()], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -289,13 +289,12 @@ def _unopened(exc: Exception) -> str:
 
 def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic", jobs: int = 0,
               stats: bool = True, cache: bool = True, fresh: bool = False, quiet: bool = False,
-              llm: dict | None = None) -> BatchSummary:
+              llm=None) -> BatchSummary:
     """Review every report of `paths` into `out` (see the module's text).
 
-    `narrative` is a backend name ("heuristic", "openai", None for rules only) or a function that builds the
-    narrative reviewer (called once in each worker process); `llm` names the endpoint and model such a function
-    uses (part of what makes a stored review reusable) and `concurrency`, the requests in flight across every
-    worker."""
+    `narrative` is a backend name: "heuristic" (offline), "openai" (with `llm`, the endpoint's LLMSettings; its
+    `concurrency` bounds the requests in flight across every worker, its endpoint and model are part of what
+    makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker."""
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
@@ -304,9 +303,12 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     processes = jobs or os.cpu_count() or 1
-    backend = narrative if isinstance(narrative, str) or narrative is None else "custom"
-    setting = _setting_key(config, backend, llm or {})
-    make = narrative if callable(narrative) else (lambda: make_narrative(narrative, config) if narrative else None)
+    setting = _setting_key(config, narrative, llm)
+
+    def make():  # in each worker: an LLM client is not shared across a fork
+        if narrative == "openai":
+            return make_narrative(narrative, config, llm, use_cache=cache)
+        return make_narrative(narrative, config) if narrative else None
     every = config.batch.get("progress_seconds", 10)
     summary = BatchSummary()
     journal, pack = Journal(work / "journal.jsonl"), Pack(work / "reviews.pack")
@@ -425,13 +427,14 @@ class _JournalResults(Sequence):
 
 
 @contextlib.contextmanager
-def _request_slots(llm: dict | None):
+def _request_slots(llm):
     """One bound on LLM requests in flight across every worker process of the batch."""
-    n = (llm or {}).get("concurrency")
-    if not n:
+    if llm is None:
         yield
         return
-    from .narrative import openai_backend
+    from .narrative import openai_backend  # here: the openai SDK takes a second to import, offline runs skip it
+
+    n = llm.concurrency
 
     openai_backend.REQUEST_SLOTS = multiprocessing.get_context("fork").BoundedSemaphore(int(n))
     try:

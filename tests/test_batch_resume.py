@@ -16,7 +16,6 @@ import pytest
 from reviewer.batch import find_reports
 from reviewer.cli import main
 from reviewer.config import load_config
-from reviewer.narrative import make_narrative
 from reviewer.narrative.openai_backend import LLMSettings
 from reviewer.progress import Progress
 from reviewer.runner import run_batch
@@ -151,12 +150,9 @@ def test_llm_requests_share_one_bound_across_workers(tmp_path, bound):
     server = FakeOpenAI(hold=0.05).start()
     try:
         settings = LLMSettings(base_url=server.base_url, model="test-model", api_key="sk-test", timeout=5.0,
-                               max_retries=0, concurrency=4, max_chars=1500, cache=str(tmp_path / "llm.sqlite"))
-        config = load_config()
+                               max_retries=0, concurrency=bound, max_chars=1500, cache=str(tmp_path / "llm.sqlite"))
         paths = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
-        s = run_batch(paths, tmp_path / "out", config, lambda: make_narrative("openai", config, settings),
-                      jobs=2, quiet=True, llm={"base_url": server.base_url, "model": "test-model",
-                                               "concurrency": bound})
+        s = run_batch(paths, tmp_path / "out", load_config(), "openai", jobs=2, quiet=True, llm=settings)
         assert s.reports == 5 and s.llm["calls"] == len(server.requests) > 10
         assert server.max_in_flight == bound
     finally:
