@@ -121,6 +121,7 @@ def main() -> None:
                str(args.jobs)]
         first = timed(cmd + ["--fresh"])
         outputs, state = size_of(out)
+        print(json.dumps({"reports": n, "first_run": first, "output_bytes": outputs}, ensure_ascii=False), flush=True)
         again = timed(cmd)
         row = {"reports": n, "wall_s": round(first["wall"], 1), "reports_per_s": round(n / first["wall"], 1),
                "peak_pss_mb": round(first["peak_pss_mb"]), "peak_rss_one_process_mb": round(first["peak_rss_mb"]),

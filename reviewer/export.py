@@ -159,7 +159,7 @@ def memo_dir_name(source: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in source) or "report"
 
 
-def findings_payload(rv) -> dict:
+def findings_payload(rv, findings: list[dict]) -> dict:
     """DIR/<report>/findings.json: the reading status, what was not checked, the findings and the risk."""
     r = rv.report
     return {
@@ -170,7 +170,7 @@ def findings_payload(rv) -> dict:
         "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
         "dropped_claims": rv.dropped_claims,
         "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
-        "findings": [f.to_dict() for f in rv.findings],
+        "findings": findings,  # rv.findings as dicts
     }
 
 
@@ -185,11 +185,12 @@ def write_review_files(rv, config, view, out_dir: Path, scratch: Path | None = N
     write_atomic(folder / "memo.html", html, scratch)
     if svg:
         write_atomic(folder / "scatter.svg", svg + "\n", scratch)
+    findings = [f.to_dict() for f in rv.findings]
     # last: a memo folder with its findings.json is complete
-    write_atomic(folder / "findings.json", json.dumps(findings_payload(rv), ensure_ascii=False, indent=1) + "\n",
-                 scratch)
+    write_atomic(folder / "findings.json",
+                 json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n", scratch)
     return {"summary": summary_row(rv, list(config.codes)), "index": index_row(rv, config, f"{name}/memo.html"),
-            "findings": [json.dumps(f.to_dict(), ensure_ascii=False) for f in rv.findings]}
+            "findings": [json.dumps(f, ensure_ascii=False) for f in findings]}
 
 
 def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str]], frame, config,

@@ -69,13 +69,14 @@ class BatchSummary:
 
 
 def code_version() -> str:
-    """The reviewer's own code and data files: a review stored by other code is not reused."""
-    root = Path(__file__).parent
+    """The reviewer's own code, data files and LLM prompts: a review stored by other code is not reused."""
+    package = Path(__file__).parent
     h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".toml", ".j2", ".json") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
+    for root in (package, package.parent / "prompts"):
+        for p in sorted(root.rglob("*")):
+            if p.suffix in (".py", ".toml", ".j2", ".json") and "__pycache__" not in p.parts:
+                h.update(p.relative_to(package.parent).as_posix().encode())
+                h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -319,6 +320,8 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch)
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress):
+                if summary.reviewed == 1 and stats:
+                    CorpusModel.prepare()  # the parent is idle while the workers read; the results wait
                 if "packed" in entry:
                     entry["review"] = pack.add(entry.pop("packed"))  # stored before the line that points to it
                 entries[entry["path"]] = _brief(entry, journal.add(entry))

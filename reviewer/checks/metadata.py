@@ -140,7 +140,10 @@ def _years(ctx: Context) -> None:
 
 def _template(ctx: Context) -> None:
     ctx.checked("template", "未残留模板提示文字")
+    text = "\n".join(ctx.report.lines)
     for rx, what in TEMPLATE_LEFTOVERS:
+        if not rx.search(text):  # once over the whole text (a match in a line is a match in it); lines if found
+            continue
         lines = [n for n, line in enumerate(ctx.report.lines, 1) if rx.search(line)]
         if lines:
             ctx.finding(S, "metadata", "low", f"{what}（{len(lines)} 处）。", check="template", table="模板",

@@ -15,9 +15,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-
 from ..errors import ReadError
 from .document import Document, DocumentBuilder, Location, ReadIssue
 from .registry import register
@@ -83,6 +80,9 @@ def table_grid(tbl) -> tuple[list[list[str]], list[list[str]]]:
 
 @register("docx", cached=True)
 def read_docx(data: bytes, name: str) -> Document:
+    import docx  # here, not at the top: a batch without Word files need not pay for its import
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -21,7 +21,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -638,6 +637,8 @@ class _Plumber:
 
     def page(self, i: int):
         if self.pdf is None:
+            import pdfplumber  # here, not at the top: only pages pdfium cannot measure need it
+
             self.pdf = pdfplumber.open(io.BytesIO(self.data))
         return self.pdf.pages[i]
 

@@ -114,6 +114,11 @@ class CorpusModel:
         self.base.values["iforest_rank"] = ranks.to_numpy()
         self.corpus = _CorpusTotals(frame, cfg)
 
+    @staticmethod
+    def prepare() -> None:
+        """What fitting will need, loaded ahead (a batch does it while its workers read)."""
+        IForest.prepare()
+
     def score(self, rv) -> None:
         """Add the corpus-relative findings to one review, enrich its stat findings, recompute its risk."""
         if self.empty:

@@ -21,6 +21,11 @@ class IForest:
         self.scale: pd.Series | None = None
         self.train_scores: np.ndarray | None = None
 
+    @staticmethod
+    def prepare() -> None:
+        """Import scikit-learn now (a second or more), e.g. while a batch's workers are busy reading."""
+        import sklearn.ensemble  # noqa: F401  (see fit)
+
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
         x = (frame[self.features] - self.center) / self.scale
         return x.fillna(0.0).clip(-50, 50).to_numpy()
