@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 import os
 from pathlib import Path
@@ -223,6 +224,10 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
                 summary.writerow(r["summary"])
                 yield r["index"]
 
-        for chunk in render_index_stream(ranked(), failures, totals, config, view):
+        rows = ranked()
+        shown = itertools.islice(rows, config.batch.get("index_rows", 5000))
+        for chunk in render_index_stream(shown, failures, totals, config, view):
             html_fh.write(chunk.encode("utf-8"))
+        for _ in rows:  # the reports the index does not list: their summary.csv rows
+            pass
     return {"reports": len(results), "failed": len(failures), "findings": findings, "partial": totals.partial}

@@ -1,6 +1,7 @@
 """Batches on disk (reviewer.runner): the same outputs byte for byte whether a batch runs in one process or
 several, in one go or resumed after a SIGKILL at any point; what is done is not redone; a file too large is
 refused before it is read; the LLM requests of every worker share one bound."""
+import csv
 import io
 import json
 import os
@@ -195,3 +196,21 @@ def test_cli_summary_says_what_was_reviewed_and_what_was_reused(tmp_path, capsys
     assert main(["review", str(inputs), "--out", str(tmp_path / "out")]) == 0
     second = capsys.readouterr()
     assert "已审核 3 份报告（本次审核 0 份，沿用上次结果 4 份" in second.out
+
+
+def test_the_index_lists_the_riskiest_reports_and_summary_csv_all(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for p in sorted((ROOT / "corpus" / "seeds").glob("*.txt")):
+        shutil.copy(p, inputs / p.name)
+    (inputs / "broken.txt").write_bytes(b"\x00\x01" * 50)
+    config = load_config()
+    config.batch["index_rows"] = 3
+    run_batch(find_reports([inputs]), tmp_path / "out", config, jobs=1, quiet=True)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["report"] for r in rows][0] == "broken.txt" and len(rows) == 6
+    listed = [r["report"] for r in rows if r["report"] in index]
+    assert listed == [r["report"] for r in rows[:4]]  # the unreadable file, then the three riskiest
+    assert "其余 2 份风险更低的报告见同一文件夹的 summary.csv" in index and "6 份报告" in index

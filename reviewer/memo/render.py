@@ -96,10 +96,10 @@ class BatchView:
         self.own: dict[str, list[tuple]] = {}
         points = []
         if frame is not None and not frame.empty:
-            for r in frame[["report", "project", "exec_rate", "self_score"]].itertuples(index=False):
-                point = (float(r.exec_rate), float(r.self_score))
-                points.append(point)
-                self.own.setdefault(r.report, []).append((*point, True, f"{r.report} / {r.project}"))
+            points = list(zip(frame["exec_rate"].to_numpy(dtype=float).tolist(),
+                              frame["self_score"].to_numpy(dtype=float).tolist()))
+            for report, project, point in zip(frame["report"].tolist(), frame["project"].tolist(), points):
+                self.own.setdefault(report, []).append((*point, True, f"{report} / {project}"))
         self.background = background(points)
         self.n = len(points)
 
@@ -211,7 +211,8 @@ def render_index(reviews: list[Review], failures: list[tuple[str, str]], config:
     totals = IndexTotals()
     for row in rows:
         totals.add(row)
-    return "".join(render_index_stream(sorted(rows, key=index_order), failures, totals, config, frame))
+    shown = itertools.islice(sorted(rows, key=index_order), config.batch.get("index_rows", 5000))
+    return "".join(render_index_stream(shown, failures, totals, config, frame))
 
 
 class IndexTotals:
@@ -250,9 +251,10 @@ def render_index_stream(ranked_rows: Iterable[dict], failures: list[tuple[str, s
         charts.append(histogram(totals.scores, "风险评分分布", "风险评分"))
     if totals.per_code:
         charts.append(bars(totals.per_code, "各类问题数量", labels))
+    limit = config.batch.get("index_rows", 5000)
     return _env(True).get_template("index.html.j2").generate(
         rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures), failed=len(failures),
-        partial=totals.partial, charts=charts)
+        partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
 
 
 def render_eval(result: dict, config: Config) -> str:

@@ -109,7 +109,7 @@ class CorpusModel:
         ranks = pd.Series(math.nan, index=frame.index)
         if len(frame) >= cfg.get("min_group", 8):
             forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
-            ranks = forest.score(frame)["iforest_rank"]
+            ranks = forest.train_score(frame)["iforest_rank"]
         frame["iforest_rank"] = ranks
         self.base.values["iforest_rank"] = ranks.to_numpy()
         self.corpus = _CorpusTotals(frame, cfg)

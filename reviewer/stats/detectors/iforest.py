@@ -43,8 +43,14 @@ class IForest:
                                      max_samples=self.max_samples)
         x = self._matrix(frame)
         self.model.fit(x)
-        self.train_scores = np.sort(-self.model.score_samples(x))
+        self.train_raw_ = -self.model.score_samples(x)
+        self.train_scores = np.sort(self.train_raw_)
         return self
+
+    def train_score(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`score` of the frame the forest was fitted on, without scoring it again."""
+        rank = np.searchsorted(self.train_scores, self.train_raw_, side="right") / max(1, len(self.train_scores))
+        return pd.DataFrame({"iforest": self.train_raw_, "iforest_rank": rank}, index=frame.index)
 
     def score(self, frame: pd.DataFrame, groups=None) -> pd.DataFrame:
         raw = -self.model.score_samples(self._matrix(frame))
