@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-scale clean
 
 $(BIN)/reviewer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ bench: $(BIN)/reviewer
 	$(BIN)/python bench/bench_read.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_review.py
+
+bench-scale: $(BIN)/reviewer  # 1k / 10k / 100k synthetic reports as a user runs them (about 25 minutes on 2 cores)
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Indicator
 from ..read.document import Cell, Row
-from .values import cell_value, cells_text, clean_text, compact, op_symbol, parse_value
+from .values import cell_value, cells_text, clean_text, compact, op_symbol, value_kind
 from .vocab import INDICATOR_COLUMNS, INDICATOR_HEADERS, LEVEL1, LEVEL2, field_of
 
 LEVEL1_RE = re.compile(rf"^({'|'.join(map(re.escape, LEVEL1))})$")
@@ -219,8 +219,8 @@ class IndicatorReader:
 
 
 def _is_num(cell: Cell) -> bool:
-    v = parse_value(cell.text)
-    return v.kind == "number" and not v.op and not v.unit
+    kind, unit, op = value_kind(cell.text)
+    return kind == "number" and not op and not unit
 
 
 def _weight_score(rest: list[Cell], middle: int) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from ..model import FundsRow, Project, Text
 from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
-from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value
+from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value, value_kind
 from .vocab import ANALYSIS, FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GOAL_HEADERS, GRADES, field_of, label_key
 
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
@@ -97,7 +97,7 @@ class ProjectParser:
         if not cells:
             return i + 1
         label = _label(row)
-        if p.year is None and (m := YEAR_RE.search(compact(row.joined()))) and len(cells) <= 2 and "年度" in row.joined():
+        if p.year is None and len(cells) <= 2 and "年度" in (joined := row.joined()) and (m := YEAR_RE.search(compact(joined))):
             p.year = int(m.group(1))
         if label == "项目名称":
             p.name = clean_text(cells[1].text) if len(cells) > 1 else ""
@@ -230,7 +230,7 @@ class ProjectParser:
         if self.reader is None:
             self.reader = IndicatorReader(IndicatorLayout.from_header(self.ind_header))
         cells = row.nonempty()
-        if cells and all(parse_value(c.text).kind == "number" and not parse_value(c.text).unit for c in cells):
+        if cells and all((k := value_kind(c.text))[0] == "number" and not k[1] for c in cells):
             if len(cells) == 2:  # an unlabelled subtotal (分值, 得分) of the indicator block
                 p.subtotals.append((cell_value(cells[0]), cell_value(cells[1])))
                 return

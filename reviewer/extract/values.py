@@ -99,6 +99,12 @@ def parse_value(raw: str, line: int | None = None, loc: Location | None = None) 
     return Value(raw=text, number=number, unit=unit, op=op, decimals=decimals, kind=kind, line=line, loc=loc)
 
 
+def value_kind(raw: str) -> tuple[str, str, str]:
+    """(kind, unit, op) of a cell's text, as parse_value would give them, without building a Value."""
+    kind, _, _, unit, op, _ = _read_value(raw if raw is not None else "")
+    return kind, unit, op
+
+
 @lru_cache(maxsize=1 << 16)
 def _read_value(raw: str) -> tuple:
     """What a cell's text says, once per distinct text: a report repeats its blanks, units and labels in
