@@ -263,7 +263,8 @@ def _map(fn, jobs: list, processes: int, progress: Progress):
         return
     ctx = multiprocessing.get_context("fork")  # workers inherit _STATE: the model is not pickled per task
     with ctx.Pool(processes, initializer=_worker_start) as pool:
-        for result in pool.imap(fn, jobs, chunksize=max(1, min(64, len(jobs) // (processes * 16)))):
+        chunk = max(1, min(16, len(jobs) // (processes * 16)))  # small: no worker idles long at a pass's end
+        for result in pool.imap(fn, jobs, chunksize=chunk):
             yield result
             progress.step()
 
