@@ -120,9 +120,10 @@ def atomic_file(path: Path, scratch: Path | None = None):
     try:
         with open(tmp, "wb") as fh:
             yield fh
-        os.replace(tmp, path)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
