@@ -311,6 +311,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         if narrative == "openai":
             return make_narrative(narrative, config, llm, use_cache=cache)
         return make_narrative(narrative, config) if narrative else None
+
     every = config.batch.get("progress_seconds", 10)
     summary = BatchSummary()
     journal, pack = Journal(work / "journal.jsonl"), Pack(work / "reviews.pack")
@@ -323,29 +324,17 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
             for entry in _map(_pass1, todo, processes, progress):
                 if summary.reviewed == 1 and stats:
                     CorpusModel.prepare()  # the parent is idle while the workers read; the results wait
-                if "packed" in entry:
-                    entry["review"] = pack.add(entry.pop("packed"))  # stored before the line that points to it
-                entries[entry["path"]] = _brief(entry, journal.add(entry))
-                summary.reviewed += 1
-                for k, v in entry.get("llm", {}).items():
-                    summary.llm[k] = summary.llm.get(k, 0) + v
-                summary.notes += [f"{entry['name']}：{n}" for n in entry.get("notes", [])]
-        ordered = [entries[str(p)] for p in paths]
+                entries[entry["path"]] = _record(entry, journal, pack, summary)
+        ok, failures = _outcomes([entries[str(p)] for p in paths], summary)
         del entries
-        ok = [e for e in ordered if e["status"] == "ok"]
-        failures = [(e["name"], e["error"]) for e in ordered if e["status"] != "ok"]
-        summary.unreadable = sum(e["status"] == "unreadable" for e in ordered)
-        summary.failed = sum(e["status"] == "failed" for e in ordered)
-        summary.errors = failures
-
         frame = _features_frame(journal, ok)
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
         _STATE.update(model=model, view=view, out=out, pack=pack.path)
         results = {(e["name"], e["key"]): done2.get((e["name"], e["key"], corpus)) for e in ok}
-        todo2 = [(e["name"], e["key"], corpus, e["review"]) for e in ok
-                 if results[e["name"], e["key"]] is None or not (out / memo_dir_name(e["name"]) / "findings.json").exists()]
+        todo2 = [(e["name"], e["key"], corpus, e["review"]) for e in ok if results[e["name"], e["key"]] is None
+                 or not (out / memo_dir_name(e["name"]) / "findings.json").exists()]  # written last: complete
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:
             with Progress(len(todo2), "写出审核意见", quiet, every) as progress:
@@ -366,10 +355,33 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     return summary
 
 
+def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) -> dict:
+    """A report's pass-1 outcome on disk (its review, then the journal line that points to it) and in the
+    summary; returns what the batch keeps of it in memory."""
+    if "packed" in entry:
+        entry["review"] = pack.add(entry.pop("packed"))
+    brief = _brief(entry, journal.add(entry))
+    summary.reviewed += 1
+    for k, v in entry.get("llm", {}).items():
+        summary.llm[k] = summary.llm.get(k, 0) + v
+    summary.notes += [f"{entry['name']}：{n}" for n in entry.get("notes", [])]
+    return brief
+
+
 def _brief(entry: dict, at: tuple[int, int]) -> dict:
     """What the batch keeps of a pass-1 line in memory: its outcome and where the rest of it is."""
     return {"path": entry["path"], "name": entry["name"], "key": entry.get("key"), "status": entry["status"],
             "error": entry.get("error", ""), "at": at, "review": entry.get("review")}
+
+
+def _outcomes(ordered: list[dict], summary: BatchSummary) -> tuple[list[dict], list[tuple[str, str]]]:
+    """(the reviewed reports, (name, reason) of the others), in input order; counted in the summary."""
+    ok = [e for e in ordered if e["status"] == "ok"]
+    failures = [(e["name"], e["error"]) for e in ordered if e["status"] != "ok"]
+    summary.unreadable = sum(e["status"] == "unreadable" for e in ordered)
+    summary.failed = sum(e["status"] == "failed" for e in ordered)
+    summary.errors = failures
+    return ok, failures
 
 
 def _finished(journal: Journal) -> tuple[dict, dict]:
