@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import itertools
 import json
 import os
 from pathlib import Path
@@ -226,8 +225,7 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
                 yield r["index"]
 
         rows = ranked()
-        shown = itertools.islice(rows, config.batch.get("index_rows", 5000))
-        for chunk in render_index_stream(shown, failures, totals, config, view):
+        for chunk in render_index_stream(rows, failures, totals, config, view):
             html_fh.write(chunk.encode("utf-8"))
         for _ in rows:  # the reports the index does not list: their summary.csv rows
             pass

@@ -10,7 +10,7 @@ import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -109,10 +109,10 @@ def _view(batch) -> BatchView:
 
 
 def memo_scatter(rv: Review, batch) -> str:
-    own = _view(batch).own.get(rv.report.source, [])
+    view = _view(batch)
+    own = view.own.get(rv.report.source, [])
     if not own:
         return ""
-    view = _view(batch)
     return scatter(own, "执行率与自评总分（红点为本报告项目，灰色为同批其他项目）", "执行率（%）", "自评总分",
                    behind=view.background)
 
@@ -181,11 +181,6 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
     return row
 
 
-def triage_order(rv: Review) -> tuple:
-    """Reports needing a person first (partly read), then by risk."""
-    return (rv.report.complete, -rv.risk.score, rv.report.source)
-
-
 def index_row(rv: Review, config: Config, link: str) -> dict:
     """One report's line of the triage index, with what the index charts count (its codes)."""
     codes = sorted({f.code for f in rv.findings})
@@ -202,17 +197,8 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
 
 
 def index_order(row: dict) -> tuple:
-    """Reports needing a person first (partly read), then by risk (as triage_order, for index rows)."""
+    """The triage order of index rows: reports needing a person first (partly read), then by risk."""
     return (row["complete"], -row["score"], row["source"])
-
-
-def render_index(reviews: list[Review], failures: list[tuple[str, str]], config: Config, memo_dir, frame=None) -> str:
-    rows = [index_row(rv, config, f"{memo_dir(rv)}/memo.html") for rv in reviews]
-    totals = IndexTotals()
-    for row in rows:
-        totals.add(row)
-    shown = itertools.islice(sorted(rows, key=index_order), config.batch.get("index_rows", 5000))
-    return "".join(render_index_stream(shown, failures, totals, config, frame))
 
 
 class IndexTotals:
@@ -232,15 +218,17 @@ class IndexTotals:
         self.partial += not row["complete"]
 
 
-def render_index_stream(ranked_rows: Iterable[dict], failures: list[tuple[str, str]], totals: IndexTotals,
+def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, str]], totals: IndexTotals,
                         config: Config, batch=None) -> Iterator[str]:
-    """The triage index, piece by piece: unreadable files first, then `ranked_rows` (each report's index_row,
-    partly read first, then by risk) as they come, so that a batch of any size is written in bounded memory."""
+    """The triage index, piece by piece: unreadable files first, then the first `[batch] index_rows` of
+    `ranked_rows` (each report's index_row in index_order) as they come, so that a batch of any size is written
+    in bounded memory.  The rows not listed are left in the iterator, unread."""
+    limit = config.batch.get("index_rows", 5000)
     failed = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
                "codes": [], "severities": [], "link": ""}
               for rank, (name, why) in enumerate(sorted(failures), 1)]
     rows = itertools.chain(failed, ({**row, "rank": rank}
-                                    for rank, row in enumerate(ranked_rows, len(failed) + 1)))
+                                    for rank, row in enumerate(itertools.islice(ranked_rows, limit), len(failed) + 1)))
     all_codes = sorted(totals.codes)
     labels = {c: config.code(c)["label"] for c in all_codes}
     charts = []
@@ -251,7 +239,6 @@ def render_index_stream(ranked_rows: Iterable[dict], failures: list[tuple[str, s
         charts.append(histogram(totals.scores, "风险评分分布", "风险评分"))
     if totals.per_code:
         charts.append(bars(totals.per_code, "各类问题数量", labels))
-    limit = config.batch.get("index_rows", 5000)
     return _env(True).get_template("index.html.j2").generate(
         rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures), failed=len(failures),
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
