@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from ..model import Indicator, Project, Report, Value
 
@@ -109,3 +110,14 @@ def fmt_num(x: float | None, decimals: int = 2) -> str:
         return "—"
     s = f"{x:.{decimals}f}"
     return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def similarity_at_least(a: str, b: str, at: float, autojunk: bool = True) -> float | None:
+    """SequenceMatcher's ratio of a and b when it is at least `at`, else None.  The cheap upper bounds are
+    tried first: most pairs are far apart, and ratio() is quadratic."""
+    m = SequenceMatcher(None, a, b, autojunk=autojunk)
+    if m.real_quick_ratio() < at or m.quick_ratio() < at:
+        return None
+    ratio = m.ratio()
+    return ratio if ratio >= at else None
+

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
-from difflib import SequenceMatcher
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
+from .common import similarity_at_least
 
 S = SUBJECT_DEPARTMENT
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
@@ -45,7 +45,7 @@ def _names(ctx: Context) -> None:
         for b in values[i + 1:]:
             if b in reported or a in b or b in a:
                 continue
-            if len(a) >= 6 and _similar(a, b, 0.8):
+            if len(a) >= 6 and similarity_at_least(a, b, 0.8) is not None:
                 reported.add(b)
                 diff = "".join(x for x in b if x not in a) or b
                 ctx.finding(S, "metadata", "medium",
@@ -175,9 +175,3 @@ def _empty_tables(ctx: Context) -> None:
         if not any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):
             ctx.finding(S, "missing", "low", f"{table.title}为空表，但未说明原因。", check="empty_tables",
                         table=f"{table.number} {table.title}".strip(), lines=[table.line], rule="JS-08e")
-
-
-def _similar(a: str, b: str, at: float) -> bool:
-    """SequenceMatcher's ratio ≥ at, the cheap upper bounds tried first (most names are far apart)."""
-    m = SequenceMatcher(None, a, b)
-    return m.real_quick_ratio() >= at and m.quick_ratio() >= at and m.ratio() >= at

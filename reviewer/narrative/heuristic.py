@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 
-from ..checks.common import same_project
+from ..checks.common import same_project, similarity_at_least
 from ..model import SUBJECT_DEPARTMENT, Report
 from .facts import FactBook, Passage, execution_ratio
 
@@ -198,12 +197,8 @@ class HeuristicBackend:
                 continue
             if re.findall(r"\d+(?:\.\d+)?", a) != re.findall(r"\d+(?:\.\d+)?", b):
                 continue  # the same sentence with what was achieved in place of what was planned: a report
-            matcher = SequenceMatcher(None, a, b, autojunk=False)
-            # the quick bounds first: most pairs are far apart, and ratio() is quadratic
-            if matcher.real_quick_ratio() < self.restate or matcher.quick_ratio() < self.restate:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= self.restate:
+            ratio = similarity_at_least(a, b, self.restate, autojunk=False)
+            if ratio is not None:
                 out.append(_claim(actual, actual.text[:60], [], "unverifiable", "boilerplate", "medium",
                                   f"“{actual.label}”与“{goal.label}”相似度 {ratio:.0%}，照抄目标而未写实际完成情况。",
                                   [goal.id]))

@@ -49,10 +49,12 @@ class IForest:
 
     def train_score(self, frame: pd.DataFrame) -> pd.DataFrame:
         """`score` of the frame the forest was fitted on, without scoring it again."""
-        rank = np.searchsorted(self.train_scores, self.train_raw_, side="right") / max(1, len(self.train_scores))
-        return pd.DataFrame({"iforest": self.train_raw_, "iforest_rank": rank}, index=frame.index)
+        return self._ranked(self.train_raw_, frame.index)
 
     def score(self, frame: pd.DataFrame, groups=None) -> pd.DataFrame:
-        raw = -self.model.score_samples(self._matrix(frame))
+        return self._ranked(-self.model.score_samples(self._matrix(frame)), frame.index)
+
+    def _ranked(self, raw: np.ndarray, index) -> pd.DataFrame:
+        """Raw scores and their rank: the share of the training corpus scoring at most as high."""
         rank = np.searchsorted(self.train_scores, raw, side="right") / max(1, len(self.train_scores))
-        return pd.DataFrame({"iforest": raw, "iforest_rank": rank}, index=frame.index)
+        return pd.DataFrame({"iforest": raw, "iforest_rank": rank}, index=index)
