@@ -27,6 +27,7 @@ class Outcome:
     report: Report | None = None
     error: str = ""
     review: object | None = None  # a reviewer.review.Review when the batch ran the review
+    bug: bool = False  # the error is a fault of the tool (a traceback), not of the file
 
     @property
     def name(self) -> str:
@@ -60,7 +61,7 @@ def guarded(path: Path, work) -> Outcome:
         return Outcome(path, error=str(exc))
     except Exception as exc:  # a bug on one report must not cost the rest of the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(path, error=f"程序内部错误 {type(exc).__name__}：{exc}（{Path(last.filename).name}:{last.lineno}），"
+        return Outcome(path, bug=True, error=f"程序内部错误 {type(exc).__name__}：{exc}（{Path(last.filename).name}:{last.lineno}），"
                                    "其余报告不受影响；请报告此问题")
 
 

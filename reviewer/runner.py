@@ -86,18 +86,45 @@ def _setting_key(config: Config, backend: str | None, llm) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-class Journal:
-    """OUT/.work/journal.jsonl: one line per finished step, appended and flushed.  A line cut short by a kill
-    is cut off when the journal is opened again.  Each line's place in the file is kept, so that what a line
-    holds (a report's features) is read back when needed rather than held in memory."""
+class AppendOnly:
+    """A file of records appended one after another by the parent, each found again by (offset, length).
+    Records are read with pread, so that forked workers sharing the file never move each other's place."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.fh = open(path, "ab")
+        self._reader = None
+
+    def append(self, data: bytes) -> tuple[int, int]:
+        at = self.fh.tell()
+        self.fh.write(data)
+        self.fh.flush()
+        return at, len(data)
+
+    def holds(self, at) -> bool:
+        return bool(at) and at[0] + at[1] <= self.fh.tell()
+
+    def read_at(self, at: int, length: int) -> bytes:
+        if self._reader is None:
+            self._reader = open(self.path, "rb")
+        return os.pread(self._reader.fileno(), length, at)
+
+    def close(self) -> None:
+        self.fh.close()
+        if self._reader is not None:
+            self._reader.close()
+
+
+class Journal(AppendOnly):
+    """OUT/.work/journal.jsonl: one line per finished step.  A line cut short by a kill is cut off when the
+    journal is opened again.  Each line's place is kept, so that what a line holds (a report's features, its
+    memo's results) is read back when needed rather than held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path)
         self.fh.truncate(self._whole_lines(path))
         self.fh.seek(0, os.SEEK_END)
-        self._reader = None
 
     @staticmethod
     def _whole_lines(path: Path) -> int:
@@ -117,16 +144,11 @@ class Journal:
 
     def add(self, entry: dict) -> tuple[int, int]:
         """Append a line; returns where it is (offset, length)."""
-        data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        at = self.fh.tell()
-        self.fh.write(data)
-        self.fh.flush()
-        return at, len(data)
+        return self.append((json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
 
-    def close(self) -> None:
-        self.fh.close()
-        if self._reader is not None:
-            self._reader.close()
+    def entry_at(self, at: int, length: int) -> dict:
+        """The entry of the line at (offset, length), as `add` or `read` gave them."""
+        return json.loads(self.read_at(at, length))
 
     @staticmethod
     def read(path: Path):
@@ -143,41 +165,18 @@ class Journal:
                         pass
                 at += len(line)
 
-    def entry_at(self, at: int, length: int) -> dict:
-        """The entry of the line at (offset, length), as `add` or `read` gave them."""
-        if self._reader is None:
-            self._reader = open(self.path, "rb")
-        self._reader.seek(at)
-        return json.loads(self._reader.read(length))
 
+class Pack(AppendOnly):
+    """OUT/.work/reviews.pack: stored reviews (compressed pickles), one after another; a journal line says
+    where each one is."""
 
-class Pack:
-    """OUT/.work/reviews.pack: stored reviews, one after another; a journal line says where each one is."""
+    @staticmethod
+    def packed(rv: Review) -> bytes:
+        """What a worker sends the parent to store: the review without what only extraction needed."""
+        return zlib.compress(pickle.dumps(slim(rv), protocol=pickle.HIGHEST_PROTOCOL), 3)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fh = open(path, "ab")
-
-    def add(self, data: bytes) -> tuple[int, int]:
-        at = self.fh.tell()
-        self.fh.write(data)
-        self.fh.flush()
-        return at, len(data)
-
-    def holds(self, at) -> bool:
-        return bool(at) and at[0] + at[1] <= self.fh.tell()
-
-    def close(self) -> None:
-        self.fh.close()
-
-
-def _read_packed(at: tuple[int, int]):
-    """A stored review, through this process's own handle on the pack."""
-    fh = _STATE.get("pack_fh")
-    if fh is None:
-        fh = _STATE["pack_fh"] = open(_STATE["pack"], "rb")
-    fh.seek(at[0])
-    return _unpack(fh.read(at[1]))
+    def review_at(self, at: tuple[int, int]) -> Review:
+        return pickle.loads(zlib.decompress(self.read_at(*at)))
 
 
 # --- pass 1: one report ------------------------------------------------------------------------------
@@ -193,14 +192,6 @@ def slim(rv: Review) -> Review:
         accounts=[AccountsTable(kind=t.kind, title=t.title, family=t.family, unread=t.unread) for t in r.accounts],
         department_part=Department(name=r.department_part.name) if r.department_part else None)
     return replace(rv, report=report)
-
-
-def _pack(obj) -> bytes:
-    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 3)
-
-
-def _unpack(data: bytes):
-    return pickle.loads(zlib.decompress(data))
 
 
 _STATE: dict = {}  # what the workers of a pass share: set in the parent before the pool forks
@@ -225,19 +216,18 @@ def _pass1(path_s: str) -> dict:
 
     outcome = guarded(path, work_on)
     if outcome.review is None:
-        kind = "failed" if outcome.error.startswith("程序内部错误") else "unreadable"
-        return {**entry, "status": kind, "error": outcome.error}
+        return {**entry, "status": "failed" if outcome.bug else "unreadable", "error": outcome.error}
     rv = outcome.review
     rows = [[row[c] for c in COLUMNS] for row in (project_row(rv.report, p) for p in rv.report.projects)]
     llm = {k: rv.narrative_stats.get(k, 0) for k in ("calls", "cache_hits", "tokens_in", "tokens_out")
            if "chunks" in rv.narrative_stats}
-    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes, "packed": _pack(slim(rv))}
+    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes, "packed": Pack.packed(rv)}
 
 
 def _pass2(job: tuple[str, str, str, tuple]) -> dict:
     name, key, corpus, at = job
     config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
-    rv = _read_packed(at)
+    rv = _STATE["pack"].review_at(at)
     model.score(rv)
     result = write_review_files(rv, config, view, out, _STATE["scratch"])
     return {"pass": 2, "name": name, "key": key, "corpus": corpus, "result": result}
@@ -331,7 +321,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
-        _STATE.update(model=model, view=view, out=out, pack=pack.path)
+        _STATE.update(model=model, view=view, out=out, pack=pack)
         results = {(e["name"], e["key"]): done2.get((e["name"], e["key"], corpus)) for e in ok}
         todo2 = [(e["name"], e["key"], corpus, e["review"]) for e in ok if results[e["name"], e["key"]] is None
                  or not (out / memo_dir_name(e["name"]) / "findings.json").exists()]  # written last: complete
@@ -349,8 +339,6 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     finally:
         journal.close()
         pack.close()
-        if _STATE.get("pack_fh"):
-            _STATE["pack_fh"].close()
         _STATE.clear()
     return summary
 
@@ -359,7 +347,7 @@ def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) ->
     """A report's pass-1 outcome on disk (its review, then the journal line that points to it) and in the
     summary; returns what the batch keeps of it in memory."""
     if "packed" in entry:
-        entry["review"] = pack.add(entry.pop("packed"))
+        entry["review"] = pack.append(entry.pop("packed"))
     brief = _brief(entry, journal.add(entry))
     summary.reviewed += 1
     for k, v in entry.get("llm", {}).items():
