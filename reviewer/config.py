@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +31,7 @@ class Config:
     narrative: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     batch: dict[str, Any] = field(default_factory=dict)  # how a batch runs (limits, progress): not in the fingerprint
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -40,13 +43,13 @@ class Config:
             raise ConfigError(f"未知的问题代码 {code!r}") from None
 
     def fingerprint(self) -> str:
-        """A short stable id of the effective rules, recorded with every review."""
-        import hashlib
-        import json
-
-        blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative, self.stats], sort_keys=True,
-                          ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+        """A short stable id of the effective rules, recorded with every review.  Worked out once: a Config is
+        not changed once reviews use it (load_config or dataclasses.replace make a new one)."""
+        if self._fingerprint is None:
+            blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative, self.stats],
+                              sort_keys=True, ensure_ascii=False)
+            self._fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:12]
+        return self._fingerprint
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -104,12 +106,6 @@ def indicator_rows(report: Report) -> list[dict]:
     return rows
 
 
-def write_atomic(path: Path, data: str | bytes, scratch: Path | None = None) -> None:
-    """The file appears whole or not at all."""
-    with atomic_file(path, scratch) as fh:
-        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-
-
 @contextlib.contextmanager
 def atomic_file(path: Path, scratch: Path | None = None):
     """A binary file handle whose file appears at `path` whole when the block ends, or not at all.  The file is
@@ -123,6 +119,36 @@ def atomic_file(path: Path, scratch: Path | None = None):
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: Path, scratch: Path):
+    """A new folder whose files appear at `path` together when the block ends, or not at all.  A folder already
+    at `path` is replaced whole (no file of an earlier run is left beside the new ones) and moved into `scratch`,
+    which the batch removes when it has written everything: ext4 without a journal (this project's machines)
+    makes every new file step over the inodes freed in the last seconds, so deleting while creating costs
+    time that grows with the batch."""
+    tmp = scratch / f".{path.name}.{os.getpid()}.new"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        os.rename(path, scratch / f".replaced.{os.getpid()}.{next(_REPLACED)}")
+    except FileNotFoundError:
+        pass
+    os.rename(tmp, path)
+
+
+_REPLACED = itertools.count()
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "wb") as fh:
+        fh.write(text.encode("utf-8"))
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
@@ -175,21 +201,18 @@ def findings_payload(rv, findings: list[dict]) -> dict:
     }
 
 
-def write_review_files(rv, config, view, out_dir: Path, scratch: Path | None = None) -> dict:
+def write_review_files(rv, config, view, out_dir: Path, scratch: Path) -> dict:
     """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
     report: its summary.csv row, its index row, its findings.jsonl lines."""
     name = memo_dir_name(rv.report.source)
-    folder = out_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
     md, html, svg = render_memo(rv, config, view)
-    write_atomic(folder / "memo.md", md, scratch)
-    write_atomic(folder / "memo.html", html, scratch)
-    if svg:
-        write_atomic(folder / "scatter.svg", svg + "\n", scratch)
     findings = [f.to_dict() for f in rv.findings]
-    # last: a memo folder with its findings.json is complete
-    write_atomic(folder / "findings.json",
-                 json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n", scratch)
+    with atomic_folder(out_dir / name, scratch) as folder:
+        _write(folder / "memo.md", md)
+        _write(folder / "memo.html", html)
+        if svg:
+            _write(folder / "scatter.svg", svg + "\n")
+        _write(folder / "findings.json", json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n")
     return {"summary": summary_row(rv, list(config.codes)), "index": index_row(rv, config, f"{name}/memo.html"),
             "findings": [json.dumps(f, ensure_ascii=False) for f in findings]}
 

@@ -340,6 +340,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         journal.close()
         pack.close()
         _STATE.clear()
+        shutil.rmtree(scratch, ignore_errors=True)  # and the memo folders this run replaced
     return summary
 
 
