@@ -111,11 +111,12 @@ class ProjectParser:
         if self.state == "funds" and not p.funds.columns and not self.paired and _is_column_row(row):
             self._funds_header(row, columns_only=True)  # the header's column names on a row of their own
             return i + 1
-        key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None)
-        if key and self.state in ("funds", "head"):
+        # the state first: most rows are indicator rows, for which neither test can matter
+        key = next((k for c in row.cells[:4] if (k := _funds_key(c.text))), None) if self.state in ("funds", "head") else None
+        if key:
             self._funds_row(row, key)
             return i + 1
-        if _is_goal_header(row) and self.state not in ("indicators", "tail"):
+        if self.state not in ("indicators", "tail") and _is_goal_header(row):
             self.goal_header, self.state = row, "goal"
             return i + 1
         if is_header_row(row):

@@ -83,10 +83,11 @@ class Row:
 
     def nonempty(self) -> list[Cell]:
         # called for every row by every parser; cells do not change once a row is built
-        cached = self.__dict__.get("_nonempty")
-        if cached is None:
-            cached = self.__dict__["_nonempty"] = [c for c in self.cells if c.text.strip()]
-        return cached
+        try:
+            return self._nonempty
+        except AttributeError:
+            self._nonempty = [c for c in self.cells if c.text.strip()]
+            return self._nonempty
 
     def joined(self) -> str:
         return "".join(c.text for c in self.cells)
