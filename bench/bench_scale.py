@@ -6,7 +6,7 @@ of the whole process tree, output size, and a second run of the same command (re
 Each size gets its own synthetic corpus (`reviewer synth --seed 1`, made once and kept in WORK/in-N; its
 generation is not timed).  The timed command is `reviewer review WORK/in-N --out WORK/out-N -q` in a
 subprocess, into an output folder that does not exist yet, with the default settings otherwise (every core).
-Memory is sampled every 0.2 s from /proc: the sum of the proportional set sizes (PSS: a page shared by the
+Memory is sampled every second from /proc: the sum of the proportional set sizes (PSS: a page shared by the
 parent and its forked workers counted once) of the command and its workers, and the largest resident set of
 any one of them.  Results go to stdout as a Markdown table and to WORK/results.json.
 """
@@ -76,7 +76,7 @@ class Sampler(threading.Thread):
             pids = _tree(self.pid)
             self.peak_pss = max(self.peak_pss, sum(_kb(p, "Pss:", "smaps_rollup") for p in pids))
             self.peak_rss = max([self.peak_rss] + [_kb(p, "VmRSS:", "status") for p in pids])
-            self.stop.wait(0.2)
+            self.stop.wait(1.0)  # reading smaps_rollup walks page tables: more often costs the batch a tenth of a core
 
 
 def timed(cmd: list[str]) -> dict:

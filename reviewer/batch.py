@@ -4,7 +4,6 @@ Each input gives an `Outcome`: the `Report`, or the reason it could not be read.
 """
 from __future__ import annotations
 
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,10 @@ from typing import Iterable, Iterator
 
 from . import stats as corpus_stats
 from .config import Config, load_config
-from .errors import ExtractionError
+from .errors import ExtractionError, describe_fault
 from .export import INDICATOR_COLUMNS, PROJECT_COLUMNS, indicator_rows, project_rows, write_csv, write_report_json
 from .extract import extract
+from .inputs import find_inputs
 from .inspect import amount_share
 from .model import Report
 from .narrative import make_narrative
@@ -35,20 +35,9 @@ class Outcome:
 
 
 def find_reports(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named on the command line, and every file inside a named folder (hidden files, Markdown notes
-    such as a folder's README or INDEX, and JSON-lines data such as labels skipped: reports never come in
-    either form)."""
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found += sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() not in (".md", ".jsonl")
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        else:
-            found.append(p)
-    return found
+    """The files to review among `paths` and inside the folders among them (see reviewer.inputs: what is not a
+    file to review, and why, is in `find_inputs(paths).passed_over`)."""
+    return find_inputs(paths).reports
 
 
 def guarded(path: Path, work) -> Outcome:
@@ -60,9 +49,7 @@ def guarded(path: Path, work) -> Outcome:
     except ExtractionError as exc:
         return Outcome(path, error=str(exc))
     except Exception as exc:  # a bug on one report must not cost the rest of the batch
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(path, bug=True, error=f"程序内部错误 {type(exc).__name__}：{exc}（{Path(last.filename).name}:{last.lineno}），"
-                                   "其余报告不受影响；请报告此问题")
+        return Outcome(path, bug=True, error=f"程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题")
 
 
 def extract_each(paths: Iterable[Path], cache: bool = True) -> Iterator[Outcome]:

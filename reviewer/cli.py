@@ -9,6 +9,7 @@ from pathlib import Path
 from . import batch, runner
 from .config import ConfigError, load_config
 from .errors import ExtractionError
+from .inputs import find_inputs
 from .inspect import inspect_text, reading_summary
 
 
@@ -68,25 +69,32 @@ def _review(args: argparse.Namespace) -> int:
     config = load_config(args.profile, args.config)
     llm = _llm_settings(args, config) if args.backend == "openai" else None  # checked here, once
     narrative = None if args.backend == "none" else args.backend
-    paths = batch.find_reports(args.paths)
-    if not paths:
+    found = find_inputs(args.paths)
+    if not found.reports and not found.passed_over:
         print("没有找到输入文件", file=sys.stderr)
         return 2
-    s = runner.run_batch(paths, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
-                         cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm)
-    for name, why in s.errors:
-        print(f"未能读取：{name}：{why}", file=sys.stderr)
-    for note in s.notes[:20]:
-        print(f"说明：{note}", file=sys.stderr)
-    if len(s.notes) > 20:
-        print(f"说明：另有 {len(s.notes) - 20} 条，见各报告的审核意见", file=sys.stderr)
+    s = runner.run_batch(found.reports, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
+                         cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm,
+                         passed_over=found.passed_over)
+    _some([f"{status}：{name}：{why}" for name, status, why in s.errors], "见 summary.csv")
+    _some([f"说明（{names[0]}" + (f" 等 {len(names)} 份报告" if len(names) > 1 else "") + f"）：{note}"
+           for note, names in s.notes.items()], "见各报告的审核意见")
     if s.llm:
         print(f"大模型调用 {s.llm.get('calls', 0)} 次（缓存 {s.llm.get('cache_hits', 0)} 次），"
               f"{s.llm.get('tokens_in', 0)}+{s.llm.get('tokens_out', 0)} tokens")
     print(f"已审核 {s.reports} 份报告（本次审核 {s.reviewed} 份，沿用上次结果 {s.skipped} 份；部分读取 {s.partial} 份），"
           f"问题 {s.findings} 项，未能读取 {s.unreadable} 份" + (f"，程序错误 {s.failed} 份" if s.failed else "")
-          + f" → {Path(args.out) / 'index.html'}")
+          + (f"，核查未完成 {s.faulted} 份" if s.faulted else "")
+          + (f"，未审核 {s.passed_over} 个非报告文件" if s.passed_over else "") + f" → {Path(args.out) / 'index.html'}")
     return 0 if s.reports else 1
+
+
+def _some(lines: list[str], rest: str, shown: int = 20) -> None:
+    """The first lines of a long list on stderr, and where the rest are."""
+    for line in lines[:shown]:
+        print(line, file=sys.stderr)
+    if len(lines) > shown:
+        print(f"另有 {len(lines) - shown} 条，{rest}", file=sys.stderr)
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -4,6 +4,9 @@ Messages are in Simplified Chinese: they are printed to the user and written to 
 """
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+
 
 class ReviewerError(Exception):
     """Base of every error this package raises on purpose."""
@@ -15,3 +18,14 @@ class ExtractionError(ReviewerError):
 
 class ReadError(ExtractionError):
     """A reader could not read the file at all (corrupt, encrypted, a scan, an unsupported format)."""
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def describe_fault(exc: BaseException) -> str:
+    """A program fault in one line for a memo or a summary: its kind, message and where it happened."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PACKAGE)] or frames
+    where = f"，{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""  # the last place in this package
+    return f"{type(exc).__name__}：{exc}{where}"

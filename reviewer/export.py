@@ -177,13 +177,8 @@ class _Utf8:
 
 # --- review output ----------------------------------------------------------------------------------
 
-SUMMARY_COLUMNS = ["report", "department", "year", "read_status", "read_issues", "risk_score", "risk_band", "findings",
+SUMMARY_COLUMNS = ["report", "memo", "department", "year", "read_status", "read_issues", "risk_score", "risk_band", "findings",
                    "high", "medium", "low", "projects"]
-
-
-def memo_dir_name(source: str) -> str:
-    """The folder of one report's memo: its file name, made safe for a path."""
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in source) or "report"
 
 
 def findings_payload(rv, findings: list[dict]) -> dict:
@@ -195,16 +190,15 @@ def findings_payload(rv, findings: list[dict]) -> dict:
         "not_checked": rv.suppressed,
         "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
         "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
-        "dropped_claims": rv.dropped_claims,
+        "dropped_claims": rv.dropped_claims, "faults": rv.faults,
         "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
         "findings": findings,  # rv.findings as dicts
     }
 
 
-def write_review_files(rv, config, view, out_dir: Path, scratch: Path) -> dict:
+def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str) -> dict:
     """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
     report: its summary.csv row, its index row, its findings.jsonl lines."""
-    name = memo_dir_name(rv.report.source)
     md, html, svg = render_memo(rv, config, view)
     findings = [f.to_dict() for f in rv.findings]
     with atomic_folder(out_dir / name, scratch) as folder:
@@ -213,22 +207,27 @@ def write_review_files(rv, config, view, out_dir: Path, scratch: Path) -> dict:
         if svg:
             _write(folder / "scatter.svg", svg + "\n")
         _write(folder / "findings.json", json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n")
-    return {"summary": summary_row(rv, list(config.codes)), "index": index_row(rv, config, f"{name}/memo.html"),
+    return {"summary": {**summary_row(rv, list(config.codes)), "memo": f"{name}/memo.html"},
+            "index": index_row(rv, config, f"{name}/memo.html"),
             "findings": [json.dumps(f, ensure_ascii=False) for f in findings]}
 
 
-def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str]], frame, config,
+BATCH_OUTPUTS = ("findings.jsonl", "summary.csv", "features.csv", "index.html")  # what write_batch_files writes
+
+
+def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str, str]], frame, config,
                       view, scratch: Path | None = None) -> dict:
     """DIR/findings.jsonl, summary.csv, features.csv and index.html from each report's results (input order).
 
     `results` may read each report's results from disk on access: it is gone through twice (findings in
     input order, then summary and index rows in triage order), holding one report's results at a time."""
-    keys, totals, findings = [], IndexTotals(), 0
+    keys, totals, findings, faulted = [], IndexTotals(), 0, 0
     with atomic_file(out_dir / "findings.jsonl", scratch) as fh:
         for i in range(len(results)):
             r = results[i]
             fh.write("".join(line + "\n" for line in r["findings"]).encode("utf-8"))
             findings += len(r["findings"])
+            faulted += bool(r["summary"]["error"])
             totals.add(r["index"])
             keys.append((index_order(r["index"]), i))
     order = [i for _, i in sorted(keys)]
@@ -239,7 +238,7 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             frame[columns].to_csv(fh, index=False, float_format="%.6g", encoding="utf-8")
     with atomic_file(out_dir / "summary.csv", scratch) as csv_fh, atomic_file(out_dir / "index.html", scratch) as html_fh:
         summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
-        summary.writerows({"report": name, "read_status": "未能读取", "error": why} for name, why in sorted(failures))
+        summary.writerows({"report": name, "read_status": status, "error": why} for name, status, why in failures)
 
         def ranked():  # the index rows in triage order; each report's summary.csv row goes on its way
             for i in order:
@@ -252,4 +251,4 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             html_fh.write(chunk.encode("utf-8"))
         for _ in rows:  # the reports the index does not list: their summary.csv rows
             pass
-    return {"reports": len(results), "failed": len(failures), "findings": findings, "partial": totals.partial}
+    return {"reports": len(results), "findings": findings, "partial": totals.partial, "faulted": faulted}

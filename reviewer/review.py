@@ -31,7 +31,14 @@ class Review:
     notes: list[str] = field(default_factory=list)  # e.g. "the LLM failed; the heuristic reviewed the text"
     narrative_stats: dict = field(default_factory=dict)  # LLM calls, cache hits, tokens, cost
     dropped_claims: list[str] = field(default_factory=list)
+    fell_back: bool = False  # the LLM failed; the heuristic reviewed the text (a later run tries again)
     suppressed: dict[str, list[str]] = field(default_factory=dict)  # subject → checks not run (table incomplete)
+    faults: list[str] = field(default_factory=list)  # checks a program fault stopped: not finished, not clean
+
+    @property
+    def checked_whole(self) -> bool:
+        """Everything was read and every check ran to its end: only then may the band be read as a verdict."""
+        return self.report.complete and not self.faults
 
     def counts(self) -> dict[str, int]:
         out = {"high": 0, "medium": 0, "low": 0}
@@ -54,10 +61,15 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
         narrative = make_narrative(narrative, config)
     rv_extra: dict = {}
     if narrative is not None:
-        result = narrative.review(report, ctx)
-        rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
-                    "narrative_stats": result.stats, "dropped_claims": result.dropped}
+        try:
+            result = narrative.review(report, ctx)
+        except Exception as exc:  # the text review's fault costs the text review, not the rule findings
+            ctx.fault("文字审核", exc)
+        else:
+            rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
+                        "narrative_stats": result.stats, "dropped_claims": result.dropped, "fell_back": result.fell_back}
     findings = sorted(ctx.findings, key=lambda f: f.sort_key())
-    return Review(report=report, findings=findings, coverage=ctx.coverage,
-                  risk=risk_of(findings, config, report.complete), suppressed=ctx.suppressed,
-                  profile=config.profile, rules=config.fingerprint(), **rv_extra)
+    rv = Review(report=report, findings=findings, coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
+                profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, **rv_extra)
+    rv.risk = risk_of(findings, config, rv.checked_whole)
+    return rv

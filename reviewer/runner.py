@@ -28,6 +28,7 @@ import os
 import pickle
 import shutil
 import signal
+import stat
 import sys
 import zlib
 from collections.abc import Sequence
@@ -38,8 +39,9 @@ import pandas as pd
 
 from .batch import Outcome, guarded
 from .config import Config
-from .errors import ExtractionError
-from .export import memo_dir_name, write_batch_files, write_review_files
+from .errors import ExtractionError, describe_fault
+from .export import BATCH_OUTPUTS, atomic_file, write_batch_files, write_review_files
+from .inputs import memo_folders, os_reason
 from .memo.render import BatchView
 from .model import AccountsTable, Department, Project
 from .narrative import make_narrative
@@ -59,13 +61,16 @@ class BatchSummary:
     skipped: int = 0  # already reviewed by an earlier run of the same inputs and rules
     unreadable: int = 0  # could not be read (the reason in summary.csv and index.html)
     failed: int = 0  # a bug on one report (the reason likewise); the rest of the batch is unaffected
+    passed_over: int = 0  # inputs that are not files to review (hidden, a link loop, a named pipe…), with why
+    faulted: int = 0  # reviews in which a check stopped on a program fault (said in the memo and summary.csv)
     reports: int = 0  # reviews in the outputs
     partial: int = 0
     findings: int = 0
     memos_written: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (report, reason) of what was not reviewed
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (input, status, reason) of what was not reviewed
     llm: dict = field(default_factory=dict)  # calls, cache hits and tokens of this run's LLM requests
-    notes: list[str] = field(default_factory=list)  # e.g. a report whose LLM review fell back to the heuristic
+    notes: dict[str, list[str]] = field(default_factory=dict)  # note → the reports it is about (e.g. an LLM
+    # review that fell back to the heuristic): said once for the batch, and in each report's memo
 
 
 def code_version() -> str:
@@ -221,16 +226,21 @@ def _pass1(path_s: str) -> dict:
     rows = [[row[c] for c in COLUMNS] for row in (project_row(rv.report, p) for p in rv.report.projects)]
     llm = {k: rv.narrative_stats.get(k, 0) for k in ("calls", "cache_hits", "tokens_in", "tokens_out")
            if "chunks" in rv.narrative_stats}
-    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes, "packed": Pack.packed(rv)}
+    # a text review that fell back to the heuristic is done again by the next run, when the endpoint may answer
+    return {**entry, "status": "ok", "features": rows, "llm": llm, "notes": rv.notes, "retry": rv.fell_back,
+            "packed": Pack.packed(rv)}
 
 
-def _pass2(job: tuple[str, str, str, tuple]) -> dict:
-    name, key, corpus, at = job
+def _pass2(job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
+    path, folder, key, corpus, at = job
     config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
-    rv = _STATE["pack"].review_at(at)
-    model.score(rv)
-    result = write_review_files(rv, config, view, out, _STATE["scratch"])
-    return {"pass": 2, "name": name, "key": key, "corpus": corpus, "result": result}
+    try:
+        rv = _STATE["pack"].review_at(at)
+        model.score(rv)
+        result = write_review_files(rv, config, view, out, _STATE["scratch"], folder)
+    except Exception as exc:  # one memo that cannot be written costs that report, not the batch
+        return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}
+    return path, {"pass": 2, "folder": folder, "key": key, "corpus": corpus, "result": result}
 
 
 def _worker_start() -> None:
@@ -265,10 +275,14 @@ def _map(fn, jobs: list, processes: int, progress: Progress):
 # --- the batch ---------------------------------------------------------------------------------------
 
 def read_input(path: Path, limit: int) -> bytes:
-    """An input's bytes, unless it is larger than the configured limit (refused before it is read)."""
-    size = path.stat().st_size
-    if size > limit:
-        raise ExtractionError(f"文件过大（{size / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB，见 rules.toml [batch]），未读取")
+    """An input's bytes, unless it is larger than the configured limit or not a regular file (refused before
+    it is opened: a named pipe would wait for a writer forever)."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise ExtractionError("不是普通文件（命名管道、设备或文件夹），未打开")
+    if st.st_size > limit:
+        raise ExtractionError(f"文件过大（{st.st_size / 2**20:.1f} MB，超过上限 {limit / 2**20:.3g} MB，"
+                              "见 rules.toml [batch]），未读取")
     return path.read_bytes()
 
 
@@ -279,17 +293,19 @@ def review_key(data: bytes, name: str, setting: str) -> str:
 
 
 def _unopened(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ExtractionError) else "文件不存在或无法打开"
+    return str(exc) if isinstance(exc, ExtractionError) else f"无法打开（{os_reason(exc)}）"
 
 
 def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic", jobs: int = 0,
               stats: bool = True, cache: bool = True, fresh: bool = False, quiet: bool = False,
-              llm=None) -> BatchSummary:
+              llm=None, passed_over: Sequence[tuple[str, str]] = ()) -> BatchSummary:
     """Review every report of `paths` into `out` (see the module's text).
 
     `narrative` is a backend name: "heuristic" (offline), "openai" (with `llm`, the endpoint's LLMSettings; its
     `concurrency` bounds the requests in flight across every worker, its endpoint and model are part of what
-    makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker."""
+    makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker.
+    `passed_over`: (input, why) of what was found but is not a file to review (reviewer.inputs.find_inputs);
+    they are listed in summary.csv and index.html with the unreadable ones."""
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
@@ -297,6 +313,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     scratch = work / "tmp"  # what a killed run was writing: never an output
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
+    _begin(out, scratch)
     processes = jobs or os.cpu_count() or 1
     setting = _setting_key(config, narrative, llm)
 
@@ -318,33 +335,58 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
                 if summary.reviewed == 1 and stats:
                     CorpusModel.prepare()  # the parent is idle while the workers read; the results wait
                 entries[entry["path"]] = _record(entry, journal, pack, summary)
-        ok, failures = _outcomes([entries[str(p)] for p in paths], summary)
+        ordered = [entries[str(p)] for p in paths]
         del entries
+        ok = [e for e in ordered if e["status"] == "ok"]
+        folders = memo_folders(paths, reserved=(*BATCH_OUTPUTS, WORK, UNFINISHED))
         frame = _features_frame(journal, ok)
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
         _STATE.update(model=model, view=view, out=out, pack=pack)
-        results = {(e["name"], e["key"]): done2.get((e["name"], e["key"], corpus)) for e in ok}
-        todo2 = [(e["name"], e["key"], corpus, e["review"]) for e in ok if results[e["name"], e["key"]] is None
-                 or not (out / memo_dir_name(e["name"]) / "findings.json").exists()]  # written last: complete
+        results = {e["path"]: done2.get((folders[e["path"]], e["key"], corpus)) for e in ok}
+        todo2 = [(e["path"], folders[e["path"]], e["key"], corpus, e["review"]) for e in ok
+                 if results[e["path"]] is None or not (out / folders[e["path"]] / "findings.json").exists()]
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:
             with Progress(len(todo2), "写出审核意见", quiet, every) as progress:
-                for entry in _map(_pass2, todo2, processes, progress):
-                    results[entry["name"], entry["key"]] = journal.add(entry)
+                for path, entry in _map(_pass2, todo2, processes, progress):
+                    if "error" in entry:  # not journaled: the next run tries again
+                        ok = [e for e in ok if e["path"] != path]
+                        ordered = [{**e, "status": "failed", "error": entry["error"]} if e["path"] == path else e
+                                   for e in ordered]
+                        continue
+                    results[path] = journal.add(entry)
                     summary.memos_written += 1
         finally:
             gc.unfreeze()
-        written = write_batch_files(out, _JournalResults(journal, [results[e["name"], e["key"]] for e in ok]),
+        failures = _not_reviewed(ordered, passed_over, summary)
+        written = write_batch_files(out, _JournalResults(journal, [results[e["path"]] for e in ok]),
                                     failures, frame, config, view, scratch)
-        summary.reports, summary.partial, summary.findings = written["reports"], written["partial"], written["findings"]
+        for k in ("reports", "partial", "findings", "faulted"):
+            setattr(summary, k, written[k])
+        (out / UNFINISHED).unlink()
     finally:
         journal.close()
         pack.close()
         _STATE.clear()
         shutil.rmtree(scratch, ignore_errors=True)  # and the memo folders this run replaced
     return summary
+
+
+UNFINISHED = "审核未完成.txt"
+
+
+def _begin(out: Path, scratch: Path) -> None:
+    """Until the batch files are written, OUT says it is unfinished, and holds no index of an earlier run
+    that would disagree with the memos this run writes."""
+    with atomic_file(out / UNFINISHED, scratch) as fh:
+        fh.write("本文件夹的审核尚未完成：审核正在进行，或已中断。各报告的审核意见可能只写出了一部分，"
+                 "汇总文件（index.html、summary.csv、findings.jsonl、features.csv）在审核完成后才写出。\n"
+                 "以同样的命令再次运行即可从中断处继续；完成后本文件自动删除。\n".encode("utf-8"))
+    for name in BATCH_OUTPUTS:
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(out / name, scratch / name)
 
 
 def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) -> dict:
@@ -356,24 +398,32 @@ def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) ->
     summary.reviewed += 1
     for k, v in entry.get("llm", {}).items():
         summary.llm[k] = summary.llm.get(k, 0) + v
-    summary.notes += [f"{entry['name']}：{n}" for n in entry.get("notes", [])]
+    for note in entry.get("notes", []):
+        summary.notes.setdefault(note, []).append(entry["name"])
     return brief
 
 
 def _brief(entry: dict, at: tuple[int, int]) -> dict:
     """What the batch keeps of a pass-1 line in memory: its outcome and where the rest of it is."""
     return {"path": entry["path"], "name": entry["name"], "key": entry.get("key"), "status": entry["status"],
-            "error": entry.get("error", ""), "at": at, "review": entry.get("review")}
+            "error": entry.get("error", ""), "at": at, "review": entry.get("review"), "retry": entry.get("retry")}
 
 
-def _outcomes(ordered: list[dict], summary: BatchSummary) -> tuple[list[dict], list[tuple[str, str]]]:
-    """(the reviewed reports, (name, reason) of the others), in input order; counted in the summary."""
-    ok = [e for e in ordered if e["status"] == "ok"]
-    failures = [(e["name"], e["error"]) for e in ordered if e["status"] != "ok"]
+def _not_reviewed(ordered: list[dict], passed_over, summary: BatchSummary) -> list[tuple[str, str, str]]:
+    """(input, status, reason) of every input without a memo: the program's errors, the unreadable files, then
+    what is not a file to review (as found); counted in the summary."""
+    rank = {k: i for i, k in enumerate(STATUS)}
+    others = sorted(((e["status"], e["name"], e["error"]) for e in ordered if e["status"] != "ok"),
+                    key=lambda f: (rank[f[0]], f[1], f[2]))
+    others += [("passed_over", name, why) for name, why in passed_over]
     summary.unreadable = sum(e["status"] == "unreadable" for e in ordered)
     summary.failed = sum(e["status"] == "failed" for e in ordered)
-    summary.errors = failures
-    return ok, failures
+    summary.passed_over = len(passed_over)
+    summary.errors = [(name, STATUS[status], why) for status, name, why in others]
+    return summary.errors
+
+
+STATUS = {"failed": "程序错误", "unreadable": "未能读取", "passed_over": "未审核"}  # as summary.csv and the index say
 
 
 def _finished(journal: Journal) -> tuple[dict, dict]:
@@ -382,8 +432,8 @@ def _finished(journal: Journal) -> tuple[dict, dict]:
     for e, at, length in Journal.read(journal.path):
         if e.get("pass") == 1:
             done1[e["path"]] = _brief(e, (at, length))
-        elif e.get("pass") == 2:
-            done2[e["name"], e["key"], e["corpus"]] = (at, length)
+        elif e.get("pass") == 2 and "folder" in e:  # (a line of older code has none: its work is redone)
+            done2[e["folder"], e["key"], e["corpus"]] = (at, length)
     return done1, done2
 
 
@@ -395,7 +445,7 @@ def _plan(paths: list[Path], setting: str, done1: dict, pack: Pack, limit: int, 
     todo: list[str] = []
     for path in paths:
         old = done1.get(str(path))
-        if old and old["key"] and (old["status"] != "ok" or pack.holds(old["review"])):
+        if old and old["key"] and not old["retry"] and (old["status"] != "ok" or pack.holds(old["review"])):
             try:
                 same = review_key(read_input(path, limit), path.name, setting) == old["key"]
             except (OSError, ExtractionError):
@@ -442,10 +492,10 @@ def _request_slots(llm):
         return
     from .narrative import openai_backend  # here: the openai SDK takes a second to import, offline runs skip it
 
-    n = llm.concurrency
-
-    openai_backend.REQUEST_SLOTS = multiprocessing.get_context("fork").BoundedSemaphore(int(n))
+    ctx = multiprocessing.get_context("fork")
+    openai_backend.REQUEST_SLOTS = ctx.BoundedSemaphore(int(llm.concurrency))
+    openai_backend.FAILURES = ctx.Value("i", 0)  # one circuit breaker for the batch
     try:
         yield
     finally:
-        openai_backend.REQUEST_SLOTS = None
+        openai_backend.REQUEST_SLOTS = openai_backend.FAILURES = None

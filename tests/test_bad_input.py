@@ -102,5 +102,5 @@ def test_internal_error_in_one_report_is_contained(tmp_path, monkeypatch):
 
     monkeypatch.setattr(batch, "extract", flaky)
     outcomes = list(batch.extract_each([good, good]))
-    assert outcomes[0].report is None and "程序内部错误 KeyError" in outcomes[0].error
+    assert outcomes[0].report is None and "程序内部错误（KeyError" in outcomes[0].error
     assert outcomes[1].report is not None

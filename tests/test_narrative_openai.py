@@ -137,7 +137,9 @@ def test_a_model_obeying_an_injection_cannot_invent_findings(server, tmp_path):
                             "kind": "contradiction", "reason": "invented"}]}
     server.responder = rogue
     rv = reviewer.review(seed_path("004"), narrative=make(server, tmp_path))
-    assert not [f for f in rv.findings if f.code in NARRATIVE]
+    # nothing of the model's survives; what the offline checker finds stays (kept whatever a model replies)
+    assert not [f for f in rv.findings if f.code in NARRATIVE and f.source != "heuristic"]
+    assert key(rv) == key(reviewer.review(seed_path("004")))
     assert len(rv.dropped_claims) == 2 * rv.narrative_stats["chunks"]
 
 

@@ -16,5 +16,13 @@ CHECKS = [funds, scores, plausibility, cross, accounts, budget, statements, narr
 def run_checks(report: Report, config: Config | None = None) -> Context:
     ctx = Context(report, config or load_config())
     for module in CHECKS:
-        module.check(ctx)
+        try:
+            module.check(ctx)
+        except Exception as exc:  # a fault in one family of checks costs that family, not the report
+            ctx.fault(FAMILIES[module.__name__.rsplit(".", 1)[-1]], exc)
     return ctx
+
+
+FAMILIES = {"funds": "资金与执行率", "scores": "评分与权重", "plausibility": "指标合理性", "cross": "跨表一致",
+            "accounts": "决算表勾稽", "budget": "预算表勾稽", "statements": "文字与表格一致",
+            "narrative_math": "文字中的计算", "metadata": "单位、年度与模板"}  # as a memo names them

@@ -370,10 +370,11 @@ def _cross(ctx: Context) -> None:
     if t06 is not None and t06.totals:
         basic = sum(v.number for v in t06.totals.values() if v.number is not None)
         pairs.append((t05, "本年支出:基本支出", basic, next(iter(t06.totals.values())).line, t06, "XT-05"))
-    if t07 is not None and not t07.empty:
+    if t07 is not None and not t07.empty and {"level", "amount", "line"} <= set(t07.frame.columns):
         classes = t07.frame[t07.frame.level == "类"]
-        proj = float(classes.amount.fillna(0).sum())
-        pairs.append((t05, "本年支出:项目支出", proj, int(classes.line.min()), t07, "XT-05"))
+        if not classes.empty:  # without 类 rows (their codes lost) there is no total to compare
+            proj = float(classes.amount.fillna(0).sum())
+            pairs.append((t05, "本年支出:项目支出", proj, int(classes.line.min()), t07, "XT-05"))
     for table, column, other, other_line, other_table, rule in pairs:
         stated, line = _total_row(table, column)
         if not ctx.trusted(table) or not ctx.trusted(other_table) or other is None or column not in table.frame.columns:

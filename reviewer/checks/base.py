@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..config import Config
+from ..errors import describe_fault
 from ..model import Finding, Report, Value
 
 
@@ -35,6 +36,12 @@ class Context:
         self.labels: dict[str, str] = {}  # check → what it verifies, in words
         # tables whose figures were found off their rows: one finding says so, nothing is compared with them
         self.untrusted: set[int] = set()
+        self.faults: list[str] = []  # checks stopped by a fault of the program: what they did not finish
+
+    def fault(self, family: str, exc: Exception) -> None:
+        """A check that failed: said in the memo (its findings so far are kept), counted in the batch."""
+        self.faults.append(f"“{family}”核查因程序错误未完成（{describe_fault(exc)}），其余核查照常进行；"
+                           "这部分内容未经完整核查，不能视为无问题")
 
     def trusted(self, table) -> bool:
         return table is not None and id(table) not in self.untrusted

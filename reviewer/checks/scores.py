@@ -171,6 +171,10 @@ def _indicator(ctx: Context, p: Project, ind: Indicator, d: int | None) -> None:
         expected = (a_iv / t_iv).clamp_max(1.0).scale(w.number)
         rule = "SC-04"
         how = f"按完成比例 {fmt_num(a)} ÷ {fmt_num(t)} × {w.raw} "
+    elif t == 0:  # a zero ceiling (投诉 0 次) exceeded: A = 分值 × 0 / 实际 = 0, and B's limit is 0
+        expected = Interval(0.0, 0.0)
+        rule = "SC-05"
+        how = "按反向指标计分（指标值为 0，超出即不得分）"
     else:
         ratio_a = (t_iv / a_iv).scale(w.number)
         b_lo = max(0.0, 1 - (a_iv.hi - t_iv.lo) / t_iv.lo) * w.number

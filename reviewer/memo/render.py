@@ -74,7 +74,10 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     c = rv.counts()
     n = len(rv.findings)
     counts = f"共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、低 {c['low']} 项" if n else "未发现问题"
-    if not rv.report.complete:  # what was not read is not clean: the verdict says so first
+    if rv.faults:  # what was not checked is not clean either
+        first = (f"核查未完成，需人工复核：{len(rv.faults)} 类核查因程序错误未完成（见“核查未完成”），不能视为无问题；"
+                 f"已完成的核查{counts}（风险评分 {rv.risk.score:g} 分）。")
+    elif not rv.report.complete:  # what was not read is not clean: the verdict says so first
         first = (f"部分读取，需人工复核：{len(rv.report.issues)} 处内容未能读取（见“读取情况”），不能视为无问题；"
                  f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
     else:
@@ -149,7 +152,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
         "status": r.status, "issues": r.issues, "suppressed": list(rv.suppressed.items()),
-        "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes,
+        "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
     }
 
@@ -175,7 +178,7 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
            "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.report.issues)),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
-           "error": ""}
+           "error": "；".join(rv.faults)}
     for code in codes:
         row[code] = sum(1 for f in rv.findings if f.code == code)
     return row
@@ -218,15 +221,17 @@ class IndexTotals:
         self.partial += not row["complete"]
 
 
-def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, str]], totals: IndexTotals,
+def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, str, str]], totals: IndexTotals,
                         config: Config, batch=None) -> Iterator[str]:
-    """The triage index, piece by piece: unreadable files first, then the first `[batch] index_rows` of
-    `ranked_rows` (each report's index_row in index_order) as they come, so that a batch of any size is written
-    in bounded memory.  The rows not listed are left in the iterator, unread."""
+    """The triage index, piece by piece: the inputs not reviewed first ((input, status, reason): 程序错误,
+    未能读取, then 未审核 — what is not a file to review), then the first `[batch] index_rows` of `ranked_rows`
+    (each report's index_row in index_order) as they come, so that a batch of any size is written in bounded
+    memory.  The rows not listed are left in the iterator, unread."""
     limit = config.batch.get("index_rows", 5000)
-    failed = [{"rank": rank, "source": name, "status": "未能读取", "reason": why, "department": "", "year": "",
+    failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
                "codes": [], "severities": [], "link": ""}
-              for rank, (name, why) in enumerate(sorted(failures), 1)]
+              for rank, (name, status, why) in enumerate(failures, 1)]
+    passed_over = sum(status == "未审核" for _, status, _ in failures)
     rows = itertools.chain(failed, ({**row, "rank": rank}
                                     for rank, row in enumerate(itertools.islice(ranked_rows, limit), len(failed) + 1)))
     all_codes = sorted(totals.codes)
@@ -240,7 +245,8 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     if totals.per_code:
         charts.append(bars(totals.per_code, "各类问题数量", labels))
     return _env(True).get_template("index.html.j2").generate(
-        rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures), failed=len(failures),
+        rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures) - passed_over,
+        failed=len(failures) - passed_over, passed_over=passed_over,
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
 
 

@@ -31,6 +31,7 @@ class NarrativeResult:
     notes: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)  # calls, cache hits, tokens, cost, duration
     dropped: list[str] = field(default_factory=list)  # claims rejected by validation, with the reason
+    fell_back: bool = False  # the backend failed and the heuristic judged the text instead
 
 
 class NarrativeReviewer:
@@ -56,16 +57,18 @@ class NarrativeReviewer:
             result.stats = dict(getattr(backend, "last_stats", {}) or {})
             result.notes.append(f"文字审核所用模型 {backend.name} 调用失败（{exc}），本报告的文字部分改由离线启发式规则审核。")
             backend = self.fallback
+            result.fell_back = True
             result.backend = f"{self.fallback.name}（{self.backend.name} 失败后回退）"
             raw = backend.run(report, facts, passages)
         by_id = {p.id: p for p in passages}
         subjects = {p.name for p in report.projects} | {SUBJECT_DEPARTMENT}
         claims, dropped = validate(raw, facts.by_id, by_id, subjects)
         result.dropped = dropped
-        for c in claims:
+        judged = [(c, backend) for c in claims if c.code is not None]
+        if backend is not self.fallback and self.fallback is not None:
+            judged += self._offline_floor(judged, report, facts, passages, by_id, subjects, result)
+        for c, backend in judged:
             code = c.code
-            if code is None:
-                continue
             ps = by_id[c.passage]
             cited = [facts.by_id[f] for f in c.facts]
             others = [by_id[p] for p in c.passages]
@@ -80,6 +83,17 @@ class NarrativeReviewer:
             )
         ctx.checked("narrative", "文字说明与表内数字及其他章节一致")
         return result
+
+    def _offline_floor(self, judged, report, facts, passages, by_id, subjects, result) -> list:
+        """What the offline checker finds that the model did not: kept, so that a model talked out of its
+        findings by the document (or simply weaker) never loses what code can establish for certain."""
+        have = {(c.subject or by_id[c.passage].subject, c.code, c.passage) for c, _ in judged}
+        offline, _ = validate(self.fallback.run(report, facts, passages), facts.by_id, by_id, subjects)
+        added = [(c, self.fallback) for c in offline
+                 if c.code is not None and (c.subject or by_id[c.passage].subject, c.code, c.passage) not in have]
+        if added:
+            result.notes.append(f"模型未报告离线检查确定的 {len(added)} 处文字问题，已按离线检查列出（模型遗漏，或受报告中指令性语句的影响）。")
+        return added
 
     @staticmethod
     def _guard(report: Report, ctx: Context, passages: list[Passage]) -> list[Passage]:

@@ -1,11 +1,14 @@
 """Every LLM call, logged in SQLite, and the cache of replies by request hash.
 
 A re-run of a batch replays cached replies: it costs nothing and gives the same findings.
-What is stored: the request hash, prompt version and hash, model, endpoint host, tokens,
-duration, status and the reply.  Never the API key, never request headers.
+What is stored: the request hash (of the model and the request: the same question asked of the same model
+anywhere hits the cache), prompt version and hash, model, endpoint host, tokens, duration, status and the
+reply.  Never the API key, never request headers: every text is redacted of the configured key and of
+anything shaped like a credential before it is written (an endpoint may quote the key in its error).
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -35,6 +38,19 @@ CREATE INDEX IF NOT EXISTS calls_request ON calls(request_hash, status);
 """
 
 
+# what a secret looks like in an error message: a bearer token, an OpenAI-style key, an api_key=… pair
+_SECRET_RE = re.compile(r"(?i)(bearer\s+)[\w.~+/=-]{6,}|\bsk-[\w-]{6,}|(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;]{6,}")
+HIDDEN = "〔已隐去〕"
+
+
+def redact(text: str, secrets=()) -> str:
+    """`text` without the configured secrets and anything shaped like a credential."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, HIDDEN)
+    return _SECRET_RE.sub(lambda m: (m.group(1) or m.group(2) or "") + HIDDEN, text)
+
+
 def endpoint_host(base_url: str) -> str:
     """Only scheme, host and port of an endpoint are logged (a URL could carry credentials)."""
     u = urlparse(base_url or "")
@@ -43,8 +59,9 @@ def endpoint_host(base_url: str) -> str:
 
 
 class CallLog:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, secrets=()) -> None:
         self.path = Path(path)
+        self.secrets = tuple(secrets)  # never written: every text field is redacted first
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with self._connect() as db:
@@ -62,6 +79,7 @@ class CallLog:
 
     def record(self, **fields) -> None:
         fields.setdefault("created", time.time())
+        fields = {k: redact(v, self.secrets) if isinstance(v, str) else v for k, v in fields.items()}
         cols = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         with self._lock, self._connect() as db:

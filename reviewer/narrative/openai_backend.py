@@ -49,6 +49,7 @@ class LLMSettings:
     price_in: float = 0.0
     price_out: float = 0.0
     cache: str = ".reviewer-cache/llm.sqlite"
+    breaker_after: int = 3  # consecutive failed requests after which the batch stops calling the endpoint
 
 
 def settings_from(config: Config, **overrides) -> LLMSettings:
@@ -109,6 +110,33 @@ def chunk_passages(passages: list[Passage], max_chars: int) -> list[list[Passage
 # requests in flight across every process of a batch: a semaphore the batch runner shares with its workers
 # (reviewer.runner); None in a single process, where `concurrency` threads bound them
 REQUEST_SLOTS = None
+# consecutive failed requests across every process of a batch (a shared multiprocessing.Value the runner sets
+# up); None in a single process, where each backend counts its own
+FAILURES = None
+
+
+class _Count:
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Breaker:
+    """A circuit breaker: after `after` consecutive failed requests (each already retried by the SDK) no more
+    requests are sent, and every report falls back at once instead of waiting out the timeouts again."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.count = FAILURES if FAILURES is not None else _Count()
+
+    @property
+    def open(self) -> bool:
+        return self.after > 0 and self.count.value >= self.after
+
+    def failed(self) -> None:
+        self.count.value += 1  # a lost update between processes only delays the opening by one request
+
+    def succeeded(self) -> None:
+        self.count.value = 0
 
 
 class OpenAIBackend:
@@ -117,10 +145,11 @@ class OpenAIBackend:
         self.name = settings.model
         self.prompt_version = prompt_version()
         self.use_cache = use_cache
-        self.log = CallLog(settings.cache)
+        self.log = CallLog(settings.cache, secrets=[settings.api_key])
         self.client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                     timeout=settings.timeout, max_retries=settings.max_retries)
         self.endpoint = endpoint_host(settings.base_url)
+        self.breaker = Breaker(settings.breaker_after)
         self.last_stats: dict = {}
         self._lock = threading.Lock()
 
@@ -146,10 +175,12 @@ class OpenAIBackend:
         env = _prompt_env()
         passages_json = json.dumps([{"id": p.id, "subject": p.subject, "label": p.label, "text": p.text}
                                     for p in chunk], ensure_ascii=False, indent=1)
+        # the fence around the document text: made from that text, so the text cannot contain it
+        fence = "DOC-" + hashlib.sha256(passages_json.encode()).hexdigest()[:16]
         user = env.get_template("narrative_review.user.j2").render(
             report=report.source, chunk=k, chunks=n, facts=[f for f in facts.facts if f.subject in subjects],
-            passages_json=passages_json)
-        system = env.get_template("narrative_review.system.j2").render()
+            passages_json=passages_json, fence=fence)
+        system = env.get_template("narrative_review.system.j2").render(fence=fence)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _judge(self, report: Report, facts: FactBook, chunk: list[Passage], k: int, n: int) -> list[dict]:
@@ -158,8 +189,8 @@ class OpenAIBackend:
                   "max_tokens": self.settings.max_tokens}
         if self.settings.json_mode:
             params["response_format"] = {"type": "json_object"}
-        request_hash = hashlib.sha256(
-            (self.endpoint + json.dumps(params, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
+        # the model and the request, not the host: a server moved to another port keeps its cache
+        request_hash = hashlib.sha256(json.dumps(params, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         prompt_hash = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()[:16]
         common = {"request_hash": request_hash, "prompt_version": self.prompt_version, "prompt_hash": prompt_hash,
                   "model": self.settings.model, "endpoint": self.endpoint, "report": report.source, "chunk": f"{k}/{n}"}
@@ -168,6 +199,8 @@ class OpenAIBackend:
             self._count(cache_hits=1)
             return parse_reply(hit["reply"])
         for attempt in (1, 2):
+            if self.breaker.open:
+                raise BackendError(f"接口已连续 {self.breaker.after} 次请求失败，本批其余报告不再调用")
             t0 = time.perf_counter()
             try:
                 with REQUEST_SLOTS or contextlib.nullcontext():
@@ -176,7 +209,9 @@ class OpenAIBackend:
                 ms = int((time.perf_counter() - t0) * 1000)
                 self.log.record(**common, status="error", error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=ms)
                 self._count(calls=1)
+                self.breaker.failed()
                 raise BackendError(f"{type(exc).__name__}") from exc
+            self.breaker.succeeded()
             ms = int((time.perf_counter() - t0) * 1000)
             choice = resp.choices[0] if resp.choices else None
             text = (choice.message.content if choice and choice.message else "") or ""

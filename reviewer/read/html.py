@@ -136,8 +136,8 @@ def cell_text(el) -> str:
 
 def _span(el, name: str, limit: int) -> int:
     try:
-        n = int(str(el.get(name, "1")).strip() or 1)
-    except ValueError:
+        n = int(float(str(el.get(name, "1")).strip() or 1))  # colspan="2.0" as some exporters write it
+    except (ValueError, OverflowError):  # "abc", "inf", "nan"
         return 1
     return limit if n == 0 else max(1, min(n, limit))  # rowspan="0": to the end of the table
 

@@ -55,6 +55,12 @@ def _zip_kind(data: bytes) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    """A saved web page, as opposed to a text file with some HTML pasted into it."""
+    """A saved web page, as opposed to a text file with some HTML pasted into it: a page whose lines are mostly
+    tab-separated text without a tag is a text report with a stray <html> or <body> line (read as text, the
+    HTML regions in it read as tables), not a page whose text would run together."""
     head = text[:4096]
-    return bool(_HTML_HEAD.match(head) or _HTML_TAGS.search(head))
+    if not (_HTML_HEAD.match(head) or _HTML_TAGS.search(head)):
+        return False
+    lines = [line for line in text.split("\n", 5000)[:5000] if line.strip()]
+    tabbed = sum(1 for line in lines if "\t" in line and "<" not in line)
+    return not (tabbed >= 5 and tabbed >= 0.5 * len(lines))

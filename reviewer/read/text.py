@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 
 from ..errors import ReadError
-from .document import Block, Cell, Document, Location, Row
+from .document import Block, Cell, Document, Location, ReadIssue, Row
 from .html import html_fragment_rows, read_html
 from .registry import register
 from .sniff import looks_like_html
@@ -34,27 +34,125 @@ SWITCH_RUN = 4
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # control characters but \t \n \f \r, and U+FFFD
 
 
+# Damage a text file may carry and still be read (the damaged characters replaced by U+FFFD and reported):
+# past this share of its characters it is refused as undecodable.
+MAX_DAMAGED_SHARE = 0.02
+_BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding) of a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    """(text, encoding) of a text file: UTF-8, GB18030, UTF-16 or UTF-32 (with a byte-order mark or without),
+    or lines of UTF-8 and GB18030 mixed.  A few bytes that decode in neither are replaced; `decode_damaged`
+    says where (see decode_damaged)."""
+    text, encoding, _ = decode_damaged(data)
+    return text, encoding
+
+
+def decode_damaged(data: bytes) -> tuple[str, str, list[int]]:
+    """decode(), and the lines (1-based) where undecodable bytes were replaced by U+FFFD."""
     if not data.strip():
         raise ReadError("空文件")
-    candidates = ["utf-8-sig", "gb18030"]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        candidates = ["utf-16"]
-    elif b"\x00" in data[:8192]:
+    text, encoding, damaged = _decoded(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    sample = text[:20000]
+    if len(_BAD_CHARS.findall(sample)) > MAX_DAMAGED_SHARE * len(sample):
+        raise ReadError("二进制或损坏的文件：无法解码或控制字符过多的内容超过 2%，不是可识别的文本、PDF、Excel 或 Word 文件")
+    return text, encoding, damaged
+
+
+def _decoded(data: bytes) -> tuple[str, str, list[int]]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _lenient(data[len(bom):], encoding)
+    if (nul := data[:8192].count(b"\x00")) and (wide := _wide_encoding(data[:8192])):
+        return _lenient(data, wide)
+    if nul > MAX_DAMAGED_SHARE * min(len(data), 8192):
         raise ReadError("二进制文件（含 NUL 字节），不是可识别的文本、PDF、Excel 或 Word 文件")
+    data = data.replace(b"\x00", b"\xff")  # a stray NUL in a text file: damage, replaced and reported below
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(8, 0.001 * len(text)):  # a few damaged bytes in a UTF-8 file
+        return text, "utf-8", _replaced_lines(text)
+    try:
+        return data.decode("gb18030"), "gb18030", []
+    except UnicodeDecodeError:
+        return _line_by_line(data)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, from where the NUL bytes fall (ASCII, digits and line ends
+    have them in every such text: on one side of each pair in UTF-16); None for binary data or for a byte
+    text with a stray NUL."""
+    nuls = [i for i, b in enumerate(head) if b == 0]
+    if len(nuls) < 0.05 * len(head):
+        return None
+    odd = sum(i % 2 for i in nuls) / len(nuls)
+    candidates = ["utf-32-le", "utf-32-be"] if len(nuls) > 0.4 * len(head) else []
+    candidates += ["utf-16-le"] if odd > 0.9 else ["utf-16-be"] if odd < 0.1 else []
     for encoding in candidates:
+        width = 4 if "32" in encoding else 2
         try:
-            text = data.decode(encoding)
+            text = head[: len(head) - len(head) % width].decode(encoding)
         except UnicodeDecodeError:
             continue
-        sample = text[:20000]
-        bad = len(_BAD_CHARS.findall(sample))
-        if bad > 0.02 * len(sample):
-            raise ReadError("二进制或损坏的文件：控制字符过多")
-        name = {"utf-8-sig": "utf-8"}.get(encoding, encoding)
-        return text.replace("\r\n", "\n").replace("\r", "\n"), name
-    raise ReadError("无法按 UTF-8 或 GB18030 解码")
+        if text and len(_BAD_CHARS.findall(text)) <= MAX_DAMAGED_SHARE * len(text) and \
+                len(_PLAIN_CHARS.findall(text)) >= 0.8 * len(text):
+            return encoding
+    return None
+
+
+_PLAIN_CHARS = re.compile(r"[\s!-~\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # what a Chinese report is written in
+
+
+def _lenient(data: bytes, encoding: str) -> tuple[str, str, list[int]]:
+    text = data.decode(encoding, errors="replace")
+    return text, encoding.replace("-le", "").replace("-be", "") if encoding.startswith("utf-") else encoding, \
+        _replaced_lines(text)
+
+
+def _line_by_line(data: bytes) -> tuple[str, str, list[int]]:
+    """Neither UTF-8 nor GB18030 decodes the whole file: each line in the one that decodes it (files pasted
+    together from two sources), the few bytes neither decodes replaced."""
+    out, damaged, gb = [], [], 0
+    for n, line in enumerate(data.split(b"\n"), 1):
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        almost = line.decode("utf-8", errors="replace")
+        if almost.count("\ufffd") <= max(2, 0.05 * len(almost)):  # a damaged UTF-8 line, not a GB18030 one
+            out.append(almost)
+            damaged.append(n)
+            continue
+        try:
+            out.append(line.decode("gb18030"))
+            gb += 1
+        except UnicodeDecodeError:
+            out.append(line.decode("gb18030", errors="replace"))
+            damaged.append(n)
+            gb += 1
+    return "\n".join(out), "utf-8+gb18030" if gb else "utf-8", damaged
+
+
+def _replaced_lines(text: str) -> list[int]:
+    if "\ufffd" not in text:
+        return []
+    return [n for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)
+            if "\ufffd" in line]
+
+
+def decode_issue(damaged: list[int]) -> ReadIssue | None:
+    """What a reader says of the lines it could not fully decode."""
+    if not damaged:
+        return None
+    shown = "、".join(f"第{n}行" for n in damaged[:10]) + ("等" if len(damaged) > 10 else "")
+    return ReadIssue("文档", shown, f"{len(damaged)} 行含无法解码的字节（已替换为 �）：这些行的文字和数字可能不全，"
+                     "未能完整核查")
 
 
 def clean_cell(text: str) -> str:
@@ -330,8 +428,11 @@ def read_string(text: str, name: str = "<text>") -> Document:
 
 @register("text")
 def read_text_file(data: bytes, name: str) -> Document:
-    text, encoding = decode(data)
-    return read_html(text, name, encoding) if looks_like_html(text) else read_text(text, name, encoding)
+    text, encoding, damaged = decode_damaged(data)
+    doc = read_html(text, name, encoding) if looks_like_html(text) else read_text(text, name, encoding)
+    if issue := decode_issue(damaged):
+        doc.issues.append(issue)
+    return doc
 
 
 def render_rows(rows: list[Row], layout: str) -> str:

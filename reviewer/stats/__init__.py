@@ -135,7 +135,7 @@ class CorpusModel:
         _department(ctx, rv, self.corpus, self.cfg)
         rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-        rv.risk = risk_of(rv.findings, self.config, rv.report.complete)
+        rv.risk = risk_of(rv.findings, self.config, rv.checked_whole)
 
 
 def apply(reviews: list, config: Config) -> pd.DataFrame:

@@ -6,7 +6,9 @@
     server.stop()
 
 Actions: "reply" (the responder's JSON), "timeout" (sleep past the client's timeout, then reply),
-"429", "500", "invalid_json", "truncated" (half a JSON, finish_reason "length").
+"429", "500", "invalid_json", "truncated" (half a JSON, finish_reason "length"), "401_echo" (an error that
+quotes the Authorization header), "hang" (hold the request past the client's timeout, then fail).
+`default` is the action once the script is used up.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class FakeOpenAI:
         self.hold = hold  # seconds each request is held open, so that overlapping requests overlap here
         self.in_flight = self.max_in_flight = 0
         self.script: list[str] = []
+        self.default = "reply"
         self.requests: list[dict] = []
         self.headers: list[dict] = []
         self.delay = delay
@@ -46,7 +49,7 @@ class FakeOpenAI:
                 with fake._lock:
                     fake.requests.append(body)
                     fake.headers.append(dict(self.headers))
-                    action = fake.script.pop(0) if fake.script else "reply"
+                    action = fake.script.pop(0) if fake.script else fake.default
                     fake.in_flight += 1
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
                 try:
@@ -60,6 +63,14 @@ class FakeOpenAI:
                 if action == "timeout":
                     time.sleep(fake.delay)
                     action = "reply"
+                if action == "401_echo":  # a server that quotes the credentials it was sent
+                    auth = self.headers.get("Authorization", "")
+                    self._send(401, {"error": {"message": f"Incorrect API key provided: {auth}", "type": "auth"}})
+                    return
+                if action == "hang":  # a dead endpoint: the connection is held past any client timeout
+                    time.sleep(fake.delay)
+                    self._send(500, {"error": {"message": "gave up", "type": "test"}})
+                    return
                 if action in ("429", "500"):
                     self._send(int(action), {"error": {"message": f"injected {action}", "type": "test"}},
                                {"retry-after-ms": "10"})

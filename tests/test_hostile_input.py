@@ -1,0 +1,231 @@
+"""Hostile and broken input: every path accounted for once, one fault costs one check, damaged text still read.
+
+Each test is a reproduction from the reliability pass (issue 12) and stands for its family."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import reviewer
+from reviewer.checks import scores
+from reviewer.config import load_config
+from reviewer.inputs import find_inputs, memo_folders
+from reviewer.memo import render_memo
+from reviewer.read.text import decode_damaged
+from reviewer.runner import UNFINISHED, run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus" / "seeds"
+S004 = SEEDS / "004_655e35476e9ed446.txt"
+
+
+def _summary(out: Path) -> list[dict]:
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _review_cli(args: list[str], timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reviewer", "review", *args, "-q"], cwd=ROOT, timeout=timeout,
+                          capture_output=True, text=True)
+
+
+def test_every_path_given_or_found_is_accounted_for_once(tmp_path):
+    inputs = tmp_path / "in"
+    (inputs / "s1").mkdir(parents=True)
+    (inputs / "s2").mkdir()
+    (inputs / ".git").mkdir()
+    (inputs / ".git" / "HEAD").write_text("ref")
+    shutil.copy(SEEDS / "001_244722537de4974c.txt", inputs / "s1" / "same.txt")
+    shutil.copy(SEEDS / "002_edba66f1e8899577.txt", inputs / "s2" / "same.txt")
+    shutil.copy(SEEDS / "003_ddff5fd3e69ced26.txt", inputs / "a b.txt")
+    shutil.copy(S004, inputs / "a_b.txt")
+    shutil.copy(S004, inputs / "summary.csv")  # a report named like one of the batch's own files
+    (inputs / ".hidden.txt").write_text("x")
+    (inputs / "README.md").write_text("# notes")
+    (inputs / "broken.txt").symlink_to(inputs / "nowhere")
+    (inputs / "loop1").symlink_to(inputs / "loop2")
+    (inputs / "loop2").symlink_to(inputs / "loop1")
+    (inputs / "s1link").symlink_to(inputs / "s1")
+    os.mkfifo(inputs / "pipe")
+    named_fifo = tmp_path / "named.fifo"
+    os.mkfifo(named_fifo)
+    out = tmp_path / "out"
+    # a named pipe on the command line must not hang the run; the same file named twice is reviewed once
+    proc = _review_cli([str(inputs), str(named_fifo), str(inputs / "a_b.txt"), "--out", str(out)], timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = _summary(out)
+    reviewed = [r for r in rows if r["read_status"] == "完整读取"]
+    assert len(reviewed) == 5 and len({r["memo"] for r in reviewed}) == 5  # five memo folders, none shared
+    why = {r["report"]: r["error"] for r in rows if r["read_status"] == "未审核"}
+    assert len(rows) == 5 + len(why) == 15
+    assert "隐藏文件夹" in why["in/.git"] and "隐藏文件" in why["in/.hidden.txt"]
+    assert "不是报告" in why["in/README.md"] and "不存在" in why["in/broken.txt"]
+    assert "循环" in why["in/loop1"] and "循环" in why["in/loop2"] and "链接" in why["in/s1link"]
+    assert "命名管道" in why["in/pipe"] and "命名管道" in why[str(named_fifo)]
+    assert "不重复审核" in why[str(inputs / "a_b.txt")]
+    assert (out / "summary.csv").is_file() and not (out / UNFINISHED).exists()
+    # each memo is its own report's, and the memo of the report named summary.csv is not the batch's summary
+    departments = {r["memo"]: r["department"] for r in reviewed}
+    for memo, department in departments.items():
+        assert department and department in (out / memo).read_text(encoding="utf-8")
+    assert "未审核 10 个非报告文件" in proc.stdout
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "in/.hidden.txt" in index and "另有 10 个文件或文件夹不是待审核的报告" in index
+
+
+def test_memo_folder_names_are_unique_safe_and_stable():
+    paths = [Path("x/a b.txt"), Path("y/a_b.txt"), Path("s1/same.txt"), Path("s2/SAME.txt"), Path("index.html"),
+             Path("..hidden"), Path("唯一的报告.pdf")]
+    names = memo_folders(paths, reserved=["index.html", ".work"])
+    assert len(set(n.casefold() for n in names.values())) == len(paths)
+    assert names["唯一的报告.pdf"] == "唯一的报告.pdf"  # a name without a clash stays as it is
+    assert names["index.html"].startswith("index.html-") and not names["..hidden"].startswith(".")
+    assert all("/" not in n and len(n.encode()) <= 255 for n in names.values())
+    assert memo_folders(paths, reserved=["index.html", ".work"]) == names
+
+
+def test_a_folder_that_cannot_be_listed_is_named_with_its_reason(tmp_path, monkeypatch):
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    shutil.copy(S004, tmp_path / "in" / "a.txt")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":  # as for a user without the right to list it (tests run as root)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = find_inputs([tmp_path / "in"])
+    assert found.reports == [tmp_path / "in" / "a.txt"]
+    assert found.passed_over == [("in/locked", "无法打开文件夹（无权访问），其中的文件未审核")]
+
+
+def test_a_fault_in_one_check_costs_that_check_not_the_report(monkeypatch):
+    clean = reviewer.review(S004)
+
+    def broken(ctx):
+        raise KeyError("模拟的程序错误")
+
+    monkeypatch.setattr(scores, "check", broken)
+    rv = reviewer.review(S004)
+    assert len(rv.faults) == 1 and "评分与权重" in rv.faults[0] and "KeyError" in rv.faults[0]
+    assert rv.risk.band == load_config().risk["incomplete_band"]  # not checked is never clean or low risk
+    others = {(f.code, f.subject) for f in clean.findings if f.evidence.get("rule", "").split("-")[0] != "SC"}
+    assert others and others <= {(f.code, f.subject) for f in rv.findings}
+    md, html, _ = render_memo(rv, load_config())
+    assert "核查未完成" in md and "评分与权重" in html
+
+
+def test_a_broken_check_is_counted_in_the_batch_and_the_batch_goes_on(tmp_path, monkeypatch):
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, tmp_path / p.name)
+
+    def broken(ctx):
+        if "004" in ctx.report.source:
+            raise ZeroDivisionError("模拟")
+        return real(ctx)
+
+    real = scores.check
+    monkeypatch.setattr(scores, "check", broken)
+    s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", load_config(), jobs=1, quiet=True)
+    assert s.reports == 5 and s.faulted == 1 and s.failed == 0
+    row = next(r for r in _summary(tmp_path / "out") if r["report"].startswith("004"))
+    assert "ZeroDivisionError" in row["error"] and row["risk_band"] == "需人工复核"
+
+
+def test_a_zero_ceiling_exceeded_is_scored_not_a_crash(tmp_path):
+    """投诉次数 ≤0, 实际 2, 得分 5 of 10: SC-05 gives 0 (A = 分值 × 0 / 实际), so 5 is too high."""
+    lines = S004.read_text(encoding="utf-8").split("\n")
+    assert lines[52].endswith("0 次\t0 次\t10\t10\t")
+    lines[52] = lines[52].replace("0 次\t0 次\t10\t10", "0 次\t2 次\t10\t5")
+    p = tmp_path / "complaints.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    rv = reviewer.review(p)
+    assert not rv.faults
+    f = next(f for f in rv.findings if f.evidence.get("rule") == "SC-05")
+    assert "投诉" in f.message and f.severity == "high" and f.evidence["recomputed"] == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "gb18030"])
+def test_wide_and_chinese_encodings_read_as_utf8_does(tmp_path, encoding):
+    text = S004.read_text(encoding="utf-8")
+    p = tmp_path / f"{encoding}.txt"
+    p.write_bytes(text.encode(encoding))
+    base, rv = reviewer.review(S004), reviewer.review(p)
+    assert rv.report.complete and [f.message for f in rv.findings] == [f.message for f in base.findings]
+
+
+def test_one_bad_byte_is_replaced_and_reported_where_it_is(tmp_path):
+    data = S004.read_bytes()
+    at = data.index("合作交流专项工作经费".encode())
+    p = tmp_path / "ff.txt"
+    p.write_bytes(data[:at] + b"\xff" + data[at:])
+    line = data[:at].count(b"\n") + 1
+    rv = reviewer.review(p)
+    assert rv.report.status == "部分读取"
+    assert any(f"第{line}行" in i.where and "无法解码" in i.reason for i in rv.report.issues)
+    assert len(rv.findings) >= len(reviewer.review(S004).findings) - 1
+
+
+def test_lines_of_two_encodings_are_each_decoded():
+    lines = S004.read_text(encoding="utf-8").split("\n")
+    data = b"\n".join(l.encode("gb18030") if k % 5 == 2 else l.encode("utf-8") for k, l in enumerate(lines))
+    text, encoding, damaged = decode_damaged(data)
+    assert text.split("\n") == lines and encoding == "utf-8+gb18030" and damaged == []
+
+
+def test_binary_and_mostly_undecodable_files_are_refused_clearly(tmp_path):
+    from reviewer.errors import ReadError
+
+    with pytest.raises(ReadError, match="二进制"):
+        decode_damaged(bytes(range(256)) * 40)
+    s = run_batch([_write(tmp_path / "noise.txt", bytes(range(256)) * 40)], tmp_path / "out",
+                  load_config(), jobs=1, quiet=True)
+    assert s.unreadable == 1 and "二进制" in s.errors[0][2]
+
+
+def test_a_kill_over_an_earlier_run_leaves_no_stale_index_and_says_unfinished(tmp_path):
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, tmp_path / p.name)
+    out = tmp_path / "out"
+    run_batch(sorted(tmp_path.glob("*.txt")), out, load_config(), jobs=1, quiet=True)
+    assert (out / "index.html").exists() and not (out / UNFINISHED).exists()
+    waiting = tmp_path / "waiting"
+    stalled = ("import sys, time, reviewer.runner as r\n"  # as if killed before the batch files are written:
+               f"r.write_batch_files = lambda *a, **k: (open({str(waiting)!r}, 'w').close(), time.sleep(600))\n"
+               "from reviewer.cli import main\n"
+               f"sys.argv = ['reviewer', 'review', {str(tmp_path)!r}, '--out', {str(out)!r}, '-q', '--fresh']\n"
+               "main()")
+    proc = subprocess.Popen([sys.executable, "-c", stalled], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not waiting.exists():
+            time.sleep(0.2)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (out / UNFINISHED).exists() and not (out / "index.html").exists() and not (out / "summary.csv").exists()
+    run_batch(sorted(tmp_path.glob("*.txt")), out, load_config(), jobs=1, quiet=True)
+    assert (out / "index.html").exists() and not (out / UNFINISHED).exists()
+
+
+def _write(p: Path, data: bytes) -> Path:
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("head", ["<table><tr><td>x</td><td>1</td></tr></table>\n", "<body>\n",
+                                  "<html><body><p>导出说明</p></body></html>\n",
+                                  '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'])
+def test_one_html_line_above_a_text_report_changes_nothing(head):
+    text = (SEEDS / "003_ddff5fd3e69ced26.txt").read_text(encoding="utf-8")
+    base, rv = reviewer.review(text), reviewer.review(head + text)
+    assert [f.message for f in rv.findings] == [f.message for f in base.findings]
+    assert rv.risk.score == base.risk.score
