@@ -48,6 +48,9 @@ def guarded(path: Path, work) -> Outcome:
         return work(path)
     except ExtractionError as exc:
         return Outcome(path, error=str(exc))
+    except (MemoryError, SystemError):  # a worker's memory is bounded ([batch] max_worker_mb): this file alone
+        # needed more (SystemError "error return without exception set" is what some C code makes of that)
+        return Outcome(path, error="审核此文件所需内存超过每个进程的上限（见 rules.toml [batch] max_worker_mb），未能审核")
     except Exception as exc:  # a bug on one report must not cost the rest of the batch
         return Outcome(path, bug=True, error=f"程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题")
 

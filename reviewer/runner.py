@@ -19,6 +19,7 @@ rules, which a resumed run keeps).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import hashlib
@@ -26,6 +27,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import resource
 import shutil
 import signal
 import stat
@@ -231,6 +233,17 @@ def _pass1(path_s: str) -> dict:
             "packed": Pack.packed(rv)}
 
 
+def _lost1(path_s: str) -> dict:
+    """The outcome of a report whose worker died reviewing it (no key: the next run tries it again)."""
+    return {"pass": 1, "path": path_s, "name": Path(path_s).name, "key": None, "status": "unreadable",
+            "error": "审核此文件时工作进程异常退出（内存不足、超时或程序崩溃，见 rules.toml [batch] max_worker_mb、"
+                     "max_seconds_per_report），未能审核"}
+
+
+def _lost2(job: tuple) -> tuple[str, dict]:
+    return job[0], {"error": "写出审核意见时工作进程异常退出（内存不足、超时或程序崩溃），请报告此问题"}
+
+
 def _pass2(job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
     path, folder, key, corpus, at = job
     config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
@@ -253,23 +266,99 @@ def _worker_start() -> None:
     except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the batch in the parent, once
+    if mb := _STATE.get("worker_mb"):  # a pathological report fails on its own, not the machine
+        with contextlib.suppress(ValueError, OSError):  # what the worker may add to what it inherited
+            with open("/proc/self/statm") as fh:
+                inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (inherited + mb * 2**20, resource.getrlimit(resource.RLIMIT_AS)[1]))
     gc.freeze()  # what the worker inherited is never garbage here: collections look only at its own objects
     gc.set_threshold(20_000)  # a report's objects go by reference counting; the default 700 made ~2 collections a report
 
 
-def _map(fn, jobs: list, processes: int, progress: Progress):
-    """fn over jobs, in input order, in `processes` forked workers (or here, for one)."""
+def _map(fn, jobs: list, processes: int, progress: Progress, lost):
+    """fn over jobs, in input order, in `processes` forked workers (or here, for one).  A worker that dies
+    (killed for memory, a crash in a library) takes its job with it: `lost(job)` stands for that job's
+    result, the other jobs it held are done again, and the batch goes on (a plain Pool would wait forever)."""
     if processes <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield fn(job)
             progress.step()
         return
     ctx = multiprocessing.get_context("fork")  # workers inherit _STATE: the model is not pickled per task
-    with ctx.Pool(processes, initializer=_worker_start) as pool:
-        chunk = max(1, min(16, len(jobs) // (processes * 16)))  # small: no worker idles long at a pass's end
-        for result in pool.imap(fn, jobs, chunksize=chunk):
-            yield result
-            progress.step()
+    marks = _STATE["marks"] = ctx.RawArray("i", len(jobs))  # who holds each job: see _run_chunk
+    size = max(1, min(16, len(jobs) // (processes * 16)))  # small: no worker idles long at a pass's end
+    chunks = collections.deque(range(k, min(k + size, len(jobs))) for k in range(0, len(jobs), size))
+    pool = ctx.Pool(processes, initializer=_worker_start)
+    crashed = False
+    try:
+        pending: collections.deque = collections.deque()
+        done: dict[int, object] = {}
+        following = 0
+        while following < len(jobs):
+            while chunks and len(pending) < 4 * processes:
+                ks = list(chunks.popleft())
+                pending.append((ks, pool.apply_async(_run_chunk, (fn, lost, [(k, jobs[k]) for k in ks]))))
+            ks, result = pending[0]
+            try:
+                done.update(zip(ks, result.get(timeout=1.0)))
+                pending.popleft()
+            except multiprocessing.TimeoutError:
+                if not _lost_chunk(fn, ks, marks, pool, jobs, lost, done, pending):
+                    continue
+                crashed = True
+            while following in done:
+                yield done.pop(following)
+                progress.step()
+                following += 1
+    finally:
+        if crashed:  # a worker that died may hold the lock of the task queue, which terminate() would wait for
+            pool._inqueue._rlock = ctx.Lock()
+        pool.terminate()
+
+
+_RUNNING = 1 << 22  # above any pid (pid_max is at most 2**22)
+
+
+def _run_chunk(fn, lost, chunk: list) -> list:
+    """In a worker: each job's mark is this worker's pid while it holds the job, pid + _RUNNING while it runs
+    it, and -1 once it is done, so that the parent can tell which job a dead worker was running.  A job that
+    raises here (out of memory under [batch] max_worker_mb: the jobs catch everything else) is lost alone."""
+    marks, pid = _STATE["marks"], os.getpid()
+    for k, _ in chunk:
+        marks[k] = pid
+    out = []
+    seconds = _STATE.get("job_seconds", 0)
+    for k, job in chunk:
+        marks[k] = pid + _RUNNING
+        signal.alarm(seconds)  # a job past its time ends the worker (SIGALRM's default): lost alone, as above
+        try:
+            out.append(fn(job))
+        except (MemoryError, SystemError):  # SystemError: what some C code makes of a failed allocation
+            gc.collect()
+            out.append(lost(job))
+        finally:
+            signal.alarm(0)
+        marks[k] = -1
+    return out
+
+
+def _lost_chunk(fn, ks, marks, pool, jobs, lost, done, pending) -> bool:
+    """True when the oldest chunk's worker is dead: its running job is lost, the rest go back to the pool."""
+    live = {p.pid for p in list(pool._pool) if p.exitcode is None}
+    holders = {marks[k] % _RUNNING for k in ks if marks[k] > 0}
+    if not holders or holders <= live:
+        return False
+    pending.popleft()
+    again = []
+    for k in ks:
+        if marks[k] > _RUNNING and marks[k] - _RUNNING not in live:
+            done[k] = lost(jobs[k])
+        else:
+            marks[k] = 0  # not held by anyone until a live worker takes it
+            again.append(k)
+    if again:
+        pending.appendleft((again, pool.apply_async(_run_chunk, (fn, lost, [(k, jobs[k]) for k in again]))))
+    return True
 
 
 # --- the batch ---------------------------------------------------------------------------------------
@@ -329,9 +418,11 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         done1, done2 = _finished(journal)
         limit = int(config.batch.get("max_input_mb", 50) * 2**20)
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
-        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch)
+        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch,
+                      worker_mb=int(config.batch.get("max_worker_mb", 0)),
+                      job_seconds=int(config.batch.get("max_seconds_per_report", 0)))
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
-            for entry in _map(_pass1, todo, processes, progress):
+            for entry in _map(_pass1, todo, processes, progress, _lost1):
                 if summary.reviewed == 1 and stats:
                     CorpusModel.prepare()  # the parent is idle while the workers read; the results wait
                 entries[entry["path"]] = _record(entry, journal, pack, summary)
@@ -350,7 +441,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:
             with Progress(len(todo2), "写出审核意见", quiet, every) as progress:
-                for path, entry in _map(_pass2, todo2, processes, progress):
+                for path, entry in _map(_pass2, todo2, processes, progress, _lost2):
                     if "error" in entry:  # not journaled: the next run tries again
                         ok = [e for e in ok if e["path"] != path]
                         ordered = [{**e, "status": "failed", "error": entry["error"]} if e["path"] == path else e

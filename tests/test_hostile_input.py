@@ -229,3 +229,60 @@ def test_one_html_line_above_a_text_report_changes_nothing(head):
     base, rv = reviewer.review(text), reviewer.review(head + text)
     assert [f.message for f in rv.findings] == [f.message for f in base.findings]
     assert rv.risk.score == base.risk.score
+
+
+def test_a_report_that_needs_too_much_memory_fails_alone(tmp_path):
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_text("\n\n".join([S004.read_text(encoding="utf-8")] * 3000), encoding="utf-8")  # 24 MB, 3000 reports
+    shutil.copy(S004, tmp_path / "in" / S004.name)
+    config = load_config()
+    config.batch["max_worker_mb"] = 100  # far below what reading 24 MB of text takes; far above a normal report
+    s = run_batch(sorted((tmp_path / "in").iterdir()), tmp_path / "out", config, jobs=2, quiet=True)
+    assert (s.reports, s.unreadable, s.failed) == (1, 1, 0), s.errors
+    (name, status, why), = s.errors
+    assert name == "big.txt" and status == "未能读取" and "max_worker_mb" in why
+
+
+def test_a_worker_killed_mid_report_costs_that_report_not_the_batch(tmp_path, monkeypatch):
+    """As the kernel's OOM killer or a crash in a C library would: a plain process pool waits forever."""
+    import signal
+
+    import reviewer.runner as runner
+
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, tmp_path / p.name)
+    shutil.copy(S004, tmp_path / "crash.txt")
+    real = runner.review
+
+    def review(doc, *a, **k):
+        if doc.source == "crash.txt":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(runner, "review", review)
+    s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", load_config(), jobs=2, quiet=True)
+    assert s.reports == 5 and s.unreadable == 1
+    assert s.errors[0][0] == "crash.txt" and "异常退出" in s.errors[0][2]
+
+
+def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkeypatch):
+    import reviewer.runner as runner
+
+    for p in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(p, tmp_path / p.name)
+    shutil.copy(S004, tmp_path / "stall.txt")
+    real = runner.review
+
+    def review(doc, *a, **k):
+        if doc.source == "stall.txt":
+            time.sleep(600)  # as a pathological regex or layout would
+        return real(doc, *a, **k)
+
+    monkeypatch.setattr(runner, "review", review)
+    config = load_config()
+    config.batch["max_seconds_per_report"] = 2
+    start = time.monotonic()
+    s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", config, jobs=2, quiet=True)
+    assert time.monotonic() - start < 120
+    assert s.reports == 2 and s.unreadable == 1 and "超时" in s.errors[0][2]

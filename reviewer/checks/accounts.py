@@ -89,6 +89,8 @@ def _side_amount(table: AccountsTable, side: str, names: tuple[str, ...], column
 def _two_sided(ctx: Context, table: AccountsTable) -> None:
     am = Amounts(table, ctx)
     f = table.frame
+    if not {"side", "line", "item"} <= set(f.columns):  # no row was read as 收入 or 支出: nothing to balance
+        return
     income_col = "金额" if "金额" in f.columns else "决算数"
     exp_col = "金额" if "金额" in f.columns else "合计"
     got = lambda side, names, col: _side_amount(table, side, names, col)  # noqa: E731

@@ -17,10 +17,11 @@ TEMPLATE_LEFTOVERS = [
     (re.compile(r"[（(]\s*自评等级\s*[)）]"), "自评等级栏仍是模板提示“(自评等级)”"),
     (re.compile(r"[（(]\s*公章\s*[)）][:：]\s*[（(]"), "填列单位（公章）未填写"),
 ]
-EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.*(收入|支出)|无.*(收入|支出)")
+EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.{0,200}?(收入|支出)|无.{0,200}?(收入|支出)")  # bounded, as below
 
 
-ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,}?(有限公司|学院|大学|学校|公司|中心|协会|医院|研究院|研究所)")
+# bounded: an unbounded run before the suffix makes a long paragraph without one quadratic
+ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,30}?(有限公司|学院|大学|学校|公司|中心|协会|医院|研究院|研究所)")
 ORDINALS = set("一二三四五六七八九十东南西北上下内外新老大小甲乙丙丁")
 
 
@@ -65,16 +66,17 @@ def _organisation_variants(ctx: Context) -> None:
             if len(window) == len(m.group(1)) + 4:
                 seen.setdefault(window, (subject, text.line))
     ctx.checked("organisations", "机构名称前后一致")
-    windows = sorted(seen)
-    for i, a in enumerate(windows):
-        for b in windows[i + 1:]:
-            diff = [k for k, (x, y) in enumerate(zip(a, b)) if x != y]
-            if len(a) != len(b) or len(diff) != 1 or diff[0] == 0 or {a[diff[0]], b[diff[0]]} & ORDINALS:
-                continue
-            subjects = [seen[a][0], seen[b][0]]
-            subject = next((s for s in subjects if s != S), S)
-            ctx.finding(subject, "metadata", "low", f"同一机构名称写法不一致：“{a}”与“{b}”。", check="organisations",
-                        table="文字说明", stated=b, recomputed=a, lines=[seen[a][1], seen[b][1]])
+    # names one character apart (not the first) share the key with that character masked: no pairwise scan
+    by_mask: dict[tuple, list[str]] = defaultdict(list)
+    for w in sorted(seen):
+        for k in range(1, len(w)):
+            by_mask[k, w[:k] + "\0" + w[k + 1:]].append(w)
+    pairs = sorted((a, b) for (k, _), ws in by_mask.items() for i, a in enumerate(ws) for b in ws[i + 1:]
+                   if not {a[k], b[k]} & ORDINALS)
+    for a, b in pairs:
+        subject = next((s for s in (seen[a][0], seen[b][0]) if s != S), S)
+        ctx.finding(subject, "metadata", "low", f"同一机构名称写法不一致：“{a}”与“{b}”。", check="organisations",
+                    table="文字说明", stated=b, recomputed=a, lines=[seen[a][1], seen[b][1]])
 
 
 def _subject_texts(ctx: Context, year_goals: bool = True):

@@ -46,8 +46,9 @@ COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的?\s*(?P<r>{NUM})\s*
 # "收、支总计各是4125.49,4143.91万元": 收入总计 = 支出总计 (JS-01d), so two amounts are not two 总计
 BOTH_TOTALS = re.compile(rf"收[、和与及]?支(?:出)?总计(?:各是|分别为|分别是|分别|各为)\s*(?P<a>{NUM})\s*(?:万元|元)?\s*[,，、和与]\s*"
                          rf"(?P<b>{NUM})\s*(?P<u>{MONEY_U})")
-PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]+)（类）(?:(?P<l2>[\u4e00-\u9fff、]+)（款）)?"
-                  r"(?:(?P<l3>[\u4e00-\u9fff、]+)（项）)?[”\"]?\s*(?P<a>" + NUM + r")\s*(?P<u>万元|元)")
+# names bounded: an unbounded run of characters before （类） backtracks over a whole long paragraph
+PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]{1,40})（类）(?:(?P<l2>[\u4e00-\u9fff、]{1,40})（款）)?"
+                  r"(?:(?P<l3>[\u4e00-\u9fff、]{1,40})（项）)?[”\"]?\s*(?P<a>" + NUM + r")\s*(?P<u>万元|元)")
 
 
 def _vocabulary() -> list[dict]:

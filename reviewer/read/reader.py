@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import ReadError
 from . import cache as doc_cache
 from . import docx, pdf, text, unsupported, xlsx  # noqa: F401  (each registers its readers)
-from .document import Document
+from .document import Document, ReadIssue
 from .registry import READERS
 from .sniff import sniff
 
@@ -24,7 +24,7 @@ def is_path(source) -> bool:
 def read(source: str | Path | bytes, name: str | None = None, cache: bool = True) -> Document:
     """A Document from a path, the bytes of a file, or a report's text itself."""
     if isinstance(source, str) and not is_path(source):
-        return text.read_string(source, name or "<text>")
+        return bounded(text.read_string(source, name or "<text>"))
     if isinstance(source, bytes):
         data, name = source, name or "<bytes>"
     else:
@@ -42,7 +42,27 @@ def read_bytes(data: bytes, name: str, cache: bool = True) -> Document:
     if key and (found := doc_cache.load(key)) is not None:
         found.source = name
         return found
-    document = reader.read(data, name)
+    document = bounded(reader.read(data, name))
     if key:
         doc_cache.store(key, document)
     return document
+
+
+MAX_CELL_CHARS = 20_000  # a cell or paragraph longer than this is no report's: cut, and said where
+
+
+def bounded(doc: Document) -> Document:
+    """Cells cut to MAX_CELL_CHARS, each cut named as a read issue: every later pattern meets bounded text."""
+    cut = []
+    for block in doc.blocks:
+        for row in block.rows:
+            for cell in row.cells:
+                if len(cell.text) > MAX_CELL_CHARS:
+                    cut.append((cell, len(cell.text)))
+                    cell.text = cell.text[:MAX_CELL_CHARS]
+    for cell, n in cut[:20]:
+        doc.issues.append(ReadIssue("单元格", str(cell.loc or f"第{cell.line}行"),
+                                    f"内容过长（{n} 字），只读取前 {MAX_CELL_CHARS} 字，其余未经审核"))
+    if len(cut) > 20:
+        doc.issues.append(ReadIssue("单元格", "其他", f"另有 {len(cut) - 20} 个过长的单元格被截断"))
+    return doc

@@ -37,6 +37,8 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # control characters 
 # Damage a text file may carry and still be read (the damaged characters replaced by U+FFFD and reported):
 # past this share of its characters it is refused as undecodable.
 MAX_DAMAGED_SHARE = 0.02
+MAX_UNREADABLE_SHARE = 0.10  # undecodable or control characters past this share: binary, not a damaged text
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
 
@@ -56,8 +58,11 @@ def decode_damaged(data: bytes) -> tuple[str, str, list[int]]:
     text, encoding, damaged = _decoded(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:20000]
-    if len(_BAD_CHARS.findall(sample)) > MAX_DAMAGED_SHARE * len(sample):
-        raise ReadError("二进制或损坏的文件：无法解码或控制字符过多的内容超过 2%，不是可识别的文本、PDF、Excel 或 Word 文件")
+    if len(_BAD_CHARS.findall(sample)) > MAX_UNREADABLE_SHARE * len(sample):
+        raise ReadError("二进制或损坏的文件：无法解码的字节或控制字符超过一成，不是可识别的文本、PDF、Excel 或 Word 文件")
+    if _CONTROL_CHARS.search(text):  # stray control characters: damage, removed and reported by line
+        damaged = sorted(set(damaged) | {n for n, line in enumerate(text.split("\n"), 1) if _CONTROL_CHARS.search(line)})
+        text = _CONTROL_CHARS.sub("", text)
     return text, encoding, damaged
 
 
@@ -151,7 +156,7 @@ def decode_issue(damaged: list[int]) -> ReadIssue | None:
     if not damaged:
         return None
     shown = "、".join(f"第{n}行" for n in damaged[:10]) + ("等" if len(damaged) > 10 else "")
-    return ReadIssue("文档", shown, f"{len(damaged)} 行含无法解码的字节（已替换为 �）：这些行的文字和数字可能不全，"
+    return ReadIssue("文档", shown, f"{len(damaged)} 行含无法解码的字节或控制字符（已替换为 � 或去掉）：这些行的文字和数字可能不全，"
                      "未能完整核查")
 
 
