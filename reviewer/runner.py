@@ -295,7 +295,7 @@ def _map(fn, jobs: list, processes: int, progress: Progress, lost):
         done: dict[int, object] = {}
         following = 0
         while following < len(jobs):
-            while chunks and len(pending) < 4 * processes:
+            while chunks and len(pending) < 16 * processes:
                 ks = list(chunks.popleft())
                 pending.append((ks, pool.apply_async(_run_chunk, (fn, lost, [(k, jobs[k]) for k in ks]))))
             ks, result = pending[0]
