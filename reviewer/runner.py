@@ -49,6 +49,7 @@ from .model import AccountsTable, Department, Project
 from .narrative import make_narrative
 from .progress import Progress
 from .read import read_bytes
+from .read.sniff import sniff
 from .review import Review, review
 from .stats import CorpusModel
 from .stats.features import FEATURES, ID_COLUMNS, project_row
@@ -212,7 +213,7 @@ def _pass1(path_s: str) -> dict:
     narrative = _STATE["narrative"]
     entry = {"pass": 1, "path": path_s, "name": path.name, "key": None}
     try:
-        data = read_input(path, _STATE["limit"])
+        data = read_input(path, _STATE["limit"], _STATE["text_limit"])
     except (OSError, ExtractionError) as exc:
         return {**entry, "status": "unreadable", "error": _unopened(exc)}
     entry["key"] = review_key(data, path.name, _STATE["setting"])
@@ -363,7 +364,7 @@ def _lost_chunk(fn, ks, marks, pool, jobs, lost, done, pending) -> bool:
 
 # --- the batch ---------------------------------------------------------------------------------------
 
-def read_input(path: Path, limit: int) -> bytes:
+def read_input(path: Path, limit: int, text_limit: int = 0) -> bytes:
     """An input's bytes, unless it is larger than the configured limit or not a regular file (refused before
     it is opened: a named pipe would wait for a writer forever)."""
     st = path.stat()
@@ -372,7 +373,11 @@ def read_input(path: Path, limit: int) -> bytes:
     if st.st_size > limit:
         raise ExtractionError(f"文件过大（{st.st_size / 2**20:.1f} MB，超过上限 {limit / 2**20:.3g} MB，"
                               "见 rules.toml [batch]），未读取")
-    return path.read_bytes()
+    data = path.read_bytes()
+    if text_limit and len(data) > text_limit and sniff(data) == "text":  # no text report is this long
+        raise ExtractionError(f"文本文件过大（{len(data) / 2**20:.1f} MB，超过文本文件的上限 {text_limit / 2**20:.3g} MB，"
+                              "见 rules.toml [batch] max_text_mb），未读取")
+    return data
 
 
 def review_key(data: bytes, name: str, setting: str) -> str:
@@ -420,7 +425,8 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
         _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch,
                       worker_mb=int(config.batch.get("max_worker_mb", 0)),
-                      job_seconds=int(config.batch.get("max_seconds_per_report", 0)))
+                      job_seconds=int(config.batch.get("max_seconds_per_report", 0)),
+                      text_limit=int(config.batch.get("max_text_mb", 0) * 2**20))
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress, _lost1):
                 if summary.reviewed == 1 and stats:

@@ -238,6 +238,7 @@ def test_a_report_that_needs_too_much_memory_fails_alone(tmp_path):
     shutil.copy(S004, tmp_path / "in" / S004.name)
     config = load_config()
     config.batch["max_worker_mb"] = 100  # far below what reading 24 MB of text takes; far above a normal report
+    config.batch["max_text_mb"] = 0  # no length limit: here the memory bound is what stops it
     s = run_batch(sorted((tmp_path / "in").iterdir()), tmp_path / "out", config, jobs=2, quiet=True)
     assert (s.reports, s.unreadable, s.failed) == (1, 1, 0), s.errors
     (name, status, why), = s.errors
@@ -286,3 +287,11 @@ def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkey
     s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", config, jobs=2, quiet=True)
     assert time.monotonic() - start < 120
     assert s.reports == 2 and s.unreadable == 1 and "超时" in s.errors[0][2]
+
+
+def test_a_text_file_too_long_for_any_report_is_refused_unread(tmp_path):
+    (tmp_path / "long.txt").write_text("\n\n".join([S004.read_text(encoding="utf-8")] * 800), encoding="utf-8")
+    config = load_config()
+    config.batch["max_text_mb"] = 5
+    s = run_batch([tmp_path / "long.txt", S004], tmp_path / "out", config, jobs=1, quiet=True)
+    assert s.reports == 1 and s.unreadable == 1 and "max_text_mb" in s.errors[0][2]
