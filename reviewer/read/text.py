@@ -39,34 +39,35 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # control characters 
 MAX_DAMAGED_SHARE = 0.02
 MAX_UNREADABLE_SHARE = 0.10  # undecodable or control characters past this share: binary, not a damaged text
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_DAMAGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")  # a line with one is reported as damaged
 _BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding) of a text file: UTF-8, GB18030, UTF-16 or UTF-32 (with a byte-order mark or without),
-    or lines of UTF-8 and GB18030 mixed.  A few bytes that decode in neither are replaced; `decode_damaged`
-    says where (see decode_damaged)."""
+    or lines of UTF-8 and GB18030 mixed.  A few bytes that decode in neither are replaced (see decode_damaged)."""
     text, encoding, _ = decode_damaged(data)
     return text, encoding
 
 
 def decode_damaged(data: bytes) -> tuple[str, str, list[int]]:
-    """decode(), and the lines (1-based) where undecodable bytes were replaced by U+FFFD."""
+    """decode(), and the lines (1-based) where undecodable bytes were replaced by U+FFFD or control characters
+    removed."""
     if not data.strip():
         raise ReadError("空文件")
-    text, encoding, damaged = _decoded(data)
+    text, encoding = _decoded(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:20000]
     if len(_BAD_CHARS.findall(sample)) > MAX_UNREADABLE_SHARE * len(sample):
         raise ReadError("二进制或损坏的文件：无法解码的字节或控制字符超过一成，不是可识别的文本、PDF、Excel 或 Word 文件")
-    if _CONTROL_CHARS.search(text):  # stray control characters: damage, removed and reported by line
-        damaged = sorted(set(damaged) | {n for n, line in enumerate(text.split("\n"), 1) if _CONTROL_CHARS.search(line)})
-        text = _CONTROL_CHARS.sub("", text)
-    return text, encoding, damaged
+    if not _DAMAGE.search(text):
+        return text, encoding, []
+    damaged = [n for n, line in enumerate(text.split("\n"), 1) if _DAMAGE.search(line)]
+    return _CONTROL_CHARS.sub("", text), encoding, damaged
 
 
-def _decoded(data: bytes) -> tuple[str, str, list[int]]:
+def _decoded(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _lenient(data[len(bom):], encoding)
@@ -74,16 +75,16 @@ def _decoded(data: bytes) -> tuple[str, str, list[int]]:
         return _lenient(data, wide)
     if nul > MAX_DAMAGED_SHARE * min(len(data), 8192):
         raise ReadError("二进制文件（含 NUL 字节），不是可识别的文本、PDF、Excel 或 Word 文件")
-    data = data.replace(b"\x00", b"\xff")  # a stray NUL in a text file: damage, replaced and reported below
+    data = data.replace(b"\x00", b"\xff")  # a stray NUL in a text file: damage, replaced and reported
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(8, 0.001 * len(text)):  # a few damaged bytes in a UTF-8 file
-        return text, "utf-8", _replaced_lines(text)
+        return text, "utf-8"
     try:
-        return data.decode("gb18030"), "gb18030", []
+        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         return _line_by_line(data)
 
@@ -113,17 +114,16 @@ def _wide_encoding(head: bytes) -> str | None:
 _PLAIN_CHARS = re.compile(r"[\s!-~\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # what a Chinese report is written in
 
 
-def _lenient(data: bytes, encoding: str) -> tuple[str, str, list[int]]:
+def _lenient(data: bytes, encoding: str) -> tuple[str, str]:
     text = data.decode(encoding, errors="replace")
-    return text, encoding.replace("-le", "").replace("-be", "") if encoding.startswith("utf-") else encoding, \
-        _replaced_lines(text)
+    return text, encoding.removesuffix("-le").removesuffix("-be")
 
 
-def _line_by_line(data: bytes) -> tuple[str, str, list[int]]:
+def _line_by_line(data: bytes) -> tuple[str, str]:
     """Neither UTF-8 nor GB18030 decodes the whole file: each line in the one that decodes it (files pasted
     together from two sources), the few bytes neither decodes replaced."""
-    out, damaged, gb = [], [], 0
-    for n, line in enumerate(data.split(b"\n"), 1):
+    out, gb = [], 0
+    for line in data.split(b"\n"):
         try:
             out.append(line.decode("utf-8"))
             continue
@@ -132,23 +132,10 @@ def _line_by_line(data: bytes) -> tuple[str, str, list[int]]:
         almost = line.decode("utf-8", errors="replace")
         if almost.count("\ufffd") <= max(2, 0.05 * len(almost)):  # a damaged UTF-8 line, not a GB18030 one
             out.append(almost)
-            damaged.append(n)
-            continue
-        try:
-            out.append(line.decode("gb18030"))
-            gb += 1
-        except UnicodeDecodeError:
+        else:
             out.append(line.decode("gb18030", errors="replace"))
-            damaged.append(n)
             gb += 1
-    return "\n".join(out), "utf-8+gb18030" if gb else "utf-8", damaged
-
-
-def _replaced_lines(text: str) -> list[int]:
-    if "\ufffd" not in text:
-        return []
-    return [n for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)
-            if "\ufffd" in line]
+    return "\n".join(out), "utf-8+gb18030" if gb else "utf-8"
 
 
 def decode_issue(damaged: list[int]) -> ReadIssue | None:
