@@ -30,6 +30,7 @@ class Config:
     llm: dict[str, Any] = field(default_factory=dict)
     narrative: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    read: dict[str, Any] = field(default_factory=dict)  # how much of a file the readers take in (read/limits.py)
     batch: dict[str, Any] = field(default_factory=dict)  # how a batch runs (limits, progress): not in the fingerprint
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -46,7 +47,7 @@ class Config:
         """A short stable id of the effective rules, recorded with every review.  Worked out once: a Config is
         not changed once reviews use it (load_config or dataclasses.replace make a new one)."""
         if self._fingerprint is None:
-            blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative, self.stats],
+            blob = json.dumps([self.profile, self.params, self.codes, self.risk, self.narrative, self.stats, self.read],
                               sort_keys=True, ensure_ascii=False)
             self._fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:12]
         return self._fingerprint
@@ -79,4 +80,4 @@ def load_config(profile: str = "default", path: str | Path | None = None) -> Con
     params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
     return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
                   llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}),
-                  batch=data.get("batch", {}))
+                  read=data.get("read", {}), batch=data.get("batch", {}))

@@ -15,7 +15,7 @@ from .config import Config, load_config
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
-from .read import Document
+from .read import Document, Limits
 from .risk import Risk, risk_of
 
 
@@ -55,7 +55,7 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
     default, or "openai"), or None to run the rule checks only.
     """
     config = config or load_config()
-    report = source if isinstance(source, Report) else extract(source, cache=cache)
+    report = source if isinstance(source, Report) else extract(source, cache=cache, limits=Limits.of(config.read))
     ctx = run_checks(report, config)
     if isinstance(narrative, str):
         narrative = make_narrative(narrative, config)

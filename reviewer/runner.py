@@ -48,7 +48,7 @@ from .memo.render import BatchView
 from .model import AccountsTable, Department, Project
 from .narrative import make_narrative
 from .progress import Progress
-from .read import read_bytes
+from .read import Limits, read_bytes
 from .read.sniff import sniff
 from .review import Review, review
 from .stats import CorpusModel
@@ -219,7 +219,7 @@ def _pass1(path_s: str) -> dict:
     entry["key"] = review_key(data, path.name, _STATE["setting"])
 
     def work_on(p: Path) -> Outcome:
-        rv = review(read_bytes(data, p.name, cache), config, narrative)
+        rv = review(read_bytes(data, p.name, cache, _STATE["read_limits"]), config, narrative)
         return Outcome(p, report=rv.report, review=rv)
 
     outcome = guarded(path, work_on)
@@ -400,6 +400,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker.
     `passed_over`: (input, why) of what was found but is not a file to review (reviewer.inputs.find_inputs);
     they are listed in summary.csv and index.html with the unreadable ones."""
+    read_limits = Limits.of(config.read)  # a bad [read] section stops here, before anything is written
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
@@ -423,7 +424,8 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         done1, done2 = _finished(journal)
         limit = int(config.batch.get("max_input_mb", 50) * 2**20)
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
-        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, setting=setting, scratch=scratch,
+        _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, read_limits=read_limits,
+                      setting=setting, scratch=scratch,
                       worker_mb=int(config.batch.get("max_worker_mb", 0)),
                       job_seconds=int(config.batch.get("max_seconds_per_report", 0)),
                       text_limit=int(config.batch.get("max_text_mb", 0) * 2**20))

@@ -18,6 +18,7 @@ from reviewer.checks import scores
 from reviewer.config import load_config
 from reviewer.inputs import find_inputs, memo_folders
 from reviewer.memo import render_memo
+from reviewer.read import Limits, read
 from reviewer.read.text import decode_damaged
 from reviewer.runner import UNFINISHED, run_batch
 
@@ -295,3 +296,72 @@ def test_a_text_file_too_long_for_any_report_is_refused_unread(tmp_path):
     config.batch["max_text_mb"] = 5
     s = run_batch([tmp_path / "long.txt", S004], tmp_path / "out", config, jobs=1, quiet=True)
     assert s.reports == 1 and s.unreadable == 1 and "max_text_mb" in s.errors[0][2]
+
+
+# --- input limits, from the [read] section of the rules --------------------------------------------------
+
+def _limits_config(tmp_path: Path, **read) -> reviewer.Config:
+    lines = ["[read]"] + [f"{k} = {v}" for k, v in read.items()]
+    (tmp_path / "limits.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_config(path=tmp_path / "limits.toml")
+
+
+def _long_table(rows: int) -> str:
+    body = "".join(f"<tr><td>指标{i}</td><td>{i} 次</td></tr>" for i in range(1, rows + 1))
+    return f"<table><tr><td>项目名称</td><td>测试项目</td></tr>{body}</table>"
+
+
+@pytest.mark.parametrize("form", ["page", "pasted"])
+def test_a_table_past_the_row_limit_is_cut_and_the_cut_is_said(tmp_path, form):
+    config = _limits_config(tmp_path, max_rows_per_table=5)
+    html = _long_table(9)
+    source = f"<html><body>{html}</body></html>" if form == "page" else "项目支出绩效自评表\n" + html
+    doc = read(source, limits=Limits.of(config.read))
+    table = [b for b in doc.blocks if b.kind == "table"][-1]
+    assert [c.text for c in table.rows[-1].cells] == ["指标4", "4 次"] and len(table.rows) == 5
+    assert [i.reason for i in doc.issues] == ["表格超过 5 行，只读取前 5 行，其余未经审核"]
+    assert str(doc.issues[0].where) in ("表1", "第2行")
+    # under the default rules the whole table is read
+    assert len([b for b in read(source).blocks if b.kind == "table"][-1].rows) == 10
+
+
+def test_a_worksheet_past_the_row_limit_is_cut_and_not_served_from_the_cache_under_other_limits(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(1, 13):
+        ws.append([f"指标{i}", f"{i} 次"])
+    wb.save(tmp_path / "t.xlsx")
+    short = Limits.of(_limits_config(tmp_path, max_rows_per_table=4).read)
+    doc = read(tmp_path / "t.xlsx", limits=short)
+    assert sum(len(b.rows) for b in doc.blocks) == 4
+    assert [str(i) for i in doc.issues] == ["Sheet：表格超过 4 行，只读取前 4 行，其余未经审核"]
+    again = read(tmp_path / "t.xlsx")  # the default limits: the cached short read is not reused
+    assert sum(len(b.rows) for b in again.blocks) == 12 and not again.issues
+
+
+def test_span_and_cell_limits_come_from_the_rules(tmp_path):
+    config = _limits_config(tmp_path, max_colspan=3, max_cell_chars=40)
+    page = f"<table><tr><td colspan=50>合计</td><td>{'说明' * 30}</td></tr></table>"
+    doc = read(page, limits=Limits.of(config.read))
+    cells = [c.text for c in doc.rows()[0].cells]
+    assert cells[:3] == ["合计", "", ""] and cells[3] == "说明" * 20 and len(cells) == 4
+    assert [i.reason for i in doc.issues] == ["内容过长（60 字），只读取前 40 字，其余未经审核"]
+
+
+def test_a_cut_table_makes_the_report_partly_read_in_a_review(tmp_path):
+    config = _limits_config(tmp_path, max_rows_per_table=3)
+    page = tmp_path / "r.html"
+    page.write_text(f"<html><body><p>2022年度项目支出绩效自评表</p>{_long_table(6)}</body></html>", encoding="utf-8")
+    rv = reviewer.review(page, config)
+    assert rv.report.status == "部分读取" and not rv.checked_whole
+    assert any("表格超过 3 行" in str(i) for i in rv.report.issues)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "\"many\"", "2.5"])
+def test_a_bad_read_limit_is_a_clear_error_before_anything_is_written(tmp_path, value):
+    (tmp_path / "bad.toml").write_text(f"[read]\nmax_rows_per_table = {value}\n", encoding="utf-8")
+    proc = _review_cli([str(S004), "--out", str(tmp_path / "out"), "--config", str(tmp_path / "bad.toml")])
+    assert proc.returncode == 2 and "[read] max_rows_per_table 须为正整数" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()

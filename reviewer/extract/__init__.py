@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ExtractionError
 from ..model import Department, Mention, Report
-from ..read import Document, ReadIssue, read
+from ..read import Document, Limits, ReadIssue, read
 from .accounts import parse_accounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
@@ -37,12 +37,13 @@ DEPT_LABEL_RE = re.compile(
     r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*(?:[:：]\s*(\S.*)?)?$")
 
 
-def extract(source: str | Path | Document, name: str | None = None, cache: bool = True) -> Report:
-    """Read one report (a path, its text, or a `Document` already read) into a `Report`.
+def extract(source: str | Path | Document, name: str | None = None, cache: bool = True,
+            limits: Limits | None = None) -> Report:
+    """Read one report (a path, its text, or a `Document` already read, within `limits`) into a `Report`.
 
     Raises `ExtractionError` when the file cannot be read or nothing in it is recognisable as a report part.
     """
-    doc = source if isinstance(source, Document) else read(source, name, cache=cache)
+    doc = source if isinstance(source, Document) else read(source, name, cache=cache, limits=limits)
     rows, traditional = simplified_rows(regrouped_rows(doc))
     rows, split_issues, split_notes = _split_run_together(rows)
     if not any(r.nonempty() for r in rows):

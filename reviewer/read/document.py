@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import limits
+
 
 # What a user reads for a format or a layout (memos, `reviewer inspect`).
 FORMAT_LABEL = {"text": "文本", "html": "网页", "pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
@@ -181,10 +183,14 @@ class DocumentBuilder:
         Empty rows are skipped and trailing empty cells trimmed (but not those a merged cell covers)."""
         rows = []
         width = 0
+        most = limits.current().max_rows_per_table
         for r, texts in enumerate(grid):
             marks = covered[r] if covered is not None and r < len(covered) else []
             if not any(t.strip() for t in texts):
                 continue
+            if len(rows) == most:
+                self.issue("表格", loc, f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核")
+                break
             end = len(texts)  # trailing empty cells go, unless a merged cell covers them
             while end and not texts[end - 1].strip() and not (end - 1 < len(marks) and marks[end - 1]):
                 end -= 1

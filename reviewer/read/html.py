@@ -13,10 +13,9 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ReadError
-from .document import Cell, Document, DocumentBuilder, Location, Row
+from . import limits
+from .document import Cell, Document, DocumentBuilder, Location, ReadIssue, Row
 
-MAX_COLSPAN = 100
-MAX_COLUMNS = 1000
 SKIP = {"script", "style", "head", "noscript", "template", "title", "meta", "link", "iframe", "object", "svg"}
 BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "blockquote",
          "pre", "section", "article", "header", "footer", "center", "form", "hr", "address", "caption", "body",
@@ -145,7 +144,9 @@ def _span(el, name: str, limit: int) -> int:
 def table_grid(table) -> tuple[list[list[str]], list[list[int]], list[list[str]]]:
     """The resolved grid of a <table>, the source line of each grid cell, and where each covered cell's
     text is ("up" for a rowspan, "left" for a colspan, "" for a cell of its own)."""
-    trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    bounds = limits.current()
+    # one row past the limit is kept so that the builder sees the table was longer, and says so
+    trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:bounds.max_rows_per_table + 1]
     covered: dict[int, dict[int, int]] = {}  # row → {column: source line of the merged cell covering it}
     out, out_lines, out_marks = [], [], []
     for r, tr in enumerate(trs):
@@ -157,9 +158,9 @@ def table_grid(table) -> tuple[list[list[str]], list[list[int]], list[list[str]]
         for td in tr.xpath("./td|./th"):
             while c in mine:
                 c += 1
-            if c >= MAX_COLUMNS:
+            if c >= bounds.max_columns:
                 break
-            colspan = _span(td, "colspan", MAX_COLSPAN)
+            colspan = _span(td, "colspan", min(bounds.max_colspan, bounds.max_columns - c))
             rowspan = _span(td, "rowspan", len(trs) - r)
             line = td.sourceline or tr.sourceline or 0
             row[c], row_lines[c], marks[c] = cell_text(td), line, ""
@@ -200,21 +201,27 @@ def read_html(text: str, source: str, encoding: str) -> Document:
     return b.build()
 
 
-def html_fragment_rows(fragment: str, first_line: int, locs: list[Location]) -> list[Row]:
-    """Rows of HTML pasted into a text file (lines first_line… of it), located by the file's own lines."""
+def html_fragment_rows(fragment: str, first_line: int, locs: list[Location]) -> tuple[list[Row], list[ReadIssue]]:
+    """Rows of HTML pasted into a text file (lines first_line… of it), located by the file's own lines, and
+    what was left unread (a table past `max_rows_per_table`)."""
     def at(line: int) -> int:
         return min(max(first_line + (line or 1), 1), len(locs))
 
     rows: list[Row] = []
+    issues: list[ReadIssue] = []
+    most = limits.current().max_rows_per_table
     for event in _events(parse(fragment, fragment=True)):
         if event[0] == "text":
             n = at(event[2])
             rows.append(Row([Cell(event[1], n, locs[n - 1])], n, n))
             continue
         grid, lines, marks = event[1], event[2], event[3]
-        for texts, cell_lines, row_marks in zip(grid, lines, marks):
+        if len(grid) > most:
+            first = at(lines[0][0] if lines[0] else 0)
+            issues.append(ReadIssue("表格", str(locs[first - 1]), f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核"))
+        for texts, cell_lines, row_marks in zip(grid[:most], lines, marks):
             if not any(t.strip() for t in texts):
                 continue
             cells = [Cell(t, at(ln), locs[at(ln) - 1], m) for t, ln, m in zip(texts, cell_lines, row_marks)]
             rows.append(Row(cells, cells[0].line, max(c.line for c in cells)))
-    return rows
+    return rows, issues

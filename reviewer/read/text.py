@@ -173,7 +173,8 @@ def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Docu
     pos = _front_matter(doc)
     for start, end in _html_regions(lines):
         _text_blocks(doc, pos, start)
-        rows = html_fragment_rows("\n".join(lines[start:end]), start, doc.line_locs)
+        rows, issues = html_fragment_rows("\n".join(lines[start:end]), start, doc.line_locs)
+        doc.issues += issues
         _add_grouped(doc, rows, "html")
         pos = end
     _text_blocks(doc, pos, len(lines))

@@ -14,11 +14,11 @@ import zipfile
 import xlrd
 
 from ..errors import ReadError
+from . import limits
 from .document import Document, DocumentBuilder, Location
 from .numfmt import display
 from .registry import register
 
-MAX_CELLS = 2_000_000  # a sheet larger than this is not a report
 
 
 def covered(merges) -> dict[tuple[int, int], str]:
@@ -49,7 +49,7 @@ def read_xlsx(data: bytes, name: str) -> Document:
         raise ReadError(f"Excel 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
     b = DocumentBuilder(name, "xlsx")
     for ws in wb.worksheets:
-        if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS:
+        if (ws.max_row or 0) * (ws.max_column or 0) > limits.current().max_cells_per_sheet:
             b.issue("工作表", ws.title, f"工作表过大（{ws.max_row} 行 × {ws.max_column} 列），未读取", ws.title)
             continue
         hidden_by_merge = covered((m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges)
