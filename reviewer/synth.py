@@ -383,7 +383,8 @@ def _inject(gen: Generator, p: Project, code: str, report: str, style: str) -> b
         gen.score(p)
         note = "产出和效益指标大多为定性表述"
     elif code == "narrative_contradiction":
-        p.executed = round(p.b1 * rng.uniform(0.35, 0.45), 2)
+        # 55–65%: low enough to contradict "按预定进度完成", not so low that the scores become a second anomaly
+        p.executed = round(p.b1 * rng.uniform(0.55, 0.65), 2)
         quant = next((i for i in p.indicators if i.level2 == "数量指标" and isinstance(i.target, int)
                       and i.target >= 3), None)
         if quant is None:
@@ -391,6 +392,8 @@ def _inject(gen: Generator, p: Project, code: str, report: str, style: str) -> b
         quant.actual = max(1, min(quant.target - 1, round(quant.target * 0.3)))
         _sync_cost(p)
         gen.score(p)
+        if p.total >= 90:  # 优 on this execution would be a second anomaly (high_score_low_exec)
+            return False
         quant.deviation = "受客观因素影响未完成，下一步加快推进。"
         p.outcome = f"{p.name}各项工作按预定进度完成，全年支出{p.executed:g}万元。"
         note = f"称“按预定进度完成”而执行率 {p.rate_printed:g}%、{quant.name}仅完成 {quant.actual}"

@@ -74,9 +74,22 @@ def test_indicator_scores(findings):
     by_name = {f.message.split("”")[0]: f for f in of(findings, "003", "indicator_score", "驻村帮扶工作人员经费")}
     assert by_name["指标“指标2：入户走访率"].severity == "high"  # 99% of 100% given full marks
     assert by_name["指标“指标1：帮扶质量提高"].severity == "low"  # 90% given 4/5, not 4.5
-    cost = of(findings, "003", "indicator_score", "外事接待费")
-    assert cost[0].severity == "high" and "785元/人" in cost[0].message  # a met cost target must get full marks
+    # a cost ceiling kept (785 元/人 under 1,000; 1.3 万 under 8 万) by spending less is no achievement: its low
+    # score is not questioned, and the score its figures justify keeps the unit's own (issue 13)
+    assert not of(findings, "003", "indicator_score", "外事接待费")
+    assert not of(findings, "003", "indicator_score", "宣传交流工作经费")
     assert not of(findings, "003", "indicator_score", "残疾人就业保障金")
+
+
+def test_a_unit_scoring_itself_below_its_figures_is_low():
+    text = seed_path("004").read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if "≥" in ln and ln.count("\t") >= 6 and "满意" not in ln)
+    cells = line.split("\t")
+    weight = next(c for c in reversed(cells) if c.replace(".", "").isdigit())
+    lowered = line[::-1].replace(weight[::-1], str(float(weight) - 1)[::-1], 1)[::-1]
+    found = [f for f in reviewer.review(text.replace(line, lowered)).findings
+             if f.code == "indicator_score" and f.evidence.get("rule") == "SC-03"]
+    assert found and all(f.severity == "low" and "从严" in f.message for f in found)
 
 
 def test_grade_against_bands(seeds):
@@ -95,7 +108,11 @@ def test_high_score_low_execution(findings):
     assert f.subject == "办公场地修葺及搬迁专项经费" and f.severity == "high"
     (g,) = of(findings, "004", "high_score_low_exec")
     assert g.subject == "合作交流专项工作经费" and g.severity == "medium"
-    assert not of(findings, "003", "high_score_low_exec")
+    # below 90 points, by relation: the indicators claim 80% of their marks on 1.12%, 14.2% and 20.4% spent
+    low = {f.subject: f for f in of(findings, "003", "high_score_low_exec")}
+    assert sorted(low) == ["外事培训费", "外事接待费", "对台工作特费"]
+    assert "执行率仅 1.12%" in low["对台工作特费"].message and "80%" in low["对台工作特费"].message
+    assert not of(findings, "003", "high_score_low_exec", "外事宣传费")  # 47% spent, 92% claimed: within the gap
 
 
 def test_targets_set_too_low(findings):
@@ -211,3 +228,17 @@ def test_user_config_overrides(tmp_path, seeds):
     cfg_file.write_text("[profile.default]\nlow_exec_rate = 50.0\n", encoding="utf-8")
     strict = run_checks(seeds["004"], load_config(path=cfg_file)).findings
     assert not [f for f in strict if f.code == "high_score_low_exec"]  # 79.94% is no longer "low"
+
+
+def test_rescore_gives_the_score_the_figures_justify(seeds):
+    from reviewer.checks.rescore import rescore
+
+    bands = load_config()["grade_bands"]
+    by_name = {p.name: rescore(p, bands) for p in seeds["003"].projects}
+    r = by_name["对台工作特费"]
+    assert (r.self_score, round(r.justified_score, 2), r.grade_justified) == (72.13, 72.48, "中")
+    parts = {x.name: x for x in r.parts}
+    assert round(parts["预算执行率"].justified, 4) == 0.1125  # 10 × 0.09 / 8
+    assert round(parts["指标2：接待人数"].justified, 4) == 0.2344  # 6.25 × 3 / 80
+    assert parts["指标1：接待费用"].justified == 0.1 and "成本" in parts["指标1：接待费用"].how  # a kept ceiling
+    assert by_name["赴台工作经费"].justified_score is None  # no indicators: nothing to rescore

@@ -49,6 +49,17 @@ def direction(ind: Indicator) -> str:
     return "down" if reverse else "up"
 
 
+MONEY_UNITS = ("万元", "元", "万")
+
+
+def is_cost_ceiling(ind: Indicator) -> bool:
+    """A cost indicator with an upper limit: 成本指标 (经济成本), or a money amount to stay under."""
+    if direction(ind) != "down":
+        return False
+    return ind.level2.startswith("成本") or ind.level1.startswith("成本") or \
+        any(u in (ind.target.unit or ind.unit or "") for u in MONEY_UNITS)
+
+
 def embedded_number(text: str) -> tuple[float, str, str] | None:
     """The figure inside a sentence such as "全年参与开展招商引资活动不少于4次。" → (4, "次", "≥").
 

@@ -71,6 +71,28 @@ def _score_vs_execution(ctx: Context, p: Project) -> None:
                     f"执行率 {fmt_num(rate)}%，低于 {fmt_num(ctx.config['low_exec_rate'])}%，{shown}。",
                     check="score_vs_exec", table="项目资金", lines=[t.line, p.total_score.line], rule="PL-01",
                     figures=figures)
+    elif rate < ctx.config["low_exec_rate"]:
+        _achievement_vs_execution(ctx, p, rate, figures)
+
+
+def _achievement_vs_execution(ctx: Context, p: Project, rate: float, figures: dict) -> None:
+    """PL-01 by relation, not by a fixed 90: the indicators claim far more of the work done than the money
+    spent allows (72 points with 1.12% spent: the outputs scored 80% of their marks).  What the unit's own
+    figures justify is in the memo's 评分复核表; here only the claimed completion against execution."""
+    scored = [i for i in p.indicators if i.weight.number and i.score.number is not None]
+    weights = sum(i.weight.number for i in scored)
+    if not scored or weights <= 0:
+        return
+    claimed = sum(min(i.score.number, i.weight.number) for i in scored) / weights
+    if claimed - rate / 100 < ctx.config["claimed_vs_exec_gap"]:
+        return
+    t = p.funds.total
+    ctx.finding(p.name, "high_score_low_exec", "medium",
+                f"执行率仅 {fmt_num(rate)}%，绩效指标却自评得到其分值的 {fmt_num(100 * claimed, 0)}%"
+                f"（{fmt_num(claimed * weights)} / {fmt_num(weights)} 分），总分 {p.total_score.raw}：资金大部分未用，"
+                "完成程度与资金使用不相称。",
+                check="score_vs_exec", table="项目资金", lines=[t.line, p.total_score.line], rule="PL-01",
+                figures={**figures, "指标得分占分值": f"{fmt_num(100 * claimed, 1)}%"})
 
 
 def _targets(ctx: Context, subject: str, indicators: list[Indicator], scored: bool) -> None:

@@ -6,7 +6,7 @@ import re
 
 from ..model import SUBJECT_DEPARTMENT, Department, Indicator, Project
 from .base import Context
-from .common import direction, fmt_num, is_placeholder_text, units_compatible
+from .common import direction, fmt_num, is_cost_ceiling, is_placeholder_text, units_compatible
 from .tolerance import Interval, agrees, half_unit, precision, total
 
 TABLE = "绩效指标"
@@ -156,12 +156,13 @@ def _indicator(ctx: Context, p: Project, ind: Indicator, d: int | None) -> None:
     eps = abs(t) * 1e-9 + 1e-9
     met = (a >= t - eps) if way == "up" else (a <= t + eps)
     if met:
-        if s.number < w.number - tol:
-            explained = not is_placeholder_text(ind.deviation.text)
+        # a unit that scored itself below what its figures justify erred on the safe side: worth a note, low;
+        # a cost ceiling kept (spending less) is no achievement at all, so its low score is not questioned
+        if s.number < w.number - tol and not is_cost_ceiling(ind):
             cmp = {"up": "达到", "down": "控制在"}[way]
-            _flag(ctx, p, ind, "low" if explained else "high",
-                  f"实际完成值 {ind.actual.raw} {cmp}年度指标值 {ind.target.raw}（已完成），应得满分 {w.raw}，"
-                  f"表中得分 {s.raw}。", "SC-03", w.number)
+            _flag(ctx, p, ind, "low",
+                  f"实际完成值 {ind.actual.raw} {cmp}年度指标值 {ind.target.raw}（已完成），按规则可得满分 {w.raw}，"
+                  f"表中自评 {s.raw}（低于按规则所得，从严）。", "SC-03", w.number)
         return
     if t == 0 and way != "down":
         return

@@ -11,7 +11,8 @@ from difflib import SequenceMatcher
 import pandas as pd
 
 from ..checks.common import PERCENT_NAME_RE, SATISFACTION_RE, direction, numeric
-from ..model import Indicator, Project, Report
+from ..checks.rescore import rescore
+from ..model import Project, Report
 
 FEATURES = [
     "exec_rate",          # 全年执行数 / 全年预算数, percent
@@ -37,18 +38,6 @@ def region_of(department: str) -> str:
     return m.group(1) if m else ""
 
 
-def _score_by_rule(ind: Indicator) -> float | None:
-    w = ind.weight.number
-    if w is None:
-        return None
-    t, a = ind.target.number, ind.actual.number
-    if t is None or a is None or t <= 0 or a < 0:
-        return min(w, ind.score.number) if ind.score.number is not None else None
-    if direction(ind) == "down":
-        return w if a <= t else w * t / a if a > 0 else w
-    return w * min(1.0, a / t)
-
-
 def project_row(report: Report, p: Project) -> dict:
     t = p.funds.total
     row = {"report": report.source, "project": p.name, "department": p.department or report.department,
@@ -59,12 +48,8 @@ def project_row(report: Report, p: Project) -> dict:
         rate = 100 * t.executed.number / t.budget_full.number
     row["exec_rate"] = rate
     row["self_score"] = p.total_score.number if p.total_score.number is not None else nan
-    parts = [_score_by_rule(i) for i in p.indicators]
-    funds_w = t.weight.number if t is not None and t.weight.number is not None else 10.0
-    if p.indicators and all(x is not None for x in parts) and not math.isnan(rate):
-        row["justified_score"] = funds_w * min(1.0, rate / 100) + sum(parts)
-    else:
-        row["justified_score"] = nan
+    justified = rescore(p).justified_score
+    row["justified_score"] = justified if justified is not None else nan
     row["score_gap"] = row["self_score"] - row["justified_score"]
     scored = [i for i in p.indicators if i.weight.number is not None and i.score.number is not None]
     row["full_mark_share"] = (sum(abs(i.score.number - i.weight.number) < 1e-9 for i in scored) / len(scored)
