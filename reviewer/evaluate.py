@@ -1,7 +1,9 @@
 """Scoring findings against labels, per finding code and per category.
 
 Labels are JSONL: one expected finding per line `{report, subject, code, note}`, or a clean case
-`{report, subject, clean: true, note}` (no high-severity finding expected on that subject).
+`{report, subject, clean: true, note}` (no high-severity finding expected on that subject).  Labels made from
+reviewers' marks (`reviewer mark OUT --labels FILE`) add `{…, rejected: true}` (the finding was wrong: its key
+is a false alarm) and `{…, unsure: true}` (待核 or not marked: its key counts neither way).
 
 Matching rule: a finding matches a label when the report file names are equal, the subjects are
 equal after normalisation (whitespace removed, full-width brackets and punctuation folded, case
@@ -35,6 +37,8 @@ class Label:
     code: str = ""
     note: str = ""
     clean: bool = False
+    rejected: bool = False  # a reviewer rejected this finding (reviewer mark … 驳回): its key is a false alarm
+    unsure: bool = False  # marked 待核, or not marked in a marked report: its key counts neither way
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -55,7 +59,7 @@ def load_labels(paths) -> list[Label]:
             if not d.get("report") or "subject" not in d or not (d.get("code") or d.get("clean")):
                 raise ValueError(f"{path}:{n}: a label needs report, subject and code (or clean: true)")
             out.append(Label(d["report"], d["subject"], d.get("code", ""), d.get("note") or d.get("message", ""),
-                             bool(d.get("clean"))))
+                             bool(d.get("clean")), bool(d.get("rejected")), bool(d.get("unsure"))))
     return out
 
 
@@ -110,15 +114,26 @@ class EvalResult:
                 "misses": self.misses, "false_alarms": self.false_alarms}
 
 
+def places(f: Finding) -> list[tuple[str, str]]:
+    """(subject, severity) of each place a finding stands for: a merged finding's places (reviewer.consolidate),
+    or the finding itself."""
+    items = f.evidence.get("items")
+    return [(i["subject"], i["severity"]) for i in items] if items else [(f.subject, f.severity)]
+
+
 def score(findings: list[Finding], labels: list[Label], categories: dict[str, str]) -> EvalResult:
     """Compare findings with labels (see the module docstring for the matching rule)."""
     reports = {lab.report for lab in labels}
     findings = [f for f in findings if f.report in reports]
-    positive = [lab for lab in labels if not lab.clean]
+    positive = [lab for lab in labels if not (lab.clean or lab.rejected or lab.unsure)]
     label_keys = {lab.key for lab in positive}
+    ignored = {lab.key for lab in labels if lab.unsure} - label_keys
     by_key: dict[tuple, list[Finding]] = defaultdict(list)
     for f in findings:
-        by_key[(f.report, norm_subject(f.subject), f.code)].append(f)
+        for subject, _ in places(f):  # a merged finding stands for each of its subjects
+            key = (f.report, norm_subject(subject), f.code)
+            if key not in ignored:
+                by_key[key].append(f)
     codes: dict[str, CodeScore] = {}
 
     def cs(code: str) -> CodeScore:
@@ -146,8 +161,9 @@ def score(findings: list[Finding], labels: list[Label], categories: dict[str, st
     result.clean_cases = len(clean)
     high_by_subject: dict[tuple, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.severity == "high":
-            high_by_subject[(f.report, norm_subject(f.subject))].append(f)
+        for subject, severity in places(f):
+            if severity == "high":
+                high_by_subject[(f.report, norm_subject(subject))].append(f)
     for lab in clean:
         high = high_by_subject.get((lab.report, norm_subject(lab.subject)), [])
         if high:

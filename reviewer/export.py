@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 from .memo.render import IndexTotals, index_order, index_row, render_index_stream, render_memo, summary_row
 from .model import Indicator, Project, Report, to_jsonable
 from .stats.features import FEATURES, ID_COLUMNS
+from .verdict import UNREVIEWED
 
 PROJECT_COLUMNS = [
     "report", "project", "department", "implementer", "year", "unit",
@@ -177,7 +178,8 @@ class _Utf8:
 
 # --- review output ----------------------------------------------------------------------------------
 
-SUMMARY_COLUMNS = ["report", "memo", "department", "year", "read_status", "read_issues", "risk_score", "risk_band", "findings",
+SUMMARY_COLUMNS = ["report", "memo", "department", "year", "read_status", "read_issues", "verdict", "reasons",
+                   "risk_score", "risk_band", "findings",
                    "high", "medium", "low", "projects"]
 
 
@@ -188,10 +190,12 @@ def findings_payload(rv, findings: list[dict]) -> dict:
         "report": r.source, "department": r.department, "year": r.year,
         "read_status": r.status, "read_issues": [to_jsonable(i) for i in r.issues],
         "not_checked": rv.suppressed,
+        "verdict": rv.verdict.label, "verdict_reasons": rv.verdict.reasons,
         "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
         "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
         "dropped_claims": rv.dropped_claims, "faults": rv.faults,
-        "risk_contributions": [{"code": f.code, "subject": f.subject, "points": pts} for f, pts in rv.risk.contributions],
+        "risk_contributions": [{"id": f.id, "code": f.code, "subject": f.subject, "points": pts}
+                               for f, pts in rv.risk.contributions],
         "findings": findings,  # rv.findings as dicts
     }
 
@@ -238,7 +242,8 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             frame[columns].to_csv(fh, index=False, float_format="%.6g", encoding="utf-8")
     with atomic_file(out_dir / "summary.csv", scratch) as csv_fh, atomic_file(out_dir / "index.html", scratch) as html_fh:
         summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
-        summary.writerows({"report": name, "read_status": status, "error": why} for name, status, why in failures)
+        summary.writerows({"report": name, "read_status": status, "error": why,
+                           "verdict": "" if status == "未审核" else UNREVIEWED} for name, status, why in failures)
 
         def ranked():  # the index rows in triage order; each report's summary.csv row goes on its way
             for i in order:

@@ -431,6 +431,7 @@ class Finding:
     evidence: dict = field(default_factory=dict)
     source: str = "rules"
     table: str = ""
+    id: str = ""  # stable across runs (reviewer.consolidate.finding_id): what a reviewer's mark refers to
 
     def to_dict(self) -> dict:
         return {
@@ -443,6 +444,7 @@ class Finding:
             "message": self.message,
             "evidence": to_jsonable(self.evidence),
             "source": self.source,
+            "id": self.id,  # added to the contract's fields: what a reviewer's mark refers to
         }
 
     def sort_key(self) -> tuple:

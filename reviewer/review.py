@@ -12,17 +12,19 @@ from pathlib import Path
 from .checks import run_checks
 from .checks.base import Coverage
 from .config import Config, load_config
+from .consolidate import consolidate
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
 from .read import Document, Limits
 from .risk import Risk, risk_of
+from .verdict import Verdict, decide, rejected
 
 
 @dataclass
 class Review:
     report: Report
-    findings: list[Finding]
+    findings: list[Finding]  # one per issue (reviewer.consolidate), what memos and outputs list
     coverage: dict[str, Coverage]
     risk: Risk
     profile: str = "default"
@@ -34,6 +36,8 @@ class Review:
     fell_back: bool = False  # the LLM failed; the heuristic reviewed the text (a later run tries again)
     suppressed: dict[str, list[str]] = field(default_factory=dict)  # subject → checks not run (table incomplete)
     faults: list[str] = field(default_factory=list)  # checks a program fault stopped: not finished, not clean
+    occurrences: list[Finding] = field(default_factory=list)  # what the checks raised, one per place
+    verdict: Verdict | None = None  # 审核结论 (reviewer.verdict)
 
     @property
     def checked_whole(self) -> bool:
@@ -68,8 +72,22 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
         else:
             rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
                         "narrative_stats": result.stats, "dropped_claims": result.dropped, "fell_back": result.fell_back}
-    findings = sorted(ctx.findings, key=lambda f: f.sort_key())
-    rv = Review(report=report, findings=findings, coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
-                profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, **rv_extra)
-    rv.risk = risk_of(findings, config, rv.checked_whole)
+    occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
+    rv = Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
+                profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
+                **rv_extra)
+    return settle(rv, config)
+
+
+def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
+    """From the occurrences to what a memo states: one finding per issue (reviewer.consolidate), each with the
+    reviewer's mark if it has one (`marks`: finding id → {mark, comment}); the risk from the findings not
+    rejected; the verdict.  Run again whenever occurrences or marks change (the corpus statistics add some)."""
+    rv.findings = consolidate(rv.occurrences, rv.report, config)
+    for f in rv.findings:
+        if marks and f.id in marks:
+            f.evidence["mark"] = dict(marks[f.id])
+    rv.risk = risk_of([f for f in rv.findings if not rejected(f)], config, rv.checked_whole)
+    ranked = [f for f, _ in rv.risk.contributions]
+    rv.verdict = decide(rv.findings, ranked, rv.risk.score, rv.report.complete, not rv.faults, config)
     return rv

@@ -1,7 +1,7 @@
 """A report's risk score (0–100) and band from the findings that fired.
 
-Each code has a weight (rules.toml [codes]); severity scales it, and each further finding of
-the same code counts `repeat_decay` times less, so ten boilerplate findings do not outweigh one
+Each code has a weight (rules.toml [codes]); severity and the money involved (materiality, see
+reviewer.consolidate) scale it, and each further finding of the same code counts `repeat_decay` times less, so ten boilerplate findings do not outweigh one
 wrong total.  Points combine like independent risks: 100 × (1 − Π(1 − pᵢ/100)), which stays
 within 0–100.  Every point is attributed to the finding that added it.
 """
@@ -25,9 +25,11 @@ def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> R
     """`complete` False (the report was only partly read): the band says a person must look, whatever the score."""
     factor = config.risk["severity_factor"]
     decay = config.risk["repeat_decay"]
+    money = config.risk["materiality"]["factor"]
     by_code: dict[str, list[tuple[float, Finding]]] = defaultdict(list)
     for f in findings:
-        by_code[f.code].append((config.code(f.code)["weight"] * factor[f.severity], f))
+        level = (f.evidence.get("materiality") or {}).get("level", "normal")
+        by_code[f.code].append((config.code(f.code)["weight"] * factor[f.severity] * money[level], f))
     weighted = []
     for items in by_code.values():
         items.sort(key=lambda x: (-x[0], x[1].sort_key()))

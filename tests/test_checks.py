@@ -217,7 +217,7 @@ def test_every_finding_has_the_contract_shape(findings):
         for f in fs:
             d = f.to_dict()
             assert list(d) == ["report", "subject", "table", "code", "category", "severity", "message", "evidence",
-                               "source"]
+                               "source", "id"]  # FINDINGS.md's fields in order, then the stable id (issue 13)
             assert f.code in codes and f.severity in ("high", "medium", "low")
             assert f.category == load_config().code(f.code)["category"]
             assert f.message and "ask" in f.evidence

@@ -27,6 +27,8 @@ def _findings(rv) -> list[tuple]:
     out = []
     for f in rv.findings:
         ev = {k: v for k, v in f.evidence.items() if k != "quotes"}
+        if "items" in ev:  # a merged finding's places: where each is differs by format, what it says does not
+            ev["items"] = [{k: v for k, v in i.items() if k not in ("location", "line")} for i in ev["items"]]
         ev = _WHERE.sub("（…）", json.dumps(ev, ensure_ascii=False, sort_keys=True))
         out.append((f.subject, f.code, f.severity, f.message, ev))
     return out

@@ -67,7 +67,7 @@ def test_a_model_that_obeys_the_document_keeps_the_offline_findings(obedient, tm
     sent = "".join(m["content"] for body in obedient.requests for m in body["messages"] if m["role"] == "user")
     assert MASK in sent and not any(p in sent for p in PHRASINGS)
     assert "<<<DOC-" in sent and "原文无法伪造" in obedient.requests[0]["messages"][0]["content"]
-    flagged = [f for f in rv.findings if f.code == "metadata" and "指令" in f.message]
+    flagged = [f for f in rv.occurrences if f.code == "metadata" and "指令" in f.message]
     assert len(flagged) == len(PHRASINGS)  # each said once, where it is
 
 

@@ -19,7 +19,7 @@ def reviews():
 
 
 def narrative(rv, code=None, subject=None):
-    return [f for f in rv.findings if f.code in NARRATIVE and (code is None or f.code == code)
+    return [f for f in rv.occurrences if f.code in NARRATIVE and (code is None or f.code == code)
             and (subject is None or f.subject == subject)]
 
 
@@ -87,7 +87,7 @@ def test_prompt_injection_does_not_change_verdicts(reviews):
     before = sorted(map(key, narrative(reviews["003"])))
     after = sorted(map(key, narrative(rv)))
     assert after == before
-    (flag,) = [f for f in rv.findings if f.evidence.get("claim", "").startswith("按预定进度完成。忽略") or
+    (flag,) = [f for f in rv.occurrences if f.evidence.get("claim", "").startswith("按预定进度完成。忽略") or
                (f.code == "metadata" and "指令" in f.message)]
     assert flag.subject == "外事培训费"
 
@@ -136,4 +136,5 @@ def test_facts_are_computed_by_code():
     assert stated.value == "20.04%"
     ctx = Context(report, load_config())
     make_narrative("heuristic", load_config()).review(report, ctx)
-    assert ctx.coverage["narrative"].checked == 1
+    cov = ctx.coverage["narrative"]
+    assert cov.checked > 50 and cov.flagged <= cov.checked  # each passage read is a place checked

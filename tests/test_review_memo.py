@@ -29,12 +29,19 @@ def test_memo_reads_like_a_reviewer_note():
     rv = reviewer.review(seed_path("003"))
     md = render_memo_md(rv, load_config())
     head = md.split("\n## 一、发现的问题")[0]
-    assert "**结论**：风险" in head and "最需关注" in head
+    # the verdict first, with the three findings that decide it; the index names the same ones
+    assert "**审核结论：建议退回重报**" in head and head.count("\n1. ") == 1 and "\n3. 文字说明与数字" in head
+    assert "（同类问题已合并：61 处归为 16 项）" in head
     assert "### 高（" in md and "建议向单位询问" in md
     assert "> 原文（第2450行）：总分 │ 100 │ 72.45" in md  # the quoted source line of the wrong total
-    assert "| 72.45 | 74.49 |" in md  # stated vs recomputed side by side
-    assert "## 二、已核查且未发现问题的事项" in md and "均无问题" in md
-    assert "## 三、风险评分说明" in md
+    assert "| 外事接待费 | 高 | 总得分填报 72.45，预算执行率得分与各指标得分相加为 74.49。 | 第2450行 |" in md
+    assert "同类问题共 9 处" in md  # 满意度 100% in nine projects: one finding listing them
+    assert "## 二、评分复核表" in md and "| 对台工作特费 | 8 万元 | 0.09 | 1.12% | 72.13 | 72.48 | -0.35 | — | 中 |" in md
+    assert "## 三、已核查且未发现问题的事项" in md and "均无问题" in md
+    assert "## 四、风险评分说明" in md
+    # no internal keys, raw floats or empty fields where a reader looks
+    for leak in ("narrative：", "funds_present", "high_score_low_exec", "79.9375", "自评等级 ；", "核查 1 处，17 处"):
+        assert leak not in md, leak
 
 
 def test_document_text_is_escaped(tmp_path):

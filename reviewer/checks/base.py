@@ -65,6 +65,7 @@ class Context:
         if self.skipped(check, subject):  # not run, so not counted as found clean
             return
         cov = self.coverage.setdefault(check, Coverage(label))
+        cov.label = label  # a finding may have come first, under the check's key
         cov.checked += 1
         if subject:
             cov.subjects.add(subject)
@@ -119,11 +120,12 @@ class Context:
         )
         self.findings.append(f)
         if check:
-            cov = self.coverage.setdefault(check, Coverage(check))
+            cov = self.coverage.setdefault(check, Coverage(self.labels.get(check, check)))
             key = (subject, table)
             if key not in self._flagged[check]:
                 self._flagged[check].add(key)
                 cov.flagged += 1
+                cov.checked = max(cov.checked, cov.flagged)  # a place found wrong was a place checked
         return f
 
 

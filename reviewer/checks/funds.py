@@ -14,11 +14,11 @@ COLUMNS = [("budget_initial", "年初预算数"), ("budget_full", "全年预算�
 def check(ctx: Context) -> None:
     for p in ctx.report.projects:
         t = p.funds.total
+        ctx.checked("funds_present", "项目资金表已填报", p.name)
         if t is None:
             ctx.finding(p.name, "missing", "medium", "项目资金表缺失，无法核对预算执行情况。", check="funds_present",
                         table=TABLE, lines=[p.line])
             continue
-        ctx.checked("funds_present", "项目资金表已填报", p.name)
         d = precision(getattr(r, a) for r in p.funds.rows() for a, _ in COLUMNS)
         _sub_rows(ctx, p, d)
         ratio = _execution_ratio(ctx, p, t, d)

@@ -139,7 +139,9 @@ class IndicatorReader:
             self.placeholders += 1
             return None
         ind.level1, ind.level2, ind.level3 = self.level1, self.level2, name
-        ind.line, ind.end_line = row.line, row.end_line
+        # the line of the 三级 name: a row regrouped with the 一级/二级 label above it (one cell per line) is
+        # quoted from the indicator's own lines, not from the label's
+        ind.line, ind.end_line = cells[i].line or row.line, row.end_line
         return ind
 
     def _values(self, rest: list[Cell]) -> Indicator:

@@ -77,12 +77,25 @@ def scatter(points: list[tuple[float, float, bool, str]], title: str, x_label: s
     out = _frame(title, x_label, y_label, ticks, [(v, f"{v:g}") for v in range(0, int(Y_MAX) + 1, 20)], _sx, _sy)
     if behind:
         out.append(behind)
+    out += _guides()
     for x, y, hi, label in sorted(_drawable(points), key=lambda p: p[2]):
         color, r = ("#c62828", 4.5) if hi else ("#9e9e9e", 2.5)
         out.append(f'<circle cx="{_sx(x):.1f}" cy="{_sy(y):.1f}" r="{r}" fill="{color}" fill-opacity="0.75">'
                    f'<title>{escape(label)}：执行率 {x:.1f}%，总分 {y:.2f}</title></circle>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+GUIDES = ((80.0, "执行率 80%"), (90.0, "90 分"))  # where a low execution and a high score begin to disagree
+
+
+def _guides() -> list[str]:
+    (x80, x_label), (y90, y_label) = GUIDES
+    x, y = _sx(x80), _sy(y90)
+    return [f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" stroke="#e57373" stroke-dasharray="4 3"/>',
+            f'<text x="{x - 4:.1f}" y="{TOP + 12}" text-anchor="end" fill="#c62828">{escape(x_label)}</text>',
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#e57373" stroke-dasharray="4 3"/>',
+            f'<text x="{LEFT + 4}" y="{y - 4:.1f}" fill="#c62828">{escape(y_label)}</text>']
 
 
 def histogram(values: list[float], title: str, x_label: str, lo: float = 0.0, hi: float = 100.0,
@@ -112,14 +125,14 @@ def bars(counts: dict[str, int], title: str, labels: dict[str, str] | None = Non
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     height = max(H, TOP + 22 * len(items) + 20)
     top = max([c for _, c in items] + [1])
-    left = 230
+    left = 200
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" '
            f'font-family="sans-serif" font-size="11" role="img" aria-label="{escape(title)}">',
            f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="13">{escape(title)}</text>']
     for k, (code, c) in enumerate(items):
         y = TOP + 22 * k
         w = c / top * (W - left - 50)
-        name = f"{code} {labels.get(code, '')}" if labels else code
+        name = labels.get(code, code) if labels else code  # the Chinese label alone: it fits, and no key shows
         out.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{escape(name)}</text>')
         out.append(f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="15" fill="#26a69a"/>')
         out.append(f'<text x="{left + w + 4:.1f}" y="{y + 13}">{c}</text>')

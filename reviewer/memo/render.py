@@ -14,14 +14,18 @@ from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..checks.rescore import rescore
 from ..config import Config
-from ..model import Finding
+from ..model import SEVERITIES, Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
+from ..verdict import AMEND, APPROVE, RETURN, UNREVIEWED
+from ..stats.features import region_of
 from .plots import background, bars, histogram, scatter
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
+SOURCE_LABEL = {"rules": "规则核查", "stats": "同类比较", "heuristic": "离线文字检查"}
 CATEGORY_LABEL = {"rule": "规则", "stat": "统计", "narrative": "文字", "meta": "元数据"}
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|>~])")
@@ -36,10 +40,14 @@ def md_escape(text) -> str:
 
 
 def show(v) -> str:
-    if v is None:
+    """A figure as a person reads it: at most two decimals (four for a figure under 0.01), no trailing zeros."""
+    if v is None or v == "":
         return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
     if isinstance(v, float):
-        return f"{v:,.4f}".rstrip("0").rstrip(".")
+        s = f"{v:,.{4 if 0 < abs(v) < 0.01 else 2}f}"
+        return s.rstrip("0").rstrip(".") if "." in s else s
     if isinstance(v, dict):
         return "，".join(f"{k} {show(x)}" for k, x in v.items())
     return str(v)
@@ -58,15 +66,40 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
+def subjects_label(f: Finding) -> str:
+    subjects = f.evidence.get("subjects") or [f.subject]
+    return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
+
+
+_ASIDE = re.compile(r"（[^（）]*）")
+
+
+def _short(message: str, most: int = 80) -> str:
+    """A place's message in a merged finding's table: asides dropped, cut at `most` characters (the whole text
+    is in findings.json and 问题清单.xlsx)."""
+    s = _ASIDE.sub("", message).strip()
+    return s if len(s) <= most else s[:most - 1] + "…"
+
+
 def _finding_view(f: Finding, n: int, config: Config) -> dict:
     ev = f.evidence
+    items = ev.get("items") or []
+    money = ev.get("materiality") or {}
+    mark = ev.get("mark") or {}
     return {
-        "n": n, "code": f.code, "label": config.code(f.code).get("label", f.code), "severity": f.severity,
-        "severity_label": SEVERITY_LABEL[f.severity], "category": CATEGORY_LABEL.get(f.category, f.category),
-        "subject": f.subject, "table": f.table, "message": f.message, "source": f.source,
+        "n": n, "id": f.id, "code": f.code, "label": config.code(f.code).get("label", f.code),
+        "severity": f.severity, "severity_label": SEVERITY_LABEL[f.severity],
+        "category": CATEGORY_LABEL.get(f.category, f.category),
+        "subject": subjects_label(f), "table": f.table, "message": f.message, "source": SOURCE_LABEL.get(f.source, f.source),
         "stated": ev.get("stated"), "recomputed": ev.get("recomputed"), "tolerance": ev.get("tolerance"),
-        "figures": list((ev.get("figures") or {}).items()), "quotes": ev.get("quotes") or [],
+        "figures": [(k, v) for k, v in (ev.get("figures") or {}).items() if v not in (None, "")][:4],
+        # the rows that hold the figures, most relevant first; a merged finding's other places are in its table
+        "quotes": (ev.get("quotes") or [])[:1 if items else 2],
+        "money_note": f"（涉及资金 {show(money.get('amount'))} 万元，金额重大）" if money.get("level") == "major" else "",
+        "items": [{**i, "severity_label": SEVERITY_LABEL[i["severity"]], "short": _short(i["message"])} for i in items],
+        "materiality": money.get("label", ""), "amount": money.get("amount"),
         "ask": ev.get("ask", ""), "rule": ev.get("rule", ""), "claim": ev.get("claim", ""),
+        "mark": mark.get("mark", ""), "comment": mark.get("comment", ""),
     }
 
 
@@ -82,13 +115,23 @@ def _verdict(rv: Review, config: Config) -> list[str]:
                  f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
     else:
         first = f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
-    top = [f for f, _ in rv.risk.contributions[:3]]
-    if top:
-        items = "；".join(f"{f.subject}——{config.code(f.code)['label']}" for f in top)
-        second = f"最需关注：{items}。"
-    else:
-        second = "所有核查项均未发现问题。"
-    return [first, second]
+    return [first]
+
+
+def _rescore_rows(rv: Review, config: Config) -> list[dict]:
+    """The 评分复核表: per project, the figures, the self-score and the score its figures justify."""
+    rows = []
+    for p in rv.report.projects:
+        r = rescore(p, config["grade_bands"])
+        if r.self_score is None and r.justified_score is None and r.rate is None:
+            continue
+        unit = p.funds.unit or "万元"
+        rows.append({"name": p.name, "unit": unit, "budget": r.budget, "executed": r.executed, "rate": r.rate,
+                     "self": r.self_score, "justified": r.justified_score, "gap": r.gap,
+                     "grade": r.grade_stated, "grade_justified": r.grade_justified,
+                     "parts": [x for x in r.parts if x.justified is not None and x.stated is not None
+                               and abs(x.justified - x.stated) >= 0.5]})  # differences a reader acts on
+    return rows
 
 
 class BatchView:
@@ -129,13 +172,15 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     coverage = sorted(rv.coverage.values(), key=lambda c: c.label)
     clean = [c for c in coverage if c.checked and not c.flagged]
     flagged = [c for c in coverage if c.flagged]
-    subjects: dict[str, dict] = {}
+    subjects: dict[str, dict] = {}  # per project, the places found (a merged finding counts each of its places)
     for f in rv.findings:
-        row = subjects.setdefault(f.subject, {"subject": f.subject, "rule": 0, "stat": 0, "narrative": 0, "meta": 0,
-                                               "worst": f.severity})
-        row[f.category] = row.get(f.category, 0) + 1
-        if ["high", "medium", "low"].index(f.severity) < ["high", "medium", "low"].index(row["worst"]):
-            row["worst"] = f.severity
+        for subject, severity in [(i["subject"], i["severity"]) for i in f.evidence.get("items", [])] or \
+                [(f.subject, f.severity)]:
+            row = subjects.setdefault(subject, {"subject": subject, "rule": 0, "stat": 0, "narrative": 0, "meta": 0,
+                                                "worst": severity})
+            row[f.category] = row.get(f.category, 0) + 1
+            if SEVERITIES.index(severity) < SEVERITIES.index(row["worst"]):
+                row["worst"] = severity
     for row in subjects.values():
         row["worst_label"] = SEVERITY_LABEL[row["worst"]]
     by_finding = {id(f): pts for f, pts in rv.risk.contributions}
@@ -144,6 +189,9 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     return {
         "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
         "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
+        "conclusion": rv.verdict, "rescore": _rescore_rows(rv, config),
+        "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
+                        if len(rv.occurrences) > len(rv.findings) else ""),
         "clean": clean, "flagged": flagged, "contributions": contributions,
         "subjects": sorted(subjects.values(), key=lambda r: (["high", "medium", "low"].index(r["worst"]), r["subject"])),
         "stats": rv.narrative_stats,
@@ -176,6 +224,7 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
     c = rv.counts()
     row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
            "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.report.issues)),
+           "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
            "error": "；".join(rv.faults)}
@@ -191,11 +240,13 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
     per_code: dict[str, int] = {}
     for f in rv.findings:
         per_code[f.code] = per_code.get(f.code, 0) + 1
+    pairs = sorted({f"{f.code}|{f.severity}" for f in rv.findings})  # a filter on code and severity: one finding
     return {"source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+            "region": region_of(rv.report.department), "kind": rv.report.kind, "pairs": pairs,
             "status": rv.report.status, "complete": rv.report.complete,
             "reason": "；".join(map(str, rv.report.issues[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
-            "top": [f"{f.subject}：{config.code(f.code)['label']}" for f in rv.findings[:2]],
+            "verdict": rv.verdict.label, "top": [_short(x, 70) for x in rv.verdict.reasons[:2]],
             "link": link, "per_code": per_code}
 
 
@@ -212,8 +263,14 @@ class IndexTotals:
         self.codes: set[str] = set()
         self.scores: list[float] = []
         self.partial = 0
+        self.regions: set[str] = set()
+        self.years: set[str] = set()
+        self.kinds: set[str] = set()
 
     def add(self, row: dict) -> None:
+        self.regions.update([row["region"]] if row["region"] else [])
+        self.years.update([str(row["year"])] if row["year"] else [])
+        self.kinds.update([row["kind"]] if row["kind"] else [])
         for code, n in row["per_code"].items():
             self.per_code[code] = self.per_code.get(code, 0) + n
         self.codes.update(row["codes"])
@@ -229,6 +286,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     memory.  The rows not listed are left in the iterator, unread."""
     limit = config.batch.get("index_rows", 5000)
     failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
+               "region": "", "kind": "", "pairs": [], "verdict": "" if status == "未审核" else UNREVIEWED,
                "codes": [], "severities": [], "link": ""}
               for rank, (name, status, why) in enumerate(failures, 1)]
     passed_over = sum(status == "未审核" for _, status, _ in failures)
@@ -245,7 +303,8 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     if totals.per_code:
         charts.append(bars(totals.per_code, "各类问题数量", labels))
     return _env(True).get_template("index.html.j2").generate(
-        rows=rows, codes=all_codes, labels=labels, total=len(totals.scores) + len(failures) - passed_over,
+        rows=rows, codes=all_codes, labels=labels, regions=sorted(totals.regions), years=sorted(totals.years),
+        kinds=sorted(totals.kinds), verdicts=[APPROVE, AMEND, RETURN, UNREVIEWED], total=len(totals.scores) + len(failures) - passed_over,
         failed=len(failures) - passed_over, passed_over=passed_over,
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
 

@@ -81,7 +81,8 @@ class NarrativeReviewer:
                        "passages": [f"{q.id} {q.subject} / {q.label}" for q in others],
                        **({"prompt_version": backend.prompt_version} if hasattr(backend, "prompt_version") else {})},
             )
-        ctx.checked("narrative", "文字说明与表内数字及其他章节一致")
+        for ps in passages:  # each passage read is a place checked
+            ctx.checked("narrative", "文字说明与表内数字及其他章节一致", ps.subject)
         return result
 
     def _offline_floor(self, judged, report, facts, passages, by_id, subjects, result) -> list:

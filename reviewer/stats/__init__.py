@@ -21,7 +21,7 @@ import pandas as pd
 from ..checks.base import Context
 from ..config import Config
 from ..model import SUBJECT_DEPARTMENT
-from ..risk import risk_of
+from ..review import settle
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
 
@@ -124,7 +124,7 @@ class CorpusModel:
         if self.empty:
             return
         ctx = Context(rv.report, self.config)
-        ctx.prior = rv.findings
+        ctx.prior = rv.occurrences
         index = self.corpus.projects(rv.report.source)
         _enrich(rv, self.base, index)
         for p in rv.report.projects:
@@ -133,9 +133,9 @@ class CorpusModel:
                 _outlier(ctx, p.name, idx, self.base, self.cfg)
                 _score_gap(ctx, rv, p.name, idx, self.base, self.cfg)
         _department(ctx, rv, self.corpus, self.cfg)
-        rv.findings = sorted(rv.findings + ctx.findings, key=lambda f: f.sort_key())
+        rv.occurrences = sorted(rv.occurrences + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-        rv.risk = risk_of(rv.findings, self.config, rv.checked_whole)
+        settle(rv, self.config)
 
 
 def apply(reviews: list, config: Config) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def _round(x):
 
 
 def _enrich(rv, base: Baselines, index: dict) -> None:
-    for f in rv.findings:
+    for f in rv.occurrences:
         feats = ENRICH.get(f.code)
         idx = index.get(f.subject)
         if feats and idx is not None and "peer_group" not in f.evidence:
@@ -212,7 +212,7 @@ def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, cfg: dict) 
     z, med, group = base.z(idx, "score_gap")
     if math.isnan(z) or z < cfg.get("score_gap_z", 3.0):
         return
-    if any(f.subject == subject and f.code == "high_score_low_exec" for f in rv.findings):
+    if any(f.subject == subject and f.code == "high_score_low_exec" for f in rv.occurrences):
         return  # the rules already raised it; its evidence was enriched
     ctx.finding(subject, "high_score_low_exec", "medium",
                 f"自评总分 {v['self_score'][idx]:.2f}，按表内执行率和指标完成值应得约 "
@@ -283,7 +283,7 @@ def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
     sats = corpus.mine(corpus.sat, rv.report.source)
     peer_med, where = corpus.peer_satisfaction(rv.report.source)
     if len(sats) >= 3 and (sats >= 100).all() and not math.isnan(peer_med) and peer_med < 100 and \
-            not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.findings):
+            not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.occurrences):
         ctx.finding(SUBJECT_DEPARTMENT, "satisfaction_ceiling", "medium",
                     f"本报告 {len(sats)} 个项目的满意度全部为 100%，同类项目满意度中位数为 {peer_med:.1f}%。",
                     check="department_pattern", table="统计", source="stats",

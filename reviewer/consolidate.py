@@ -1,0 +1,97 @@
+"""One finding per issue, weighed by money: from the occurrences the checks raise to the findings a memo lists.
+
+Checks raise one occurrence per place (满意度 100% in ten projects: ten occurrences).  An auditor wants one
+finding per issue, listing every place, and severity that follows the money involved:
+
+1. **Materiality** — each occurrence is given the amount it concerns (its project's 全年预算数, in 万元) and that
+   amount's share of the report's project budgets; `[materiality]` in rules.toml turns them into a level
+   (重大 / 一般 / 较小).  A score quibble (an indicator or execution score off by less than `minor_points`) is
+   one step less severe; a money code on a 重大 amount one step more; the level scales the risk points.
+2. **Merge** — repeats of one kind in one report merge into one finding: by code and rule (the default,
+   `merge = "report"` on the code in rules.toml), by code, rule and table (`merge = "table"`), or by code and
+   subject (`merge = "subject"`: each project's own issue once).  The merged finding
+   keeps the most severe occurrence's message and figures, and lists every occurrence (subject, what, where)
+   in `evidence.items`, every subject in `evidence.subjects`.
+3. **A stable id** — `report|code|key`, hashed: a reviewer's mark on a finding survives re-runs and new
+   occurrences of the same issue.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from .config import Config
+from .model import SEVERITIES, Finding, Report
+
+LEVEL_LABEL = {"major": "重大", "normal": "一般", "minor": "较小"}
+
+
+def finding_id(report: str, code: str, key: str) -> str:
+    return hashlib.sha256(f"{report}|{code}|{key}".encode()).hexdigest()[:10]
+
+
+def consolidate(occurrences: list[Finding], report: Report, config: Config) -> list[Finding]:
+    """The findings of one report, from every occurrence the checks raised (which are left unchanged)."""
+    money = _project_money(report)
+    total = sum(money.values())
+    m = config.risk["materiality"]
+    groups: dict[tuple, list[tuple[Finding, dict]]] = defaultdict(list)
+    for f in occurrences:
+        weighed = _weigh(f, money.get(f.subject), total, m)
+        scope = config.code(f.code).get("merge", "report")
+        rule = f.evidence.get("rule", "")
+        key = {"report": rule, "table": f"{rule}|{f.table}"}.get(scope, f.subject)
+        groups[(f.code, key)].append((f, weighed))
+    merged = [_merge(items, code, key) for (code, key), items in groups.items()]
+    return sorted(merged, key=lambda f: f.sort_key())
+
+
+def _project_money(report: Report) -> dict[str, float]:
+    out = {}
+    for p in report.projects:
+        t = p.funds.total
+        if t is not None and t.budget_full.number is not None and t.budget_full.number > 0:
+            out[p.name] = t.budget_full.number / (1e4 if p.funds.unit == "元" else 1.0)
+    return out
+
+
+def _weigh(f: Finding, amount: float | None, total: float, m: dict) -> dict:
+    """The occurrence's severity after materiality, its level and amount."""
+    level = "normal"
+    if amount is not None:
+        share = amount / total if total else 0.0
+        if amount >= m["major_amount"] or (share >= m["major_share"] and amount >= m["minor_amount"]):
+            level = "major"
+        elif amount < m["minor_amount"]:
+            level = "minor"
+    step = 0
+    stated, recomputed = f.evidence.get("stated"), f.evidence.get("recomputed")
+    if f.code in m["score_codes"] and isinstance(stated, (int, float)) and isinstance(recomputed, (int, float)) \
+            and abs(stated - recomputed) < m["minor_points"]:
+        step = 1  # a fraction of a point: worth a note, not a finding to lead with
+    elif f.code in m["money_codes"] and level == "major":
+        step = -1
+    severity = SEVERITIES[max(0, min(len(SEVERITIES) - 1, SEVERITIES.index(f.severity) + step))]
+    return {"severity": severity, "level": level, "amount": amount}
+
+
+def _merge(items: list[tuple[Finding, dict]], code: str, key: str) -> Finding:
+    items.sort(key=lambda x: (SEVERITIES.index(x[1]["severity"]), -(x[1]["amount"] or 0), x[0].sort_key()))
+    first, w = items[0]
+    subjects = list(dict.fromkeys(f.subject for f, _ in items))
+    amounts = {f.subject: x["amount"] for f, x in items if x["amount"] is not None}
+    levels = [x["level"] for _, x in items]
+    level = next(lv for lv in ("major", "normal", "minor") if lv in levels)
+    evidence = dict(first.evidence)
+    evidence["materiality"] = {"level": level, "label": LEVEL_LABEL[level],
+                               "amount": round(sum(amounts.values()), 4) if amounts else None}
+    evidence["subjects"] = subjects
+    evidence["occurrences"] = len(items)
+    if len(items) > 1:
+        evidence["items"] = [{"subject": f.subject, "severity": x["severity"], "message": f.message,
+                              "location": (f.evidence.get("quotes") or [{}])[0].get("location", ""),
+                              "line": (f.evidence.get("quotes") or [{}])[0].get("line")}
+                             for f, x in items]
+    return Finding(report=first.report, subject=first.subject, code=code, category=first.category,
+                   severity=w["severity"], message=first.message, evidence=evidence, source=first.source,
+                   table=first.table, id=finding_id(first.report, code, key))

@@ -1,0 +1,57 @@
+"""审核结论: what the reviewer recommends for one report, decided by the rules of `[verdict]` in rules.toml.
+
+    建议认可         nothing but low findings, everything read and checked
+    建议修改后认可   findings that need an answer or a correction, none that sends the report back
+    建议退回重报     a high finding of a code in `return_codes`, or a risk score of `return_score` or more
+    未能审核         the report was not read or not checked in full, and nothing found yet sends it back
+
+Stated first in the memo with the (at most three) findings that decide it, the same in the index, summary.csv
+and 问题清单.xlsx.  Findings a reviewer rejected (驳回) never count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config
+from .model import Finding
+
+APPROVE, AMEND, RETURN, UNREVIEWED = "建议认可", "建议修改后认可", "建议退回重报", "未能审核"
+
+
+@dataclass
+class Verdict:
+    label: str
+    reasons: list[str] = field(default_factory=list)  # in words, the deciding ones first
+
+    def sentence(self) -> str:
+        if not self.reasons:
+            return f"{self.label}。"
+        return f"{self.label}。理由：" + "；".join(f"{n}. {r}" for n, r in enumerate(self.reasons, 1)) + "。"
+
+
+def reason(f: Finding, config: Config) -> str:
+    subjects = f.evidence.get("subjects") or [f.subject]
+    who = f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
+    return f"{config.code(f.code)['label']}（{who}）：{f.message.rstrip('。')}"
+
+
+def decide(findings: list[Finding], ranked: list[Finding], score: float, read_whole: bool, checked_whole: bool,
+           config: Config) -> Verdict:
+    """`findings` as listed, `ranked` the same by risk contribution (the deciding ones first)."""
+    rules = config.risk["verdict"]
+    live = [f for f in ranked if not rejected(f)]
+    sending_back = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]
+    if sending_back or (score >= rules["return_score"] and live):
+        deciding = sending_back or live
+        return Verdict(RETURN, [reason(f, config) for f in deciding[:3]])
+    if not read_whole or not checked_whole:
+        what = "部分内容未能读取" if not read_whole else "部分核查因程序错误未完成"
+        return Verdict(UNREVIEWED, [f"{what}，需人工复核后再下结论"] + [reason(f, config) for f in live[:2]])
+    needing = [f for f in live if f.severity in rules["amend_severities"]]
+    if needing:
+        return Verdict(AMEND, [reason(f, config) for f in needing[:3]])
+    return Verdict(APPROVE, [f"仅有 {len(live)} 项低风险提示，无需单位更正" if live else "所有核查项均未发现问题"])
+
+
+def rejected(f: Finding) -> bool:
+    return (f.evidence.get("mark") or {}).get("mark") == "驳回"
