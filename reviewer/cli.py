@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import batch, runner
+from . import batch, marks, runner
 from .config import ConfigError, load_config
-from .errors import ExtractionError
+from .errors import ExtractionError, MarkError
 from .inputs import find_inputs
 from .inspect import inspect_text, reading_summary
 
@@ -87,6 +87,22 @@ def _review(args: argparse.Namespace) -> int:
           + (f"，核查未完成 {s.faulted} 份" if s.faulted else "")
           + (f"，未审核 {s.passed_over} 个非报告文件" if s.passed_over else "") + f" → {Path(args.out) / 'index.html'}")
     return 0 if s.reports else 1
+
+
+def _mark(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.labels:
+        n = marks.write_labels(out, Path(args.labels))
+        print(f"已将 {out} 的复核标记写成 {n} 条评估标注 → {args.labels}（用法：reviewer eval {args.labels}）")
+        return 0
+    if not (args.id and args.mark):
+        print("用法：reviewer mark OUT 编号 确认|驳回|待核|清除 [--comment 意见]，或 reviewer mark OUT --labels FILE",
+              file=sys.stderr)
+        return 2
+    entry = marks.mark(out, args.id, args.mark, args.comment or "")
+    print(f"已标记 {entry['report']} 的问题 {args.id}：{entry['mark'] or '（已清除）'}；再次运行 reviewer review … --out {out} "
+          "后，审核意见、风险评分和审核结论随之更新")
+    return 0
 
 
 def _some(lines: list[str], rest: str, shown: int = 20) -> None:
@@ -176,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress; print only errors and the summary")
     p.set_defaults(func=_review)
 
+    p = sub.add_parser("mark", help="mark a finding 确认/驳回/待核 (or turn the marks into eval labels)")
+    p.add_argument("out", help="the output folder of a review (holds findings.jsonl and marks.jsonl)")
+    p.add_argument("id", nargs="?", help="the finding's 编号 (in the memo and 问题清单.xlsx)")
+    p.add_argument("mark", nargs="?", help="确认, 驳回, 待核, or 清除 to remove a mark")
+    p.add_argument("--comment", help="the reviewer's comment (复核意见)")
+    p.add_argument("--labels", help="write eval labels from the marks to this .jsonl file instead")
+    p.set_defaults(func=_mark)
+
     p = sub.add_parser("eval", help="score the review against labelled findings, per code and category")
     p.add_argument("labels", nargs="*", help="label files (.jsonl) or synthetic specs (.toml); "
                                              "default: evals/seeds.jsonl evals/synth.toml")
@@ -199,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ConfigError as exc:  # a bad profile, config file or LLM setting: say what, stop
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, MarkError) as exc:  # a bad profile, config file, LLM setting or mark: say what, stop
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
 
 

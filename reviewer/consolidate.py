@@ -30,9 +30,9 @@ def finding_id(report: str, code: str, key: str) -> str:
     return hashlib.sha256(f"{report}|{code}|{key}".encode()).hexdigest()[:10]
 
 
-def consolidate(occurrences: list[Finding], report: Report, config: Config) -> list[Finding]:
-    """The findings of one report, from every occurrence the checks raised (which are left unchanged)."""
-    money = _project_money(report)
+def consolidate(occurrences: list[Finding], money: dict[str, float], config: Config) -> list[Finding]:
+    """The findings of one report, from every occurrence the checks raised (which are left unchanged);
+    `money`: each project's 全年预算数 in 万元 (project_money)."""
     total = sum(money.values())
     m = config.risk["materiality"]
     groups: dict[tuple, list[tuple[Finding, dict]]] = defaultdict(list)
@@ -46,7 +46,7 @@ def consolidate(occurrences: list[Finding], report: Report, config: Config) -> l
     return sorted(merged, key=lambda f: f.sort_key())
 
 
-def _project_money(report: Report) -> dict[str, float]:
+def project_money(report: Report) -> dict[str, float]:
     out = {}
     for p in report.projects:
         t = p.funds.total

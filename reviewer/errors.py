@@ -20,6 +20,10 @@ class ReadError(ExtractionError):
     """A reader could not read the file at all (corrupt, encrypted, a scan, an unsupported format)."""
 
 
+class MarkError(ReviewerError):
+    """A reviewer's mark that cannot be taken: an unknown finding id, a bad value, an unreadable workbook."""
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import itertools
 import json
 import os
+import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .memo.render import IndexTotals, index_order, index_row, render_index_stream, render_memo, summary_row
+from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
+from .memo.render import (SEVERITY_LABEL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
+                          summary_row)
 from .model import Indicator, Project, Report, to_jsonable
 from .stats.features import FEATURES, ID_COLUMNS
 from .verdict import UNREVIEWED
@@ -216,7 +221,107 @@ def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str
             "findings": [json.dumps(f, ensure_ascii=False) for f in findings]}
 
 
-BATCH_OUTPUTS = ("findings.jsonl", "summary.csv", "features.csv", "index.html")  # what write_batch_files writes
+BATCH_OUTPUTS = ("findings.jsonl", "summary.csv", "features.csv", "index.html", WORKBOOK)  # what write_batch_files writes
+
+# 问题清单.xlsx: one row per finding, the reviewer's mark and comment in the last two columns (reviewer.marks)
+ISSUE_COLUMNS = [("序号", 6), (ID_HEADER, 12), ("审核结论", 14), (REPORT_HEADER, 30), ("单位", 24), ("年度", 7),
+                 ("项目", 28), ("问题类型", 22), ("严重程度", 9), ("涉及金额（万元）", 12), ("金额重大", 9),
+                 ("说明", 60), ("处数", 6), ("位置", 24), ("原文", 50), ("依据", 8), ("建议向单位询问", 40),
+                 (MARK_HEADER, 10), (COMMENT_HEADER, 30)]
+EXCEL_ROWS = 1_048_575  # a sheet holds no more; the rest is in findings.jsonl (said in the last row)
+
+
+class IssueList:
+    """问题清单.xlsx, written a row at a time (openpyxl's write-only mode: bounded memory at any batch size)."""
+
+    def __init__(self, config) -> None:
+        import openpyxl
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        self.config, self.rows = config, 0
+        self.wb = openpyxl.Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("问题清单")
+        self.ws.freeze_panes = "A2"
+        for k, (_, width) in enumerate(ISSUE_COLUMNS):
+            self.ws.column_dimensions[_letter(k)].width = width
+        self.validation = DataValidation(type="list", formula1='"' + ",".join(MARKS) + '"', allow_blank=True,
+                                         errorTitle="复核标记", error="请选择 确认、驳回 或 待核")
+        self.ws.data_validations.append(self.validation)
+        self._append([name for name, _ in ISSUE_COLUMNS], bold=True)
+
+    def _append(self, values: list, bold: bool = False) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font
+
+        cells = []
+        for v in values:
+            c = WriteOnlyCell(self.ws, value=v)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            if bold:
+                c.font = Font(bold=True)
+            cells.append(c)
+        self.ws.append(cells)
+
+    def unread(self, name: str, status: str, why: str) -> None:
+        if status != "未审核":
+            self._row(["", UNREVIEWED, name, "", "", "", status, "", None, "", why, None, "", "", "", "", "", ""])
+
+    def report(self, summary: dict, findings: list[dict]) -> None:
+        for f in findings:
+            ev = f["evidence"]
+            items = ev.get("items") or []
+            money = ev.get("materiality") or {}
+            quote = (ev.get("quotes") or [{}])[0]
+            places = [i.get("location", "") for i in items] or [quote.get("location", "")]
+            mark = ev.get("mark") or {}
+            self._row([f.get("id", ""), summary.get("verdict", ""), f["report"], summary.get("department", ""),
+                       summary.get("year", ""), "、".join(ev.get("subjects") or [f["subject"]]),
+                       self.config.code(f["code"])["label"], SEVERITY_LABEL[f["severity"]], money.get("amount"),
+                       "是" if money.get("level") == "major" else "", f["message"], len(items) or 1,
+                       "、".join(p for p in places if p), quote.get("text", ""), ev.get("rule", ""), ev.get("ask", ""),
+                       mark.get("mark", ""), mark.get("comment", "")])
+
+    def _row(self, values: list) -> None:
+        if self.rows >= EXCEL_ROWS - 2:
+            if self.rows == EXCEL_ROWS - 2:
+                self._append([None, "", "", "", "", "", "", "", "", None, "", "工作表已满：其余问题见同一文件夹的 findings.jsonl"])
+                self.rows += 1
+            return
+        self.rows += 1
+        self._append([self.rows, *values])
+
+    def save(self, fh) -> None:
+        last = _letter(len(ISSUE_COLUMNS) - 1)
+        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+        mark_col = _letter(len(ISSUE_COLUMNS) - 2)
+        self.validation.add(f"{mark_col}2:{mark_col}{max(2, self.rows + 1)}")
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        fh.write(deterministic_zip(buf.getvalue()))
+
+
+def _letter(k: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(k + 1)
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """An Office file with its clock removed (zip entry times, created/modified): the same review, the same
+    bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tuple[str, str, str]], frame, config,
@@ -244,11 +349,15 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
         summary = _csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])
         summary.writerows({"report": name, "read_status": status, "error": why,
                            "verdict": "" if status == "未审核" else UNREVIEWED} for name, status, why in failures)
+        issues = IssueList(config)
+        for name, status, why in failures:
+            issues.unread(name, status, why)
 
-        def ranked():  # the index rows in triage order; each report's summary.csv row goes on its way
+        def ranked():  # the index rows in triage order; each report's summary.csv and workbook rows on their way
             for i in order:
                 r = results[i]
                 summary.writerow(r["summary"])
+                issues.report(r["summary"], [json.loads(line) for line in r["findings"]])
                 yield r["index"]
 
         rows = ranked()
@@ -256,4 +365,6 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             html_fh.write(chunk.encode("utf-8"))
         for _ in rows:  # the reports the index does not list: their summary.csv rows
             pass
+    with atomic_file(out_dir / WORKBOOK, scratch) as fh:
+        issues.save(fh)
     return {"reports": len(results), "findings": findings, "partial": totals.partial, "faulted": faulted}

@@ -12,7 +12,8 @@ from pathlib import Path
 from .checks import run_checks
 from .checks.base import Coverage
 from .config import Config, load_config
-from .consolidate import consolidate
+from .checks.rescore import ProjectRescore, rescore
+from .consolidate import consolidate, project_money
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
@@ -38,6 +39,8 @@ class Review:
     faults: list[str] = field(default_factory=list)  # checks a program fault stopped: not finished, not clean
     occurrences: list[Finding] = field(default_factory=list)  # what the checks raised, one per place
     verdict: Verdict | None = None  # 审核结论 (reviewer.verdict)
+    money: dict[str, float] = field(default_factory=dict)  # project → 全年预算数 in 万元 (materiality)
+    rescores: list[ProjectRescore] = field(default_factory=list)  # 评分复核, per project (checks.rescore)
 
     @property
     def checked_whole(self) -> bool:
@@ -75,6 +78,7 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
     occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
     rv = Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
                 profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
+                money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
                 **rv_extra)
     return settle(rv, config)
 
@@ -83,7 +87,7 @@ def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
     """From the occurrences to what a memo states: one finding per issue (reviewer.consolidate), each with the
     reviewer's mark if it has one (`marks`: finding id → {mark, comment}); the risk from the findings not
     rejected; the verdict.  Run again whenever occurrences or marks change (the corpus statistics add some)."""
-    rv.findings = consolidate(rv.occurrences, rv.report, config)
+    rv.findings = consolidate(rv.occurrences, rv.money, config)
     for f in rv.findings:
         if marks and f.id in marks:
             f.evidence["mark"] = dict(marks[f.id])

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import marks
 from .batch import Outcome, guarded
 from .config import Config
 from .errors import ExtractionError, describe_fault
@@ -50,7 +51,7 @@ from .narrative import make_narrative
 from .progress import Progress
 from .read import Limits, read_bytes
 from .read.sniff import sniff
-from .review import Review, review
+from .review import Review, review, settle
 from .stats import CorpusModel
 from .stats.features import FEATURES, ID_COLUMNS, project_row
 
@@ -251,6 +252,8 @@ def _pass2(job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
     try:
         rv = _STATE["pack"].review_at(at)
         model.score(rv)
+        if rv.report.source in _STATE["marks"]:  # the reviewer's marks: shown, and a rejected finding leaves the risk
+            settle(rv, config, _STATE["marks"][rv.report.source])
         result = write_review_files(rv, config, view, out, _STATE["scratch"], folder)
     except Exception as exc:  # one memo that cannot be written costs that report, not the batch
         return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}
@@ -401,6 +404,8 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     `passed_over`: (input, why) of what was found but is not a file to review (reviewer.inputs.find_inputs);
     they are listed in summary.csv and index.html with the unreadable ones."""
     read_limits = Limits.of(config.read)  # a bad [read] section stops here, before anything is written
+    marks.absorb_workbook(out)  # the marks made in 问题清单.xlsx, before this run writes it again
+    report_marks = marks.by_report(marks.load(out))
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
@@ -442,9 +447,11 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
-        _STATE.update(model=model, view=view, out=out, pack=pack)
-        results = {e["path"]: done2.get((folders[e["path"]], e["key"], corpus)) for e in ok}
-        todo2 = [(e["path"], folders[e["path"]], e["key"], corpus, e["review"]) for e in ok
+        _STATE.update(model=model, view=view, out=out, pack=pack, marks=report_marks)
+        # a memo is reused while its review, its batch and its marks are unchanged
+        key2 = {e["path"]: e["key"] + marks.digest(report_marks.get(e["name"])) for e in ok}
+        results = {e["path"]: done2.get((folders[e["path"]], key2[e["path"]], corpus)) for e in ok}
+        todo2 = [(e["path"], folders[e["path"]], key2[e["path"]], corpus, e["review"]) for e in ok
                  if results[e["path"]] is None or not (out / folders[e["path"]] / "findings.json").exists()]
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:

@@ -62,7 +62,8 @@ def test_parallel_equals_sequential_byte_for_byte(corpus, clean, tmp_path):
     s = run_batch(find_reports([corpus]), tmp_path, load_config(), jobs=2, quiet=True)
     assert s.reports == 5 + len(REAL) + 60 and s.findings > 100
     assert tree(tmp_path) == clean
-    assert {n for n in clean if n.count("/") == 0} == {"findings.jsonl", "summary.csv", "features.csv", "index.html"}
+    assert {n for n in clean if n.count("/") == 0} == {"findings.jsonl", "summary.csv", "features.csv", "index.html",
+                                                     "问题清单.xlsx"}
     assert sum(n.endswith("/memo.html") for n in clean) == s.reports
 
 

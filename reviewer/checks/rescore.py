@@ -30,6 +30,7 @@ class PartRescore:
 @dataclass
 class ProjectRescore:
     name: str
+    unit: str  # of the amounts, as printed (万元, 元)
     budget: float | None
     executed: float | None
     rate: float | None  # percent
@@ -70,7 +71,7 @@ def rescore(p: Project, grade_bands: list | None = None) -> ProjectRescore:
     budget = t.budget_full.number if t is not None else None
     executed = t.executed.number if t is not None else None
     rate = 100 * executed / budget if budget and executed is not None else None
-    out = ProjectRescore(p.name, budget, executed, rate, self_score=p.total_score.number,
+    out = ProjectRescore(p.name, p.funds.unit, budget, executed, rate, self_score=p.total_score.number,
                          grade_stated=p.grade.raw.strip())
     exec_w = t.weight.number if t is not None and t.weight.number is not None else 10.0
     out.parts.append(PartRescore("预算执行率", exec_w, t.score.number if t is not None else None,

@@ -14,7 +14,6 @@ from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..checks.rescore import rescore
 from ..config import Config
 from ..model import SEVERITIES, Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
@@ -118,16 +117,14 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     return [first]
 
 
-def _rescore_rows(rv: Review, config: Config) -> list[dict]:
+def _rescore_rows(rv: Review) -> list[dict]:
     """The 评分复核表: per project, the figures, the self-score and the score its figures justify."""
     rows = []
-    for p in rv.report.projects:
-        r = rescore(p, config["grade_bands"])
+    for r in rv.rescores:
         if r.self_score is None and r.justified_score is None and r.rate is None:
             continue
-        unit = p.funds.unit or "万元"
-        rows.append({"name": p.name, "unit": unit, "budget": r.budget, "executed": r.executed, "rate": r.rate,
-                     "self": r.self_score, "justified": r.justified_score, "gap": r.gap,
+        rows.append({"name": r.name, "unit": r.unit or "万元", "budget": r.budget, "executed": r.executed,
+                     "rate": r.rate, "self": r.self_score, "justified": r.justified_score, "gap": r.gap,
                      "grade": r.grade_stated, "grade_justified": r.grade_justified,
                      "parts": [x for x in r.parts if x.justified is not None and x.stated is not None
                                and abs(x.justified - x.stated) >= 0.5]})  # differences a reader acts on
@@ -189,7 +186,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     return {
         "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
         "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
-        "conclusion": rv.verdict, "rescore": _rescore_rows(rv, config),
+        "conclusion": rv.verdict, "rescore": _rescore_rows(rv),
         "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
                         if len(rv.occurrences) > len(rv.findings) else ""),
         "clean": clean, "flagged": flagged, "contributions": contributions,
