@@ -208,11 +208,12 @@ def findings_payload(rv, findings: list[dict]) -> dict:
 def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str) -> dict:
     """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
     report: its summary.csv row, its index row, its findings.jsonl lines."""
-    md, html, svg = render_memo(rv, config, view)
+    md, html, svg, docx = render_memo(rv, config, view)
     findings = [f.to_dict() for f in rv.findings]
     with atomic_folder(out_dir / name, scratch) as folder:
         _write(folder / "memo.md", md)
         _write(folder / "memo.html", html)
+        (folder / "memo.docx").write_bytes(docx)
         if svg:
             _write(folder / "scatter.svg", svg + "\n")
         _write(folder / "findings.json", json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n")

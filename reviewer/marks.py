@@ -67,8 +67,11 @@ def record(out: Path, entries: list[dict]) -> None:
         os.fsync(fh.fileno())
 
 
+STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # to the microsecond: a mark and a workbook saved in the same second are ordered
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(timezone.utc).strftime(STAMP)
 
 
 def mark(out: Path, fid: str, value: str, comment: str = "") -> dict:
@@ -92,7 +95,7 @@ def absorb_workbook(out: Path) -> int:
     book = Path(out) / WORKBOOK
     if not book.is_file():
         return 0
-    saved = datetime.fromtimestamp(book.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    saved = datetime.fromtimestamp(book.stat().st_mtime, timezone.utc).strftime(STAMP)
     known: dict[str, dict] = {}
     path = Path(out) / MARKS_FILE
     if path.is_file():
@@ -103,7 +106,7 @@ def absorb_workbook(out: Path) -> int:
     changed = []
     for fid, report, value, comment in _workbook_marks(book):
         old = known.get(fid, {})
-        if (old.get("mark", ""), old.get("comment", "")) == (value, comment) or old.get("at", "") > saved:
+        if (old.get("mark", ""), old.get("comment", "")) == (value, comment) or old.get("at", "") >= saved:
             continue
         changed.append({"id": fid, "report": report, "mark": value, "comment": comment, "at": saved,
                         "via": WORKBOOK})

@@ -252,8 +252,8 @@ def _pass2(job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
     try:
         rv = _STATE["pack"].review_at(at)
         model.score(rv)
-        if rv.report.source in _STATE["marks"]:  # the reviewer's marks: shown, and a rejected finding leaves the risk
-            settle(rv, config, _STATE["marks"][rv.report.source])
+        if rv.report.source in _STATE["review_marks"]:  # the reviewer's marks: shown, and a rejected finding leaves the risk
+            settle(rv, config, _STATE["review_marks"][rv.report.source])
         result = write_review_files(rv, config, view, out, _STATE["scratch"], folder)
     except Exception as exc:  # one memo that cannot be written costs that report, not the batch
         return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}
@@ -447,7 +447,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
-        _STATE.update(model=model, view=view, out=out, pack=pack, marks=report_marks)
+        _STATE.update(model=model, view=view, out=out, pack=pack, review_marks=report_marks)
         # a memo is reused while its review, its batch and its marks are unchanged
         key2 = {e["path"]: e["key"] + marks.digest(report_marks.get(e["name"])) for e in ok}
         results = {e["path"]: done2.get((folders[e["path"]], key2[e["path"]], corpus)) for e in ok}

@@ -120,7 +120,7 @@ def test_a_fault_in_one_check_costs_that_check_not_the_report(monkeypatch):
     assert rv.risk.band == load_config().risk["incomplete_band"]  # not checked is never clean or low risk
     others = {(f.code, f.subject) for f in clean.findings if f.evidence.get("rule", "").split("-")[0] != "SC"}
     assert others and others <= {(f.code, f.subject) for f in rv.findings}
-    md, html, _ = render_memo(rv, load_config())
+    md, html, _, _ = render_memo(rv, load_config())
     assert "核查未完成" in md and "评分与权重" in html
 
 
