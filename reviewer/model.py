@@ -164,6 +164,7 @@ class Project:
     outcome: Text = field(default_factory=Text)  # 实际完成情况
     indicators: list[Indicator] = field(default_factory=list)
     placeholder_indicators: int = 0  # rows like "指标1：" left blank
+    placeholder_lines: list[int] = field(default_factory=list)  # … and where they are
     subtotals: list[tuple[Value, Value]] = field(default_factory=list)  # (分值, 得分) rows without a name
     total_weight: Value = field(default_factory=Value)  # 总分值
     total_score: Value = field(default_factory=Value)  # 总得分

@@ -15,7 +15,7 @@ def _records(report):
     """The extracted content without provenance (line numbers differ between layouts)."""
     def strip(obj):
         if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k not in ("line", "end_line", "raw", "table_line", "loc")}
+            return {k: strip(v) for k, v in obj.items() if k not in ("line", "end_line", "raw", "table_line", "loc", "placeholder_lines")}
         if isinstance(obj, list):
             return [strip(v) for v in obj]
         return obj

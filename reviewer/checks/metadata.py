@@ -154,7 +154,7 @@ def _template(ctx: Context) -> None:
         if p.indicators and p.placeholder_indicators:
             ctx.finding(p.name, "metadata", "low",
                         f"绩效指标表中残留 {p.placeholder_indicators} 行空白模板行（如“指标3：”“……”）。",
-                        check="template", table="绩效指标", lines=[p.line])
+                        check="template", table="绩效指标", lines=p.placeholder_lines[:2] or [p.line])
     for blank in ctx.report.blank_templates:
         ctx.finding(S, "missing", "low",
                     "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",

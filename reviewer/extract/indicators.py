@@ -99,6 +99,7 @@ class IndicatorReader:
         self.level1 = ""
         self.level2 = ""
         self.placeholders = 0
+        self.placeholder_lines: list[int] = []  # where they are: a finding quotes the blank rows themselves
 
     def read(self, row: Row) -> Indicator | None:
         cells = row.cells
@@ -137,6 +138,7 @@ class IndicatorReader:
             v.blank for v in (ind.target, ind.actual, ind.weight, ind.score)
         ):
             self.placeholders += 1
+            self.placeholder_lines.append(cells[i].line or row.line)
             return None
         ind.level1, ind.level2, ind.level3 = self.level1, self.level2, name
         # the line of the 三级 name: a row regrouped with the 一级/二级 label above it (one cell per line) is

@@ -87,6 +87,7 @@ class ProjectParser:
             i = self._row(rows, i)
         if self.reader:
             p.placeholder_indicators = self.reader.placeholders
+            p.placeholder_lines = list(self.reader.placeholder_lines)
         self._finish()
         return p
 

@@ -67,6 +67,13 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
+def backend_label(backend: str) -> str:
+    """The text reviewer as a reader names it: the offline checker, or the model by its name."""
+    if not backend:
+        return "未启用"
+    return backend.replace("heuristic", SOURCE_LABEL["heuristic"])
+
+
 def subjects_label(f: Finding) -> str:
     subjects = f.evidence.get("subjects") or [f.subject]
     return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
@@ -229,7 +236,8 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
         "status": r.status, "issues": r.issues, "suppressed": list(rv.suppressed.items()),
-        "profile": rv.profile, "rules": rv.rules, "backend": rv.narrative_backend or "未启用", "notes": rv.notes, "faults": rv.faults,
+        "profile": config.params.get("name", rv.profile), "rules": rv.rules,
+        "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
     }
 
