@@ -1,0 +1,69 @@
+"""The pages and the Word memo as their readers open them: the index in headless Chromium (its filters run),
+the Word memo through LibreOffice (it converts and lays out).  CI installs both (.ci/run)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus" / "seeds"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pages")
+    assert main(["review", str(SEEDS), "--out", str(out), "-q"]) == 0
+    return out
+
+
+def _dom(page: Path, fragment: str = "") -> str:
+    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                           page.as_uri() + fragment], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    return proc.stdout
+
+
+def _shown(dom: str) -> list[str]:
+    rows = re.findall(r'<tr data-pairs="[^"]*"[^>]*?(style="display: none;")?>\s*<td[^>]*>\d+</td>\s*<td><a href="([^"]+)/memo', dom)
+    return [link for hidden, link in rows if not hidden]
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="headless Chromium is not installed (CI installs it)")
+def test_index_filters_match_code_and_severity_on_one_finding(out):
+    page = out / "index.html"
+    assert re.search(r"显示 5 / 5 份", _dom(page))
+    # 001's budget cut is one high finding; 004's is low: code and severity are matched on the same finding
+    assert _shown(_dom(page, "#code=budget_adjusted")) == ["001_244722537de4974c.txt", "004_655e35476e9ed446.txt"]
+    assert _shown(_dom(page, "#code=budget_adjusted&severity=high")) == ["001_244722537de4974c.txt"]
+    assert _shown(_dom(page, "#code=budget_adjusted&severity=medium")) == []
+    assert _shown(_dom(page, "#verdict=建议修改后认可")) == ["004_655e35476e9ed446.txt"]
+    assert _shown(_dom(page, "#region=大同市")) == ["003_ddff5fd3e69ced26.txt"]
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="headless Chromium is not installed (CI installs it)")
+def test_memo_page_renders_with_its_contents_and_filter(out):
+    dom = _dom(out / "003_ddff5fd3e69ced26.txt" / "memo.html")
+    assert "审核结论：<strong>建议退回重报</strong>" in dom and 'class="sev-filter"' in dom
+    assert dom.count('class="finding') == 17 and 'id="rescore"' in dom
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (CI installs it)")
+def test_the_word_memo_opens_in_an_office_suite(out, tmp_path):
+    proc = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(out / "003_ddff5fd3e69ced26.txt" / "memo.docx")], capture_output=True, text=True,
+                          timeout=180)
+    pdf = tmp_path / "memo.pdf"
+    assert pdf.is_file(), proc.stderr[-500:]
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    first = doc[0].get_textpage().get_text_range()
+    assert len(doc) >= 5 and "审核意见" in first and "审核结论" in first
+    assert doc[0].get_size() == pytest.approx((595.3, 841.9), abs=1)  # A4
