@@ -121,11 +121,12 @@ def _score(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> Non
         return
     rate_txt = f"{fmt_num(ratio.mid * 100)}%"
     message = (f"预算执行率 {rate_txt}（{t.executed.raw} ÷ {t.budget_full.raw}），分值 {weight.raw}，按规则得分应为 "
-               f"{fmt_num(expected.mid)}，表中得分为 {score.raw}" + ("，高于规则得分。" if above else "。"))
+               f"{fmt_num(expected.mid)}，表中得分为 {score.raw}" + ("，高于规则得分。" if above else "（低于按规则所得，从严）。"))
     if t.executed.number == 0 and score.number > 0:
         message = f"全年执行数为 0，预算执行率得分却为 {score.raw}（满分 {weight.raw}），按规则应为 0。"
     ctx.finding(
-        p.name, "exec_score", "high" if above else "medium", message,
+        # a unit that scored itself below the rule erred on the safe side: worth a note, low
+        p.name, "exec_score", "high" if above else "low", message,
         check="exec_score", table=TABLE, stated=score, recomputed=round(expected.mid, 4),
         tolerance=round(expected.width / 2 + half_unit(score), 4), lines=[t.line], rule="SC-02",
         figures={"执行率(复核)": round(ratio.mid * 100, 4), "分值": weight, "执行率(填报)": t.rate},

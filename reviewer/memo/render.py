@@ -20,7 +20,7 @@ from ..config import Config
 from ..model import SEVERITIES, Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
-from ..verdict import AMEND, APPROVE, RETURN, UNREVIEWED
+from ..verdict import AMEND, APPROVE, RETURN, UNREVIEWED, rejected
 from ..stats.features import region_of
 from .plots import background, bars, histogram, scatter
 
@@ -151,6 +151,36 @@ def _verdict(rv: Review, config: Config) -> list[str]:
     return [first]
 
 
+def _rectifications(rv: Review, config: Config) -> list[dict]:
+    """整改建议: what the unit is asked to correct or explain, once per request, most severe first, with the
+    findings and projects it concerns (a rejected finding asks nothing)."""
+    asks: dict[str, dict] = {}
+    for f in sorted(rv.findings, key=lambda f: SEVERITIES.index(f.severity)):
+        ask = f.evidence.get("ask", "")
+        if not ask or rejected(f):
+            continue
+        item = asks.setdefault(ask, {"ask": ask, "labels": [], "subjects": []})
+        label = config.code(f.code)["label"]
+        if label not in item["labels"]:
+            item["labels"].append(label)
+        item["subjects"] += [s for s in f.evidence.get("subjects") or [f.subject] if s not in item["subjects"]]
+    for item in asks.values():
+        shown = item["subjects"][:4]
+        item["about"] = "、".join(item["labels"]) + "：" + "、".join(shown) + \
+            (f"等 {len(item['subjects'])} 个" if len(item["subjects"]) > len(shown) else "")
+    return list(asks.values())
+
+
+SECTIONS = ("findings", "rectify", "rescore", "clean", "risk")
+_NUMERALS = "一二三四五六"
+
+
+def _numbers(present: dict[str, bool]) -> dict[str, str]:
+    """The memo's section numerals, counting only the sections it has."""
+    names = [k for k in SECTIONS if present.get(k, True)]
+    return {k: _NUMERALS[i] for i, k in enumerate(names)}
+
+
 def _rescore_rows(rv: Review) -> list[dict]:
     """The 评分复核表: per project, the figures, the self-score and the score its figures justify."""
     rows = []
@@ -219,13 +249,15 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                 row["worst"] = severity
     for row in subjects.values():
         row["worst_label"] = SEVERITY_LABEL[row["worst"]]
+    rescore, rectify = _rescore_rows(rv), _rectifications(rv, config)
     by_finding = {id(f): pts for f, pts in rv.risk.contributions}
     contributions = [(v, by_finding.get(id(f), 0.0)) for v, f in zip(views, rv.findings)]
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
     return {
         "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
         "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
-        "conclusion": rv.verdict, "rescore": _rescore_rows(rv),
+        "conclusion": rv.verdict, "rescore": rescore, "rectify": rectify,
+        "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
         "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
                         if len(rv.occurrences) > len(rv.findings) else ""),
         "clean": clean, "flagged": flagged, "contributions": contributions,
