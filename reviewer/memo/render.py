@@ -250,6 +250,9 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     for row in subjects.values():
         row["worst_label"] = SEVERITY_LABEL[row["worst"]]
     rescore, rectify = _rescore_rows(rv), _rectifications(rv, config)
+    asked = {r["ask"]: n for n, r in enumerate(rectify, 1)}
+    for v in views:  # each finding points to its request in 整改建议 instead of repeating it
+        v["rectify_no"] = asked.get(v["ask"])
     by_finding = {id(f): pts for f, pts in rv.risk.contributions}
     contributions = [(v, by_finding.get(id(f), 0.0)) for v, f in zip(views, rv.findings)]
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
