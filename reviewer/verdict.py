@@ -2,7 +2,8 @@
 
     建议认可         nothing but low findings, everything read and checked
     建议修改后认可   findings that need an answer or a correction, none that sends the report back
-    建议退回重报     a high finding of a code in `return_codes`, or a risk score of `return_score` or more
+    建议退回重报     a high finding of a code in `return_codes` on a 重大 amount, `return_high` such findings, or a
+                     risk score of `return_score` or more
     未能审核         the report was not read or not checked in full, and nothing found yet sends it back
 
 Stated first in the memo with the (at most three) findings that decide it, the same in the index, summary.csv
@@ -40,9 +41,10 @@ def decide(findings: list[Finding], ranked: list[Finding], score: float, read_wh
     """`findings` as listed, `ranked` the same by risk contribution (the deciding ones first)."""
     rules = config.risk["verdict"]
     live = [f for f in ranked if not rejected(f)]
-    sending_back = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]
-    if sending_back or (score >= rules["return_score"] and live):
-        deciding = sending_back or live
+    grave = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]
+    major = [f for f in grave if (f.evidence.get("materiality") or {}).get("level") == "major"]
+    if major or len(grave) >= rules["return_high"] or (score >= rules["return_score"] and live):
+        deciding = major + [f for f in grave if f not in major] or live
         return Verdict(RETURN, [reason(f, config) for f in deciding[:3]])
     if not read_whole or not checked_whole:
         what = "部分内容未能读取" if not read_whole else "部分核查因程序错误未完成"

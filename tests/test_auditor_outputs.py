@@ -99,6 +99,13 @@ def test_the_verdict_is_decided_by_the_rules_and_states_its_reasons(rv003):
     config = load_config()
     config.risk["verdict"]["amend_severities"] = ["high"]
     assert settle(reviewer.review(S004), config).verdict.label == APPROVE
+    # two high findings on ordinary amounts (a blank 合计 row, a table disagreeing with another): corrected, not
+    # redone; the threshold is the rules'
+    rv002 = reviewer.review(SEEDS / "002_edba66f1e8899577.txt")
+    assert rv002.verdict.label == AMEND and rv002.risk.score < 60
+    strict = load_config()
+    strict.risk["verdict"]["return_high"] = 2
+    assert settle(rv002, strict).verdict.label == RETURN
 
 
 def test_a_report_not_read_whole_is_never_approved():

@@ -43,7 +43,7 @@ def test_index_filters_match_code_and_severity_on_one_finding(out):
     assert _shown(_dom(page, "#code=budget_adjusted")) == ["001_244722537de4974c.txt", "004_655e35476e9ed446.txt"]
     assert _shown(_dom(page, "#code=budget_adjusted&severity=high")) == ["001_244722537de4974c.txt"]
     assert _shown(_dom(page, "#code=budget_adjusted&severity=medium")) == []
-    assert _shown(_dom(page, "#verdict=建议修改后认可")) == ["004_655e35476e9ed446.txt"]
+    assert _shown(_dom(page, "#verdict=建议修改后认可")) == ["002_edba66f1e8899577.txt", "004_655e35476e9ed446.txt"]
     assert _shown(_dom(page, "#region=大同市")) == ["003_ddff5fd3e69ced26.txt"]
 
 
