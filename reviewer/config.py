@@ -31,6 +31,7 @@ class Config:
     narrative: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     read: dict[str, Any] = field(default_factory=dict)  # how much of a file the readers take in (read/limits.py)
+    rule_names: dict[str, str] = field(default_factory=dict)  # RULES.md ids in words, for readers
     batch: dict[str, Any] = field(default_factory=dict)  # how a batch runs (limits, progress): not in the fingerprint
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -42,6 +43,11 @@ class Config:
             return self.codes[code]
         except KeyError:
             raise ConfigError(f"未知的问题代码 {code!r}") from None
+
+    def rule_label(self, rule: str) -> str:
+        """A cited rule as a reader meets it: its name in words, the id after it."""
+        name = self.rule_names.get(rule)
+        return f"{name}（{rule}）" if name else rule
 
     def fingerprint(self) -> str:
         """A short stable id of the effective rules, recorded with every review.  Worked out once: a Config is
@@ -80,4 +86,4 @@ def load_config(profile: str = "default", path: str | Path | None = None) -> Con
     params = _merge(profiles["default"], profiles[profile]) if profile != "default" else dict(profiles["default"])
     return Config(profile=profile, params=params, codes=data.get("codes", {}), risk=data.get("risk", {}),
                   llm=data.get("llm", {}), narrative=data.get("narrative", {}), stats=data.get("stats", {}),
-                  read=data.get("read", {}), batch=data.get("batch", {}))
+                  read=data.get("read", {}), batch=data.get("batch", {}), rule_names=data.get("rule_names", {}))

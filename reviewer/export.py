@@ -227,7 +227,7 @@ BATCH_OUTPUTS = ("findings.jsonl", "summary.csv", "features.csv", "index.html", 
 # 问题清单.xlsx: one row per finding, the reviewer's mark and comment in the last two columns (reviewer.marks)
 ISSUE_COLUMNS = [("序号", 6), (ID_HEADER, 12), ("审核结论", 14), (REPORT_HEADER, 30), ("单位", 24), ("年度", 7),
                  ("项目", 28), ("问题类型", 22), ("严重程度", 9), ("涉及金额（万元）", 12), ("金额重大", 9),
-                 ("说明", 60), ("处数", 6), ("位置", 24), ("原文", 50), ("依据", 8), ("建议向单位询问", 40),
+                 ("说明", 60), ("处数", 6), ("位置", 24), ("原文", 50), ("依据", 24), ("建议向单位询问", 40),
                  (MARK_HEADER, 10), (COMMENT_HEADER, 30)]
 EXCEL_ROWS = 1_048_575  # a sheet holds no more; the rest is in findings.jsonl (said in the last row)
 
@@ -280,7 +280,8 @@ class IssueList:
                        summary.get("year", ""), "、".join(ev.get("subjects") or [f["subject"]]),
                        self.config.code(f["code"])["label"], SEVERITY_LABEL[f["severity"]], money.get("amount"),
                        "是" if money.get("level") == "major" else "", f["message"], len(items) or 1,
-                       "、".join(p for p in places if p), quote.get("text", ""), ev.get("rule", ""), ev.get("ask", ""),
+                       "、".join(p for p in places if p), quote.get("text", ""),
+                       self.config.rule_label(ev["rule"]) if ev.get("rule") else "", ev.get("ask", ""),
                        mark.get("mark", ""), mark.get("comment", "")])
 
     def _row(self, values: list) -> None:

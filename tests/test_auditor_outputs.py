@@ -254,3 +254,14 @@ def test_rejected_findings_do_not_count_in_the_verdict(rv003):
     rv = settle(replace(rv003), config, {fid: {"mark": "驳回", "comment": ""} for fid in returning})
     assert rv.verdict.label != RETURN or rv.risk.score >= config.risk["verdict"]["return_score"]
     assert all(f.id not in returning for f, _ in rv.risk.contributions)
+
+
+def test_every_rule_a_finding_cites_is_named_in_words():
+    import re
+
+    cited = set()
+    for path in (ROOT / "reviewer").rglob("*.py"):
+        cited |= set(re.findall(r'rule="([A-Z]{2}-\d{2})"', path.read_text(encoding="utf-8")))
+    names = load_config().rule_names
+    assert cited and cited <= set(names), sorted(cited - set(names))
+    assert load_config().rule_label("SC-04") == "正向指标按完成比例计分（SC-04）"

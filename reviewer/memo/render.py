@@ -131,7 +131,8 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
                   for i, short in zip(items, shorts)],
         "common": common,
         "materiality": money.get("label", ""), "amount": money.get("amount"),
-        "ask": ev.get("ask", ""), "rule": ev.get("rule", ""), "claim": ev.get("claim", ""),
+        "ask": ev.get("ask", ""), "rule": config.rule_label(ev["rule"]) if ev.get("rule") else "",
+        "claim": ev.get("claim", ""),
         "mark": mark.get("mark", ""), "comment": mark.get("comment", ""),
     }
 
