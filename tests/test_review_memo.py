@@ -38,7 +38,7 @@ def test_memo_reads_like_a_reviewer_note():
     assert "同类问题共 9 处" in md  # 满意度 100% in nine projects: one finding listing them
     assert "## 二、整改建议" in md and "\n3. 请补充缺失内容，或说明未填报的原因。（必填内容缺失：因公出国（境）费、" in md
     assert "## 三、评分复核表" in md and "| 对台工作特费 | 8 万元 | 0.09 | 1.12% | 72.13 | 72.48 | -0.35 | — | 中 |" in md
-    assert "## 四、已核查且未发现问题的事项" in md and "均无问题" in md
+    assert "## 四、已核查且未发现问题的事项" in md and "单位名称前后一致（1 处）" in md
     assert "## 五、风险评分说明" in md
     # no internal keys, raw floats or empty fields where a reader looks
     for leak in ("narrative：", "funds_present", "high_score_low_exec", "79.9375", "自评等级 ；", "核查 1 处，17 处"):

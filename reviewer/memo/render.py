@@ -166,7 +166,7 @@ def _rectifications(rv: Review, config: Config) -> list[dict]:
             item["labels"].append(label)
         item["subjects"] += [s for s in f.evidence.get("subjects") or [f.subject] if s not in item["subjects"]]
     for item in asks.values():
-        shown = item["subjects"][:4]
+        shown = item["subjects"][:3]
         item["about"] = "、".join(item["labels"]) + "：" + "、".join(shown) + \
             (f"等 {len(item['subjects'])} 个" if len(item["subjects"]) > len(shown) else "")
     return list(asks.values())
