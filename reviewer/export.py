@@ -19,8 +19,9 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .errors import describe_fault
 from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
-from .memo.render import (SEVERITY_LABEL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
+from .memo.render import (SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
                           summary_row)
 from .model import Indicator, Project, Report, to_jsonable
 from .stats.features import FEATURES, ID_COLUMNS
@@ -254,6 +255,8 @@ class IssueList:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font
 
+        # a control character (a form feed from a PDF's text, a damaged byte) is no character of a worksheet
+        values = [XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in values]
         if not bold:  # plain values: a styled cell costs openpyxl a style lookup, 6 ms a report at 19 columns
             self.ws.append(values)
             return
@@ -360,7 +363,11 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
             for i in order:
                 r = results[i]
                 summary.writerow(r["summary"])
-                issues.report(r["summary"], [json.loads(line) for line in r["findings"]])
+                try:
+                    issues.report(r["summary"], [json.loads(line) for line in r["findings"]])
+                except Exception as exc:  # one report's rows must not cost the batch its workbook
+                    issues.unread(r["summary"]["report"], "程序错误",
+                                  f"该报告的问题未能写入问题清单（{describe_fault(exc)}），见其审核意见和 findings.jsonl")
                 yield r["index"]
 
         rows = ranked()

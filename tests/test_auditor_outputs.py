@@ -265,3 +265,23 @@ def test_every_rule_a_finding_cites_is_named_in_words():
     names = load_config().rule_names
     assert cited and cited <= set(names), sorted(cited - set(names))
     assert load_config().rule_label("SC-04") == "正向指标按完成比例计分（SC-04）"
+
+
+def test_control_characters_of_a_document_never_break_the_workbook_or_the_word_memo(tmp_path, rv003):
+    # a form feed kept from a PDF's text in a 三公 table's title: found by the 10,000-file fuzz, where one such
+    # report stopped the batch before its workbook was written
+    from reviewer.export import IssueList
+
+    config = load_config()
+    f = rv003.findings[0]
+    bad = replace(f, message="2015年\x0c桂林市司法局部门“三公”经费情况统计表\x07：合计有误。")
+    book = IssueList(config)
+    book.report({"department": "曲靖市人\x0b政府", "year": 2021, "verdict": RETURN}, [bad.to_dict()])
+    with open(tmp_path / "w.xlsx", "wb") as fh:
+        book.save(fh)
+    row = list(openpyxl.load_workbook(tmp_path / "w.xlsx").active.iter_rows(min_row=2, values_only=True))[0]
+    assert row[4] == "曲靖市人政府" and row[11] == "2015年桂林市司法局部门“三公”经费情况统计表：合计有误。"
+    rv = replace(rv003, findings=[bad] + rv003.findings[1:])
+    *_, data = render_memo(rv, config)
+    (tmp_path / "m.docx").write_bytes(data)
+    assert docx.Document(str(tmp_path / "m.docx")).paragraphs[0].text == "审核意见"

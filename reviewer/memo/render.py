@@ -307,10 +307,15 @@ def _add(z: zipfile.ZipFile, name: str, data: bytes) -> None:
     z.writestr(info, data)
 
 
+# a document's stray control characters (a PDF text's form feed, a damaged byte): not characters of XML 1.0, so
+# of no Word memo or worksheet
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def render_docx(ctx: dict) -> bytes:
     """memo.docx: WordprocessingML from a template, appended to the fixed parts of the package.  Written
     directly rather than through python-docx: about a millisecond per memo at any batch size."""
-    body = _env(True).get_template("docx/document.xml.j2").render(**ctx).encode("utf-8")
+    body = XML_ILLEGAL.sub("", _env(True).get_template("docx/document.xml.j2").render(**ctx)).encode("utf-8")
     out = io.BytesIO(_docx_base())
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
         _add(z, "word/document.xml", body)
