@@ -26,6 +26,22 @@ from .model import SEVERITIES, Finding, Report
 LEVEL_LABEL = {"major": "重大", "normal": "一般", "minor": "较小"}
 
 
+def places(f: Finding) -> list[tuple[str, str]]:
+    """(subject, severity) of each place a finding stands for: a merged finding's places, or the finding itself."""
+    items = f.evidence.get("items")
+    return [(i["subject"], i["severity"]) for i in items] if items else [(f.subject, f.severity)]
+
+
+def subjects_of(f: Finding) -> list[str]:
+    return f.evidence.get("subjects") or [f.subject]
+
+
+def subjects_label(f: Finding) -> str:
+    """Whom a finding concerns, in a heading: the project, or "the weightiest 等 N 个项目"."""
+    subjects = subjects_of(f)
+    return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
+
+
 def finding_id(report: str, code: str, key: str) -> str:
     return hashlib.sha256(f"{report}|{code}|{key}".encode()).hexdigest()[:10]
 

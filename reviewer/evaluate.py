@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .consolidate import places
 from .model import Finding
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ",", "、": ","})
@@ -112,13 +113,6 @@ class EvalResult:
                 "categories": [c.to_dict() for c in self.categories.values()],
                 "clean_cases": self.clean_cases, "clean_violations": self.clean_violations,
                 "misses": self.misses, "false_alarms": self.false_alarms}
-
-
-def places(f: Finding) -> list[tuple[str, str]]:
-    """(subject, severity) of each place a finding stands for: a merged finding's places (reviewer.consolidate),
-    or the finding itself."""
-    items = f.evidence.get("items")
-    return [(i["subject"], i["severity"]) for i in items] if items else [(f.subject, f.severity)]
 
 
 def score(findings: list[Finding], labels: list[Label], categories: dict[str, str]) -> EvalResult:

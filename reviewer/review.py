@@ -93,5 +93,5 @@ def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
             f.evidence["mark"] = dict(marks[f.id])
     rv.risk = risk_of([f for f in rv.findings if not rejected(f)], config, rv.checked_whole)
     ranked = [f for f, _ in rv.risk.contributions]
-    rv.verdict = decide(rv.findings, ranked, rv.risk.score, rv.report.complete, not rv.faults, config)
+    rv.verdict = decide(ranked, rv.risk.score, rv.report.complete, not rv.faults, config)
     return rv

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import Config
+from .consolidate import subjects_label
 from .model import Finding
 
 APPROVE, AMEND, RETURN, UNREVIEWED = "建议认可", "建议修改后认可", "建议退回重报", "未能审核"
@@ -31,14 +32,11 @@ class Verdict:
 
 
 def reason(f: Finding, config: Config) -> str:
-    subjects = f.evidence.get("subjects") or [f.subject]
-    who = f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
-    return f"{config.code(f.code)['label']}（{who}）：{f.message.rstrip('。')}"
+    return f"{config.code(f.code)['label']}（{subjects_label(f)}）：{f.message.rstrip('。')}"
 
 
-def decide(findings: list[Finding], ranked: list[Finding], score: float, read_whole: bool, checked_whole: bool,
-           config: Config) -> Verdict:
-    """`findings` as listed, `ranked` the same by risk contribution (the deciding ones first)."""
+def decide(ranked: list[Finding], score: float, read_whole: bool, checked_whole: bool, config: Config) -> Verdict:
+    """`ranked`: the findings by risk contribution, the deciding ones first."""
     rules = config.risk["verdict"]
     live = [f for f in ranked if not rejected(f)]
     grave = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]

@@ -17,6 +17,7 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
+from ..consolidate import places, subjects_label, subjects_of
 from ..model import SEVERITIES, Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
@@ -72,11 +73,6 @@ def backend_label(backend: str) -> str:
     if not backend:
         return "未启用"
     return backend.replace("heuristic", SOURCE_LABEL["heuristic"])
-
-
-def subjects_label(f: Finding) -> str:
-    subjects = f.evidence.get("subjects") or [f.subject]
-    return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
 
 
 _ASIDE = re.compile(r"（[^（）]*）")
@@ -164,7 +160,7 @@ def _rectifications(rv: Review, config: Config) -> list[dict]:
         label = config.code(f.code)["label"]
         if label not in item["labels"]:
             item["labels"].append(label)
-        item["subjects"] += [s for s in f.evidence.get("subjects") or [f.subject] if s not in item["subjects"]]
+        item["subjects"] += [s for s in subjects_of(f) if s not in item["subjects"]]
     for item in asks.values():
         shown = item["subjects"][:3]
         item["about"] = "、".join(item["labels"]) + "：" + "、".join(shown) + \
@@ -241,8 +237,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     flagged = [c for c in coverage if c.flagged]
     subjects: dict[str, dict] = {}  # per project, the places found (a merged finding counts each of its places)
     for f in rv.findings:
-        for subject, severity in [(i["subject"], i["severity"]) for i in f.evidence.get("items", [])] or \
-                [(f.subject, f.severity)]:
+        for subject, severity in places(f):
             row = subjects.setdefault(subject, {"subject": subject, "rule": 0, "stat": 0, "narrative": 0, "meta": 0,
                                                 "worst": severity})
             row[f.category] = row.get(f.category, 0) + 1
