@@ -119,9 +119,12 @@ class CorpusModel:
         """What fitting will need, loaded ahead (a batch does it while its workers read)."""
         IForest.prepare()
 
-    def score(self, rv) -> None:
-        """Add the corpus-relative findings to one review, enrich its stat findings, recompute its risk."""
+    def score(self, rv, marks: dict | None = None) -> None:
+        """Add the corpus-relative findings to one review, enrich its stat findings, and settle it again (with the
+        reviewer's `marks` on its findings, if any: reviewer.review.settle)."""
         if self.empty:
+            if marks:
+                settle(rv, self.config, marks)
             return
         ctx = Context(rv.report, self.config)
         ctx.prior = rv.occurrences
@@ -135,7 +138,7 @@ class CorpusModel:
         _department(ctx, rv, self.corpus, self.cfg)
         rv.occurrences = sorted(rv.occurrences + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-        settle(rv, self.config)
+        settle(rv, self.config, marks)
 
 
 def apply(reviews: list, config: Config) -> pd.DataFrame:
