@@ -25,8 +25,8 @@ MARKS = ("确认", "驳回", "待核")
 ID_HEADER, REPORT_HEADER, MARK_HEADER, COMMENT_HEADER = "编号", "报告", "复核标记", "复核意见"
 
 
-def load(out: Path) -> dict[str, dict]:
-    """id → {mark, comment, report, at} of every finding marked in OUT (a cleared mark is left out)."""
+def _latest(out: Path) -> dict[str, dict]:
+    """id → the last line of OUT/marks.jsonl about it (a cleared mark too: its `mark` is "")."""
     marks: dict[str, dict] = {}
     path = Path(out) / MARKS_FILE
     if path.is_file():
@@ -38,7 +38,12 @@ def load(out: Path) -> dict[str, dict]:
             except json.JSONDecodeError:
                 raise MarkError(f"{path} 第 {n} 行不是有效的 JSON，请更正或删除该行") from None
             marks[d["id"]] = d
-    return {k: v for k, v in marks.items() if v.get("mark")}
+    return marks
+
+
+def load(out: Path) -> dict[str, dict]:
+    """id → {mark, comment, report, at} of every finding marked in OUT (a cleared mark is left out)."""
+    return {k: v for k, v in _latest(out).items() if v.get("mark")}
 
 
 def by_report(marks: dict[str, dict]) -> dict[str, dict[str, dict]]:
@@ -96,13 +101,7 @@ def absorb_workbook(out: Path) -> int:
     if not book.is_file():
         return 0
     saved = datetime.fromtimestamp(book.stat().st_mtime, timezone.utc).strftime(STAMP)
-    known: dict[str, dict] = {}
-    path = Path(out) / MARKS_FILE
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                known[d["id"]] = d
+    known = _latest(out)
     changed = []
     for fid, report, value, comment in _workbook_marks(book):
         old = known.get(fid, {})
