@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 from .errors import describe_fault
 from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from .memo.render import (SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
-                          summary_row)
+                          summary_row, zip_entry)
 from .model import Indicator, Project, Report, to_jsonable
 from .stats.features import FEATURES, ID_COLUMNS
 from .verdict import UNREVIEWED
@@ -324,9 +324,7 @@ def deterministic_zip(data: bytes) -> bytes:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, body)
+            zip_entry(dst, info.filename, body)
     return out.getvalue()
 
 

@@ -292,12 +292,13 @@ def _docx_base() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, f in _DOCX_PARTS:
-            _add(z, name, (TEMPLATES / "docx" / f).read_bytes())
+            zip_entry(z, name, (TEMPLATES / "docx" / f).read_bytes())
     return out.getvalue()
 
 
-def _add(z: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # no clock: the same memo, the same bytes
+def zip_entry(z: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """One entry of an Office package, without a clock: the same content, the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     z.writestr(info, data)
 
@@ -313,7 +314,7 @@ def render_docx(ctx: dict) -> bytes:
     body = XML_ILLEGAL.sub("", _env(True).get_template("docx/document.xml.j2").render(**ctx)).encode("utf-8")
     out = io.BytesIO(_docx_base())
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
-        _add(z, "word/document.xml", body)
+        zip_entry(z, "word/document.xml", body)
     return out.getvalue()
 
 

@@ -189,7 +189,7 @@ class DocumentBuilder:
             if not any(t.strip() for t in texts):
                 continue
             if len(rows) == most:
-                self.issue("表格", loc, f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核")
+                self.issue("表格", loc, limits.rows_cut(most))
                 break
             end = len(texts)  # trailing empty cells go, unless a merged cell covers them
             while end and not texts[end - 1].strip() and not (end - 1 < len(marks) and marks[end - 1]):

@@ -218,7 +218,7 @@ def html_fragment_rows(fragment: str, first_line: int, locs: list[Location]) -> 
         grid, lines, marks = event[1], event[2], event[3]
         if len(grid) > most:
             first = at(lines[0][0] if lines[0] else 0)
-            issues.append(ReadIssue("表格", str(locs[first - 1]), f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核"))
+            issues.append(ReadIssue("表格", str(locs[first - 1]), limits.rows_cut(most)))
         for texts, cell_lines, row_marks in zip(grid[:most], lines, marks):
             if not any(t.strip() for t in texts):
                 continue

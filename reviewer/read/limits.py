@@ -42,6 +42,11 @@ class Limits:
         return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()[:8]
 
 
+def rows_cut(most: int) -> str:
+    """The read issue of a table cut at `most` rows, in whichever reader cut it."""
+    return f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核"
+
+
 @lru_cache(maxsize=1)
 def default() -> Limits:
     return Limits.of(load_config().read)
