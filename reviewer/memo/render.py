@@ -133,19 +133,18 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
     }
 
 
-def _verdict(rv: Review, config: Config) -> list[str]:
+def _overview(rv: Review) -> str:
+    """The line under the verdict: how much was found, and whether everything was read and checked."""
     c = rv.counts()
     n = len(rv.findings)
     counts = f"共发现 {n} 项问题，其中高 {c['high']} 项、中 {c['medium']} 项、低 {c['low']} 项" if n else "未发现问题"
     if rv.faults:  # what was not checked is not clean either
-        first = (f"核查未完成，需人工复核：{len(rv.faults)} 类核查因程序错误未完成（见“核查未完成”），不能视为无问题；"
-                 f"已完成的核查{counts}（风险评分 {rv.risk.score:g} 分）。")
-    elif not rv.report.complete:  # what was not read is not clean: the verdict says so first
-        first = (f"部分读取，需人工复核：{len(rv.report.issues)} 处内容未能读取（见“读取情况”），不能视为无问题；"
-                 f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
-    else:
-        first = f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
-    return [first]
+        return (f"核查未完成，需人工复核：{len(rv.faults)} 类核查因程序错误未完成（见“核查未完成”），不能视为无问题；"
+                f"已完成的核查{counts}（风险评分 {rv.risk.score:g} 分）。")
+    if not rv.report.complete:  # what was not read is not clean: the overview says so first
+        return (f"部分读取，需人工复核：{len(rv.report.issues)} 处内容未能读取（见“读取情况”），不能视为无问题；"
+                f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
+    return f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
 
 
 def _rectifications(rv: Review, config: Config) -> list[dict]:
@@ -254,7 +253,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
     return {
         "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
-        "risk": rv.risk, "counts": rv.counts(), "verdict": _verdict(rv, config), "groups": groups,
+        "risk": rv.risk, "counts": rv.counts(), "overview": _overview(rv), "groups": groups,
         "conclusion": rv.verdict, "rescore": rescore, "rectify": rectify,
         "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
         "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
