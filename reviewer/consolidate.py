@@ -42,6 +42,11 @@ def subjects_label(f: Finding) -> str:
     return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
 
 
+def first_quote(evidence: dict) -> dict:
+    """The quoted row a finding leads with ({} when it quotes none)."""
+    return (evidence.get("quotes") or [{}])[0]
+
+
 def finding_id(report: str, code: str, key: str) -> str:
     return hashlib.sha256(f"{report}|{code}|{key}".encode()).hexdigest()[:10]
 
@@ -105,8 +110,8 @@ def _merge(items: list[tuple[Finding, dict]], code: str, key: str) -> Finding:
     evidence["occurrences"] = len(items)
     if len(items) > 1:
         evidence["items"] = [{"subject": f.subject, "severity": x["severity"], "message": f.message,
-                              "location": (f.evidence.get("quotes") or [{}])[0].get("location", ""),
-                              "line": (f.evidence.get("quotes") or [{}])[0].get("line")}
+                              "location": first_quote(f.evidence).get("location", ""),
+                              "line": first_quote(f.evidence).get("line")}
                              for f, x in items]
     return Finding(report=first.report, subject=first.subject, code=code, category=first.category,
                    severity=w["severity"], message=first.message, evidence=evidence, source=first.source,

@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .consolidate import first_quote
 from .errors import describe_fault
 from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from .memo.render import (SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
@@ -276,7 +277,7 @@ class IssueList:
             ev = f["evidence"]
             items = ev.get("items") or []
             money = ev.get("materiality") or {}
-            quote = (ev.get("quotes") or [{}])[0]
+            quote = first_quote(ev)
             places = [i.get("location", "") for i in items] or [quote.get("location", "")]
             mark = ev.get("mark") or {}
             self._row([f.get("id", ""), summary.get("verdict", ""), f["report"], summary.get("department", ""),
