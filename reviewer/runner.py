@@ -287,7 +287,7 @@ def _map(fn, jobs: list, processes: int, progress: Progress, lost):
             progress.step()
         return
     ctx = multiprocessing.get_context("fork")  # workers inherit _STATE: the model is not pickled per task
-    marks = _STATE["marks"] = ctx.RawArray("i", len(jobs))  # who holds each job: see _run_chunk
+    held = _STATE["held"] = ctx.RawArray("i", len(jobs))  # who holds each job: see _run_chunk
     size = max(1, min(16, len(jobs) // (processes * 16)))  # small: no worker idles long at a pass's end
     chunks = collections.deque(range(k, min(k + size, len(jobs))) for k in range(0, len(jobs), size))
     pool = ctx.Pool(processes, initializer=_worker_start)
@@ -305,7 +305,7 @@ def _map(fn, jobs: list, processes: int, progress: Progress, lost):
                 done.update(zip(ks, result.get(timeout=1.0)))
                 pending.popleft()
             except multiprocessing.TimeoutError:
-                if not _lost_chunk(fn, ks, marks, pool, jobs, lost, done, pending):
+                if not _lost_chunk(fn, ks, held, pool, jobs, lost, done, pending):
                     continue
                 crashed = True
             while following in done:
@@ -322,16 +322,16 @@ _RUNNING = 1 << 22  # above any pid (pid_max is at most 2**22)
 
 
 def _run_chunk(fn, lost, chunk: list) -> list:
-    """In a worker: each job's mark is this worker's pid while it holds the job, pid + _RUNNING while it runs
-    it, and -1 once it is done, so that the parent can tell which job a dead worker was running.  A job that
+    """In a worker: each job's entry in `held` is this worker's pid while it holds the job, pid + _RUNNING while
+    it runs it, and -1 once it is done, so that the parent can tell which job a dead worker was running.  A job that
     raises here (out of memory under [batch] max_worker_mb: the jobs catch everything else) is lost alone."""
-    marks, pid = _STATE["marks"], os.getpid()
+    held, pid = _STATE["held"], os.getpid()
     for k, _ in chunk:
-        marks[k] = pid
+        held[k] = pid
     out = []
     seconds = _STATE.get("job_seconds", 0)
     for k, job in chunk:
-        marks[k] = pid + _RUNNING
+        held[k] = pid + _RUNNING
         signal.alarm(seconds)  # a job past its time ends the worker (SIGALRM's default): lost alone, as above
         try:
             out.append(fn(job))
@@ -340,23 +340,23 @@ def _run_chunk(fn, lost, chunk: list) -> list:
             out.append(lost(job))
         finally:
             signal.alarm(0)
-        marks[k] = -1
+        held[k] = -1
     return out
 
 
-def _lost_chunk(fn, ks, marks, pool, jobs, lost, done, pending) -> bool:
+def _lost_chunk(fn, ks, held, pool, jobs, lost, done, pending) -> bool:
     """True when the oldest chunk's worker is dead: its running job is lost, the rest go back to the pool."""
     live = {p.pid for p in list(pool._pool) if p.exitcode is None}
-    holders = {marks[k] % _RUNNING for k in ks if marks[k] > 0}
+    holders = {held[k] % _RUNNING for k in ks if held[k] > 0}
     if not holders or holders <= live:
         return False
     pending.popleft()
     again = []
     for k in ks:
-        if marks[k] > _RUNNING and marks[k] - _RUNNING not in live:
+        if held[k] > _RUNNING and held[k] - _RUNNING not in live:
             done[k] = lost(jobs[k])
         else:
-            marks[k] = 0  # not held by anyone until a live worker takes it
+            held[k] = 0  # not held by anyone until a live worker takes it
             again.append(k)
     if again:
         pending.appendleft((again, pool.apply_async(_run_chunk, (fn, lost, [(k, jobs[k]) for k in again]))))
