@@ -259,9 +259,10 @@ def test_rejected_findings_do_not_count_in_the_verdict(rv003):
 def test_every_rule_a_finding_cites_is_named_in_words():
     import re
 
-    cited = set()
-    for path in (ROOT / "reviewer").rglob("*.py"):
-        cited |= set(re.findall(r'rule="([A-Z]{2}-\d{2})"', path.read_text(encoding="utf-8")))
+    cited = set()  # every rule id the code or its rule files name, however it reaches a finding
+    for path in [*(ROOT / "reviewer").rglob("*.py"), *(ROOT / "reviewer").rglob("*.toml")]:
+        cited |= set(re.findall(r'["\']((?:JS|XT|SG|TX|PE|PL|SC|RT|DW)-\d{2}[a-z]?)["\']',
+                                path.read_text(encoding="utf-8")))
     names = load_config().rule_names
     assert cited and cited <= set(names), sorted(cited - set(names))
     assert load_config().rule_label("SC-04") == "正向指标按完成比例计分（SC-04）"
