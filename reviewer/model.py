@@ -292,6 +292,9 @@ class AccountsTable:
     unplaced: list[Value] = field(default_factory=list)
     # rows read from text with fewer figures than columns: only their first column is certain
     uncertain_lines: set[int] = field(default_factory=set)
+    # figures printed among its rows that no row holds (a row whose label wrapped round its figures, a code
+    # printed apart from its name): the table's structure is not certain, so no sum of it is judged
+    lost: list[tuple[int, str]] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """The frame's rows as dicts (cached: checks read them many times, pandas row access is slow)."""

@@ -85,8 +85,9 @@ def test_a_scanned_page_inside_a_pdf_makes_it_partly_read(tmp_path):
     path = _pdf(tmp_path / "mixed.pdf", [("text", "\n".join(t.replace("\t", "    ") for t in text)), ("image", None)])
     report = reviewer.extract(path)
     assert report.status == "部分读取"
-    (issue,) = report.issues
-    assert (issue.where, issue.reason) == ("第2页", "扫描件，无文字层，无法读取")
+    scanned, figures = report.issues  # the page without text, and the funds row on page 1 no table took in
+    assert (scanned.where, scanned.reason) == ("第2页", "扫描件，无文字层，无法读取")
+    assert figures.where == "第1页第6行" and "7 个数字未能读取" in figures.reason
     rv = reviewer.review(report)
     assert rv.risk.band == "需人工复核"
 

@@ -15,6 +15,7 @@ import reviewer
 from reviewer.cli import main
 from reviewer.read import read
 from reviewer.read.pdf import read_page
+from reviewer.verdict import UNREVIEWED
 
 from conftest import REAL, real_pdf
 
@@ -89,41 +90,42 @@ def test_cells_and_paragraphs_are_located_and_whole():
     assert str(value.loc) == "第10页表1第3行第4列"
 
 
-def test_a_full_accounts_pdf_whose_tables_are_not_understood_is_partly_read_not_clean(tmp_path):
+def test_a_blank_template_pdf_is_read_as_empty_tables_and_never_approved(tmp_path):
+    """The 上海 决算 template: nine tables of headers and no figure.  A table that prints no figure is read as
+    empty (nothing in it was left unread), the document is said to be a blank template, and with nothing to check
+    the verdict is 未能审核, never 建议认可."""
     rv = reviewer.review(real_pdf("009"))
     r = rv.report
-    assert r.format == "pdf" and r.status == "部分读取"
-    unread = {i.subject: i for i in r.issues}
-    sangong = "财政拨款“三公”经费支出决算表"  # a header of 预算数/决算数 pairs and no row of figures
-    assert "未找到“行次”或“项目”表头" in unread[sangong].reason and unread[sangong].where == "第12页第1行"
+    assert r.format == "pdf" and r.status == "完整读取" and len(r.accounts) == 9
+    sangong = r.account("sangong")  # a header of 预算数/决算数 pairs and no row of figures
+    assert sangong.empty and not sangong.unread and "表中没有数字（空表）" in sangong.warnings
     # the two-sided 收入支出决算总表 has no 行次 column: read by its two 项目 columns
     t01 = r.account("income_expenditure")
     assert len(t01.frame) == 40 and not t01.unread
-    # a table whose rows were not read is an extraction warning, never an empty table
-    empty = [f for f in rv.findings if "为空表" in f.message]
-    assert {f.table for f in empty}.isdisjoint(unread)
-    assert rv.risk.band == "需人工复核"
+    (blank,) = [f for f in rv.findings if "空白模板" in f.message]
+    assert blank.code == "missing" and rv.verdict.label == UNREVIEWED
+    assert rv.verdict.reasons[0].startswith("未读到可核查的内容（实际核对的数字或勾稽关系只有 0 处")
     out = tmp_path / "out"
     assert main(["review", str(real_pdf("009")), str(REAL.parent / "seeds"), "--out", str(out), "-q"]) == 0
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index(real_pdf("009").name) < index.index("003_ddff5fd3e69ced26.txt")  # needs a person: first
     memo = (out / real_pdf("009").name / "memo.md").read_text(encoding="utf-8")
-    assert "部分读取，需人工复核" in memo and "第12页第1行“财政拨款“三公”经费支出决算表”（表格）" in memo
+    assert f"**审核结论：{UNREVIEWED}**" in memo and "空白模板" in memo
 
 
 def test_inspect_shows_blocks_with_locations_and_what_each_part_became(capsys):
     assert main(["inspect", str(real_pdf("009"))]) == 0
     out = capsys.readouterr().out
     assert out.startswith("文件：009_shanghai_mof_style_dept_final_accounts_template_2024.pdf（PDF，23 页）")
-    assert "读取状态：部分读取" in out
+    assert "读取状态：完整读取" in out
     assert "表格 第11页表1 · 40 行 × 6 列（PDF 框线表格）" in out
     assert "第11页表1第2行第1列：301 │ 工资福利支出 │ 302 │ 商品和服务支出" in out
     assert "第6页第1行 决算表“收入决算表”：6 行" in out
-    assert "第12页第1行 决算表“财政拨款“三公”经费支出决算表”：未能读取" in out
+    assert "财政拨款“三公”经费支出决算表（第12页第1行）：表中没有数字（空表）" in out
 
 
 def test_extract_prints_what_was_read_and_the_share_of_amounts(tmp_path, capsys):
     assert main(["extract", str(REAL.parent / "seeds"), str(real_pdf("009")), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "009_shanghai_mof_style_dept_final_accounts_template_2024.pdf：PDF 23 页，部分读取；决算表 9 张" in out
+    assert "009_shanghai_mof_style_dept_final_accounts_template_2024.pdf：PDF 23 页，完整读取；决算表 9 张" in out
     assert "004_655e35476e9ed446.txt：文本，完整读取；项目支出绩效自评表 4 张（指标 41 项）；金额读取 16/16（100%）" in out

@@ -17,6 +17,7 @@ from ..errors import ExtractionError
 from ..model import Department, Mention, Report
 from ..read import Document, Limits, ReadIssue, read
 from .accounts import parse_accounts
+from .completeness import ending_issue, lost_figures, missing_parts, unread_amounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
 from .prose import paragraphs
@@ -71,6 +72,11 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     elif report.kind in FORM_KINDS and not (report.projects or report.blank_templates or report.department_part):
         report.issues.append(ReadIssue("文档", "全文", f"是{report.kind}，但表格未能拆分成单元格读取（版式无法识别），"
                                                      "表中数字未审核"))
+    if cut := ending_issue(doc):
+        report.issues.append(cut)
+    report.issues += missing_parts(report) + lost_figures(report)
+    if lost := unread_amounts(report):
+        report.issues.append(lost)
     return report
 
 

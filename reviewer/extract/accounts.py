@@ -56,9 +56,12 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
         frame = _code_table(body, table, schemas().get(kind if table.family == "决算" else f"budget_{kind}", {}))
     table.frame = frame
     if frame.empty and not table.totals:
+        table.unplaced = _figures_of(body)
+        if not _prints_figures(body):  # headers and no figure at all: an empty table, read as such (metadata.py)
+            table.warnings.append("表中没有数字（空表）")
+            return table
         said = any(w.endswith("未读取") for w in table.warnings)  # the reason is already given
         table.unread = "；".join(table.warnings + ([] if said else ["未识别出数据行，表中数字未读取"]))
-        table.unplaced = _figures_of(body)
         table.warnings.append("未识别出数据行")
     return table
 
@@ -72,6 +75,23 @@ def _figures_of(rows: list[Row]) -> list[Value]:
                 if text_tables.NUMBER.match(token) and ("." in token or "," in token):
                     out.append(parse_value(token, cell.line, cell.loc))
     return out
+
+
+_COLUMN_NUMBERS = ("栏次", "行次")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _prints_figures(rows: list[Row]) -> bool:
+    """Any figure among the rows, whole numbers included ("46"), but the column and row numbers of a header
+    (栏次 1 2 3 …) and years: a table printing none is empty, one printing some that no row took is unread."""
+    for row in rows:
+        texts = [compact(c.text) for c in row.nonempty()]
+        if any(t.startswith(_COLUMN_NUMBERS) for t in texts):
+            continue
+        if any(text_tables.NUMBER.match(tok) and not _YEAR.match(tok) for c in row.cells
+               for tok in text_tables.tokens_of(c.text)):
+            return True
+    return False
 
 
 def _family(part: Part) -> str:
@@ -102,7 +122,7 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
                 table.department = table.department or m.group(1).strip()
                 continue
             if first.startswith(("注", "说明")) or (in_notes or _sentence(cells[0].text)) and not \
-                    text_tables.looks_like_row(cells[0].text):
+                    text_tables.looks_like_row(cells[0].text) and not _code_line(cells[0].text):
                 in_notes = True
                 table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line, cells[0].loc))
                 continue
@@ -115,9 +135,17 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
 
 def _sentence(text: str) -> bool:
     """A line of running text under or around a table (a note, a 说明), not a header: long, and written as
-    words rather than as cells (a header line in text keeps its cells apart with spaces)."""
+    words rather than as cells (a header line in text keeps its cells apart with spaces); a name wrapped off
+    its row ("险机缴关费事支业出单位职业年金缴") is words without a stop, and short."""
     t = text.strip()
-    return len(compact(t)) > 15 and not parse_value(t).is_number and (bool(re.search(r"[，。；：,;]", t)) or " " not in t)
+    n = len(compact(t))
+    return n > 15 and not parse_value(t).is_number and (bool(re.search(r"[，。；：,;]", t)) or " " not in t and n > 30)
+
+
+def _code_line(text: str) -> bool:
+    """A line that starts with a 功能/经济分类 code ("2080599", "301 01 基本工资"): a row, never a note."""
+    tokens = text.split()
+    return bool(tokens) and bool(text_tables.CODE.match(tokens[0]))
 
 
 def _number(text: str, line: int, decimals: list[int]) -> float | None:
@@ -608,6 +636,8 @@ def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
                 k += 1
                 continue
             code, k = tokens[k], k + 1
+            if len(code) == 3 and k < len(tokens) and re.fullmatch(r"\d{2}", tokens[k]):
+                code, k = code + tokens[k], k + 1  # "301 01 基本工资": the 款 printed apart from its 类
             name = []
             while k < len(tokens) and not text_tables.NUMBER.match(tokens[k]):
                 name.append(tokens[k])

@@ -63,6 +63,15 @@ def title_kind(row: Row) -> tuple[str, str] | None:
     return None
 
 
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+
+
+def _is_part_heading(row: Row) -> bool:
+    """"第三部分 某某局2025年度部门决算情况说明": the national template's parts (概况, 表, 说明, 名词解释) start so."""
+    cells = row.nonempty()
+    return len(cells) == 1 and bool(_PART_HEADING.match(compact(cells[0].text)))
+
+
 def is_project_name_row(row: Row) -> bool:
     cells = row.nonempty()
     return bool(cells) and compact(cells[0].text) == "项目名称"
@@ -77,6 +86,8 @@ def split_parts(rows: list[Row]) -> list[Part]:
             kind, family = found
             parts.append(Part(kind, row.nonempty()[0].text.strip().lstrip("#").strip(), [], row.line, family))
             continue
+        if current.kind.startswith("accounts:") and _is_part_heading(row):
+            parts.append(Part("preamble", "", [], None))  # 第三部分 …情况说明 after the last table: running text again
         if is_project_name_row(row) and (
             current.kind != "project" or any(is_project_name_row(r) for r in current.rows)
         ):

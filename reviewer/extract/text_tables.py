@@ -82,7 +82,7 @@ def code_rows(rows: list[Row]) -> list[Row]:
     A name wrapped around its figures is joined: the text line right above a code line is the start of its
     name when the line has none of its own or the line below continues it; the line below ends a name that
     began above, unless it begins the next code line's name."""
-    lines = [(row, tokens) for row in rows if (tokens := tokens_of(_text(row)))]
+    lines = [(row, _without_levels(tokens)) for row in rows if (tokens := tokens_of(_text(row)))]
     kinds = [_line_kind(tokens) for _, tokens in lines]
     parsed = {i: _row_parts(tokens) for i, (_, tokens) in enumerate(lines) if kinds[i] == "row"}
     used: set[int] = set()
@@ -100,6 +100,7 @@ def code_rows(rows: list[Row]) -> list[Row]:
                 name += "".join(lines[below][1])
                 used.add(below)
         names[i] = name
+    _figures_below(lines, kinds, parsed, names, used)
     out: list[Row] = []
     for i, (row, tokens) in enumerate(lines):
         if i in used:
@@ -110,6 +111,31 @@ def code_rows(rows: list[Row]) -> list[Row]:
         else:
             out.append(row)
     return out
+
+
+def _without_levels(tokens: list[str]) -> list[str]:
+    """"类 款 项 合计 4,733.14 …": the header's last line and the 合计 row printed on one line: the 合计 row."""
+    k = 0
+    while k < len(tokens) and tokens[k] in ("类", "款", "项"):
+        k += 1
+    return tokens[k:] if k and k < len(tokens) and tokens[k] in TOTALS else tokens
+
+
+def _figures_below(lines, kinds, parsed, names, used) -> None:
+    """A code printed alone, its name's words on the next line or two and its figures on the line after them
+    ("2080506" / "机关事业单位职业年金缴费支出" / "116.59 116.59 0.00"): one row.  The figures line must hold
+    nothing but figures, and come before the next code line."""
+    for i, (code, name, figures) in list(parsed.items()):
+        if not code or figures:
+            continue
+        words, k = [], i + 1
+        while k < len(lines) and k <= i + 3 and kinds[k] == "text" and k not in used:
+            words.append("".join(lines[k][1]))
+            k += 1
+        if k < len(lines) and k not in used and k not in parsed and all(NUMBER.match(t) for t in lines[k][1]):
+            parsed[i] = (code, names.get(i, name) + "".join(words), lines[k][1])
+            names[i] = parsed[i][1]
+            used.update(range(i + 1, k + 1))
 
 
 def _row_parts(tokens: list[str]) -> tuple[str, str, list[str]]:
@@ -177,6 +203,10 @@ def side_rows(rows: list[Row], with_row_no: bool) -> list[tuple[Row, list[tuple[
                 else:
                     segments.append((t, []))
         if not segments:
+            figures = [t for t in tokens if NUMBER.match(t)]
+            if figures and out and out[-1][1] and not out[-1][1][-1][1]:  # "二十二、灾害防治及应急管理支" / "98.23 98.23"
+                label, _ = out[-1][1][-1]
+                out[-1][1][-1] = (label, figures)
             continue
         if len(segments) == 1 and not segments[0][1] and len(segments[0][0]) <= 3 and out and out[-1][1]:
             label, figs = out[-1][1][-1]

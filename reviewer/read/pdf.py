@@ -624,9 +624,21 @@ def read_pdf(data: bytes, name: str) -> Document:
             raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）；本工具不做文字识别（OCR），"
                             "请提供可复制文字的 PDF 或原始 Word/Excel 文件")
         raise ReadError("PDF 中没有可读取的文字")
-    for p in scans:
-        b.issue("页", Location(page=p), "扫描件，无文字层，无法读取")
+    for first, last in _runs(scans):  # pages 9–30 without text: one place not read, not 22
+        where = Location(page=first) if first == last else f"第{first}–{last}页（共 {last - first + 1} 页）"
+        b.issue("页", where, "扫描件，无文字层，无法读取")
     return b.build(pages=pages)
+
+
+def _runs(pages: list[int]) -> list[tuple[int, int]]:
+    """Consecutive page numbers as (first, last) runs: [9, 10, 11, 14] → [(9, 11), (14, 14)]."""
+    runs: list[tuple[int, int]] = []
+    for p in sorted(pages):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return runs
 
 
 class _Plumber:

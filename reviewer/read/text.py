@@ -182,9 +182,10 @@ def read_text(text: str, source: str = "<text>", encoding: str = "text") -> Docu
 
 
 def front_matter_end(lines: list[str]) -> int:
-    """The first line after the "# key: value" header lines at the top of a file."""
+    """The first line after the "# key: value" header lines at the top of a file (and the "#" lines that continue
+    them: a collector's note wrapped over several lines)."""
     end = 0
-    while end < len(lines) and _FRONT_MATTER.match(lines[end]):
+    while end < len(lines) and (_FRONT_MATTER.match(lines[end]) or (end and lines[end].startswith("#"))):
         end += 1
     return end
 
