@@ -88,6 +88,7 @@ class Context:
         ask: str = "",
         source: str = "rules",
         extra: dict | None = None,
+        correction: str = "",
     ) -> Finding | None:
         """Build and keep one finding.  Every finding of every check is made here; a finding that would
         rest on a part of the table that was not read is not made (None)."""
@@ -111,6 +112,8 @@ class Context:
         evidence["quotes"] = quotes
         if rule:
             evidence["rule"] = rule
+        if correction:  # the figure as it should read, where the check knows it: "4.35% 应为 4.40%"
+            evidence["correction"] = correction
         if extra:
             evidence.update(extra)
         evidence["ask"] = ask or meta.get("ask", "")

@@ -25,7 +25,7 @@ FUNDS = ("一般公共预算", "政府性基金预算", "国有资本经营预�
 
 def check(ctx: Context) -> None:
     for table in ctx.report.accounts:
-        if table.family == FAMILY and table.kind in ("income_expenditure", "fiscal") and not table.frame.empty:
+        if table.family == FAMILY and table.kind in ("income_expenditure", "fiscal") and not table.empty:
             for side in ("收入", "支出"):
                 _side_sums(ctx, table, side)
             _grand_totals_agree(ctx, table)

@@ -161,6 +161,19 @@ def _template(ctx: Context) -> None:
                     check="template", table="项目支出绩效自评表", lines=[blank.line])
 
 
+TABLE_SUBJECTS = {"gov_fund": "政府性基金", "soe_capital": "国有资本经营", "sangong": "三公", "sangong_gpb": "三公"}
+
+
+def _said_empty(ctx: Context, table) -> bool:
+    """The report says why the table is empty: in a note above, under or beside it, or in the 说明 (本单位本年度
+    没有政府性基金预算财政拨款收入和支出，故政府性基金预算财政拨款收入支出决算表为空表)."""
+    if any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):
+        return True
+    subject = TABLE_SUBJECTS.get(table.kind, "")
+    return bool(subject) and any(subject in p.text.text and EMPTY_NOTE_RE.search(p.text.text) and
+                                 re.search(r"空表|无数据|本表|该表|此表", p.text.text) for p in ctx.report.prose)
+
+
 def _empty_tables(ctx: Context) -> None:
     """JS-08e: an empty 决算 table must say why it is empty.  A table whose rows were not read is not empty:
     it is listed among what could not be read."""
@@ -174,6 +187,7 @@ def _empty_tables(ctx: Context) -> None:
         if not table.empty:
             continue
         ctx.checked("empty_tables", "空表附有说明")
-        if not any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):
-            ctx.finding(S, "missing", "low", f"{table.title}为空表，但未说明原因。", check="empty_tables",
+        if not _said_empty(ctx, table):
+            ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，表下也未说明原因（应注明“本单位本年度"
+                        "没有……，故本表无数据”，或填列数字）。", check="empty_tables",
                         table=f"{table.number} {table.title}".strip(), lines=[table.line], rule="JS-08e")

@@ -12,7 +12,7 @@ import re
 from ..model import SUBJECT_DEPARTMENT, Text
 from .base import Context
 from .common import TO_YUAN, fmt_num
-from .tolerance import Interval
+from .tolerance import Interval, printed_rate, rate_severity
 
 NUM = r"\d[\d,]*(?:\.\d+)?"
 MONEY = rf"(?P<{{name}}>{NUM})\s*(?P<{{name}}_u>万元|元)"
@@ -28,6 +28,10 @@ BUDGET_SHARE_RE = re.compile(r"完成(?:年初)?预算数?\s*" + MONEY.format(na
 COUNT_UNITS = ("人次", "批次", "人", "个", "辆", "项", "家", "次")
 PART_RE = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>万元|元|人次|批次|人|个|辆|项|家|次)")
 UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
+# clauses of a sentence: a comma between digits is a thousands separator (214,355.48), never a clause break
+CLAUSE_SEP = re.compile(r"[，；;]|,(?!\d{3}(?!\d))")
+# what a breakdown's items end at: "另外退休81人" is beside the total, not part of it (另外, 此外, 另有, 不含 …)
+BEYOND = re.compile(r"^\s*(?:另外|此外|另有|另|除此之外|除此以外|以外|外加)|不含|不包括|以外|之外")
 
 
 def _num(s: str) -> float:
@@ -48,8 +52,7 @@ def _sentences(text: str, seps: str = "。；;") -> list[str]:
 
 def check(ctx: Context) -> None:
     for subject, passages in _passages(ctx):
-        for text in passages:
-            ctx.checked("narrative_arithmetic", "文字中的人均数、增减额、增减率、占比和分项合计计算正确", subject)
+        for text in passages:  # each figure compared counts as checked, not each passage read
             for sentence in _sentences(text.text):
                 _per_capita(ctx, subject, text, sentence)
                 _change(ctx, subject, text, sentence)
@@ -140,10 +143,10 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                 continue
         if m.group("pct") and prev.lo > 0:
             pct = (delta / prev).scale(100)
-            shown = _iv(m.group("pct"), "元")
+            shown = printed_rate(m.group("pct"))
             ctx.checked("narrative_arithmetic", "文字中的增减率计算正确", subject)
             if not pct.overlaps(shown):
-                ctx.finding(subject, "arithmetic", "high",
+                ctx.finding(subject, "arithmetic", rate_severity(float(m.group("pct")), pct.mid, ctx.config["rate_slip"]),
                             f"“{quote}”：{m.group('delta')}{delta_u} ÷ {m.group('prev')}{prev_u} = {fmt_num(pct.mid)}%，"
                             f"文中写 {m.group('pct')}%。", check="narrative_arithmetic", table="文字说明",
                             stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02")
@@ -159,10 +162,10 @@ def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None
         if budget.lo <= 0:
             continue
         share = (_iv(a.group("a"), a.group("a_u")) / budget).scale(100)
-        shown = _iv(m.group("p"))
+        shown = printed_rate(m.group("p"))
         ctx.checked("narrative_arithmetic", "文字中的预算完成率计算正确", subject)
         if not share.overlaps(shown):
-            ctx.finding(subject, "arithmetic", "high",
+            ctx.finding(subject, "arithmetic", rate_severity(float(m.group("p")), share.mid, ctx.config["rate_slip"]),
                         f"“{a.group(0)} … {m.group(0)}”：{a.group(0)} ÷ {m.group('b')}{m.group('b_u')} = "
                         f"{fmt_num(share.mid)}%，文中写 {m.group('p')}%。", check="narrative_arithmetic",
                         table="文字说明", stated=float(m.group("p")), recomputed=round(share.mid, 4),
@@ -175,13 +178,13 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
         head = sentence[: m.start()]
         tail = re.split(r"其中", sentence[m.end():])[0]
         tail = re.sub(r"[（(][^（()）]*[)）]", "", tail)  # (包括：…) is a breakdown of a part, not a part
-        clauses = [c for c in re.split(r"[，,]", head) if c.strip()][-2:]
+        clauses = [c for c in CLAUSE_SEP.split(head) if c.strip()][-2:]
         parts_by_unit: dict[str, list[re.Match]] = {}
         signed = False
-        for clause in re.split(r"[，,；;]", tail):
-            if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause) or \
+        for clause in CLAUSE_SEP.split(tail):
+            if re.search(r"总|合计|共计|^\s*共|占|较|比|人均|标准", clause) or BEYOND.search(clause) or \
                     re.match(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)", clause):
-                break  # the breakdown ends where a new item of the text begins (2. …)
+                break  # the breakdown ends where a new item of the text begins (2. …), or at what lies outside it
             for p in PART_RE.finditer(clause):
                 parts_by_unit.setdefault(_unit_family(p.group("u")), []).append(p)
                 signed = signed or _signed(clause, p)

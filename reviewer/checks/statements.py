@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import SUBJECT_DEPARTMENT, AccountsTable, Paragraph
+from ..model import SUBJECT_DEPARTMENT, AccountsTable, Finding, Paragraph
 from .accounts import _val
 from .base import Context
 from .common import TO_YUAN, fmt_num
 from .scores import band_of
-from .tolerance import Interval
+from .tolerance import Interval, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
+STATEMENTS = "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确"
 NUM = r"\d[\d,]*(?:\.\d+)?"
 MONEY_U = r"万元|亿元|元"
 UP, DOWN = ("增加", "增长", "上升", "提高"), ("减少", "下降", "降低", "减低")
@@ -71,25 +73,32 @@ def _num(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+@dataclass
+class Tabled:
+    """An amount of the text and the table cell it stands for (its value in 元, and the finding if they differ)."""
+
+    value: float
+    finding: Finding | None
+
+
 def check(ctx: Context) -> None:
     family = _family(ctx)
     for p in ctx.report.prose:
-        text = p.text.text
-        ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+        text = p.text.text  # each statement compared counts as checked, not each paragraph read
+        # the amounts against the tables first: a rate computed from a wrong amount is that amount's error, said
+        # once with the table's figure, not a second error of arithmetic (root cause, issue 19)
+        tabled = {**_paths(ctx, p, family), **_totals(ctx, p, family)} if family else {}
         for m in YOY_BOTH.finditer(text):
             _yoy_both(ctx, p, m)
         for m in YOY_DELTA.finditer(text):
-            _yoy_delta(ctx, p, m)
+            _yoy_delta(ctx, p, m, tabled)
         _restated(ctx, p)
         for m in EXECUTION.finditer(text):
-            _execution(ctx, p, m)
+            _execution(ctx, p, m, tabled)
         for m in COMPLETION.finditer(text):
             _completion(ctx, p, m)
         for m in BOTH_TOTALS.finditer(text):
             _both_totals(ctx, p, m)
-        if family:
-            _paths(ctx, p, family)
-            _totals(ctx, p, family)
         _grade(ctx, p)
 
 
@@ -115,8 +124,9 @@ def _family(ctx: Context) -> str:
     return "决算" if "决算" in families else ("预算" if families else "")
 
 
-def _finding(ctx: Context, p: Paragraph, code: str, severity: str, message: str, rule: str, **kw) -> None:
-    ctx.finding(S, code, severity, message, check="statements", table="文字说明", lines=[p.text.line], rule=rule, **kw)
+def _finding(ctx: Context, p: Paragraph, code: str, severity: str, message: str, rule: str, **kw) -> Finding | None:
+    kw.setdefault("lines", [p.text.line])
+    return ctx.finding(S, code, severity, message, check="statements", table="文字说明", rule=rule, **kw)
 
 
 def _direction_ok(word: str | None, diff: Interval, flat: bool) -> bool:
@@ -136,6 +146,7 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
                      "TX-02", stated=_num(m.group("pct")))
         return
     diff = cur - prev
+    ctx.checked("statements", STATEMENTS)
     reason = REASON.search(p.text.text, m.end())
     if reason and reason.start() - m.end() < 6:
         _reason(ctx, p, quote, word, flat, reason.group("why"))
@@ -149,15 +160,15 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
         return
     pct = Interval(min(abs(x) for x in (diff.lo, diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
                    max(abs(diff.lo), abs(diff.hi))).scale(100 / prev.mid)
-    shown = _iv(m.group("pct"))
+    shown = printed_rate(m.group("pct"))
     if not pct.overlaps(shown):
         rate = abs(cur.mid - prev.mid) / prev.mid * 100
-        _finding(ctx, p, "arithmetic", "high",
+        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), rate, ctx.config["rate_slip"]),
                  f"“{quote}”：({m.group('cur')} − {m.group('prev')}) ÷ {m.group('prev')} = {fmt_num(rate)}%，"
                  f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4))
 
 
-def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match) -> None:
+def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
     """A change with this year's amount stated before it: last year = this year ∓ the change."""
     text = p.text.text
     if re.search(r"(?:比|较)[^，。；]{0,12}?" + NUM + r"\s*(?:万元|元)", m.group("subj")):
@@ -171,13 +182,22 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match) -> None:
     a = before[-1]
     cur, delta = _iv(a.group("a"), a.group("u")), _iv(m.group("delta"), m.group("du"))
     prev = cur - delta if m.group("dir") in UP else cur + delta
+    if prev.lo <= 0 <= prev.hi and m.group("dir") in UP and cur.lo > 0:  # 307.82 this year, 增加307.82: none last year
+        ctx.checked("statements", STATEMENTS)
+        _finding(ctx, p, "arithmetic", "medium",
+                 f"“{a.group(0)} … {m.group(0)}”：增加额等于本年数，上年为 0，增长率无从计算，文中写“{m.group('dir2')}"
+                 f"{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。", "TX-02", stated=_num(m.group("pct")),
+                 correction=f"删去“{m.group('dir2')}{m.group('pct')}%”，写明上年为 0")
+        return
     if prev.lo <= 0:
         return
     pct = delta.scale(100) / prev
-    shown = _iv(m.group("pct"))
-    ctx.checked("statements", "说明文字中的增减率计算正确")
+    shown = printed_rate(m.group("pct"))
+    ctx.checked("statements", STATEMENTS)
+    if not pct.overlaps(shown) and _explained_by_table(tabled.get(a.start()), m, delta, shown):
+        return  # the amount is wrong, not the rate: its cross-table finding says so, naming this sentence too
     if not pct.overlaps(shown):
-        _finding(ctx, p, "arithmetic", "high",
+        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), pct.mid, ctx.config["rate_slip"]),
                  f"“{a.group(0)} … {m.group(0)}”：上年为 {fmt_num(prev.mid / TO_YUAN[m.group('du')])}{m.group('du')}"
                  f"（{a.group(0)} {'−' if m.group('dir') in UP else '＋'} {m.group('delta')}{m.group('du')}），"
                  f"{m.group('delta')} ÷ 上年 = {fmt_num(pct.mid)}%，文中写 {m.group('pct')}%。", "TX-02",
@@ -208,6 +228,7 @@ def _restated(ctx: Context, p: Paragraph) -> None:
     budget = ITEM_BUDGET.search(p.text.text)
     if not head or not budget:
         return
+    ctx.checked("statements", STATEMENTS)
     a, c = _iv(head.group("a"), head.group("u")), _iv(budget.group("c"), budget.group("u"))
     if not a.overlaps(c):
         _finding(ctx, p, "narrative_contradiction", "high",
@@ -215,14 +236,32 @@ def _restated(ctx: Context, p: Paragraph) -> None:
                  "TX-01", stated=_num(head.group("a")), recomputed=_num(budget.group("c")))
 
 
-def _execution(ctx: Context, p: Paragraph, m: re.Match) -> None:
+def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown: Interval) -> bool:
+    """A change rate that fits this year's amount as the table prints it, when the text prints another: the
+    amount's finding (made by _totals) names the sentence and the rate that confirms the table."""
+    if cell is None or cell.finding is None:
+        return False
+    prev = Interval.exact(cell.value) - delta if m.group("dir") in UP else Interval.exact(cell.value) + delta
+    if prev.lo <= 0 or not (delta.scale(100) / prev).overlaps(shown):
+        return False
+    cell.finding.message = cell.finding.message.rstrip("。") + (
+        f"；同句“{m.group(0)}”按表中数字计算相符，错在所写金额。")
+    return True
+
+
+def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
     b, a = _iv(m.group("b"), m.group("bu")), _iv(m.group("a"), m.group("au"))
+    ctx.checked("statements", STATEMENTS)
     if m.group("r") and b.lo > 0:
         rate = (a / b).scale(100)
-        if not rate.overlaps(_iv(m.group("r"))):
-            _finding(ctx, p, "arithmetic", "high",
+        shown = printed_rate(m.group("r"))
+        if not rate.overlaps(shown) and _wrong_amount(ctx, p, m, b, shown, tabled):
+            return
+        if not rate.overlaps(shown):
+            _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("r")), rate.mid, ctx.config["rate_slip"]),
                      f"“{m.group(0)}”：{m.group('a')} ÷ {m.group('b')} = {fmt_num(rate.mid)}%，文中写 {m.group('r')}%。",
-                     "TX-03", stated=_num(m.group("r")), recomputed=round(rate.mid, 4))
+                     "TX-03", stated=_num(m.group("r")), recomputed=round(rate.mid, 4),
+                     correction=f"{m.group('r')}% 应为 {fmt_num(rate.mid)}%")
     cmp = m.group("cmp")
     diff = a - b
     if cmp and not ((cmp == "大于" and diff.hi > 0) or (cmp == "小于" and diff.lo < 0) or (cmp == "等于" and diff.lo <= 0 <= diff.hi)):
@@ -231,10 +270,40 @@ def _execution(ctx: Context, p: Paragraph, m: re.Match) -> None:
                  f"{'大于' if diff.mid > 0 else '小于' if diff.mid < 0 else '等于'}，文中写“{cmp}”。", "TX-03")
 
 
+def _wrong_amount(ctx: Context, p: Paragraph, m: re.Match, budget: Interval, shown: Interval,
+                  tabled: dict[int, Tabled]) -> bool:
+    """"（项）”257.14 万元 … 年初预算为 274.82 万元，支出决算为 245.53 万元，完成年初预算的 93.57%": the rate fits
+    the item's amount as the paragraph heads it (or as the table prints it), not the 决算 the sentence states — the
+    amount is wrong, and the finding says so with the right figure, once.  True when such an amount was found."""
+    a_pos = m.start("a")
+    cell = tabled.get(a_pos)
+    heads = [x for x in AMOUNT.finditer(p.text.text, 0, m.start()) if x.start() not in (m.start("b"),)][:1]
+    candidates = ([(cell.value, "表中所列", cell.finding)] if cell and cell.finding else []) + \
+        [(_iv(h.group("a"), h.group("u")).mid, "本段开头所列该项支出", None) for h in heads]
+    stated = _iv(m.group("a"), m.group("au"))
+    for value, where, table_finding in candidates:
+        if Interval.exact(value).overlaps(stated) or not (Interval.exact(value) / budget).scale(100).overlaps(shown):
+            continue
+        k = TO_YUAN[m.group("au")]
+        right = f"{fmt_num(value / k)}{m.group('au')}"
+        if table_finding is not None:  # the text-vs-table finding already names the amount: it names the rate too
+            table_finding.message = table_finding.message.rstrip("。") + \
+                f"；同句完成率 {m.group('r')}% 按表中数字计算相符，错在所写金额。"
+            return True
+        _finding(ctx, p, "narrative_contradiction", "medium",
+                 f"“{m.group(0)}”：支出决算写 {m.group('a')}{m.group('au')}，而{where}为 {right}；完成率 "
+                 f"{m.group('r')}% 按 {right} 计算相符（{right} ÷ {m.group('b')}{m.group('bu')}），错在所写的支出决算数。",
+                 "TX-01",
+                 stated=_num(m.group("a")), recomputed=round(value / k, 4),
+                 correction=f"支出决算 {m.group('a')}{m.group('au')} 应为 {right}")
+        return True
+    return False
+
+
 def _completion(ctx: Context, p: Paragraph, m: re.Match) -> None:
     """A rate of completion and a difference from the budget said together must agree in direction."""
     rate, diff, over = _num(m.group("r")), _num(m.group("d")), m.group("cmp") in ("大于", "超过", "多于")
-    ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+    ctx.checked("statements", STATEMENTS)
     if diff > 0 and (rate == 100 or (rate > 100) != over):
         should = "大于 100%" if over else "小于 100%"
         _finding(ctx, p, "narrative_contradiction", "medium",
@@ -244,7 +313,7 @@ def _completion(ctx: Context, p: Paragraph, m: re.Match) -> None:
 
 def _both_totals(ctx: Context, p: Paragraph, m: re.Match) -> None:
     a, b = _iv(m.group("a"), m.group("u")), _iv(m.group("b"), m.group("u"))
-    ctx.checked("statements", "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确")
+    ctx.checked("statements", STATEMENTS)
     if not a.overlaps(b):
         _finding(ctx, p, "narrative_contradiction", "medium",
                  f"“{m.group(0)}”：决算的收入总计与支出总计相等（JS-01d），两数不同，所称“总计”应是本年收入合计与"
@@ -269,27 +338,32 @@ def _table_value(table: AccountsTable, row_name: str, column, side: str = "") ->
 
 
 def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: AccountsTable, value: float | None,
-             line: int | None, what: str) -> None:
+             line: int | None, what: str) -> Tabled | None:
     if value is None or not ctx.trusted(table):
-        return
+        return None
     k = TO_YUAN.get(table.unit or "万元", 1.0)
     h = 0.5 * 10 ** (-table.decimals) * k
     cell = Interval(value * k - h, value * k + h)
     ctx.checked("text_vs_table", "说明文字所列金额与表内数字一致")
-    if not cell.overlaps(stated):
-        in_wan = value * k / 1e4
-        converted = "" if table.unit == "万元" else f"（{fmt_num(in_wan)}万元）"
-        ctx.finding(S, "cross_table", "high",
+    if cell.overlaps(stated):
+        return Tabled(value * k, None)
+    in_wan = value * k / 1e4
+    converted = "" if table.unit == "万元" else f"（{fmt_num(in_wan)}万元）"
+    f = ctx.finding(S, "cross_table", "high",
                     f"说明写“{quote}”，{table.title}{what}为 {fmt_num(value)}{table.unit}{converted}。",
                     check="text_vs_table", table=f"文字说明 / {table.title}", stated=round(stated.mid / 1e4, 4),
-                    recomputed=round(in_wan, 4), lines=[p.text.line, line], rule="TX-01")
+                    recomputed=round(in_wan, 4), lines=[p.text.line, line], rule="TX-01",
+                    correction=f"“{quote}”应为 {fmt_num(value)}{table.unit}")
+    return Tabled(value * k, f)
 
 
-def _paths(ctx: Context, p: Paragraph, family: str) -> None:
-    """“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 against the 一般公共预算 table."""
+def _paths(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
+    """“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 against the 一般公共预算 table; the cells
+    compared, by where their amounts stand in the paragraph."""
+    out: dict[int, Tabled] = {}
     table = ctx.report.account("gpb", family)
     if table is None or table.frame.empty or "code" not in table.frame.columns:
-        return
+        return out
     rows = [r for r in table.records() if r.get("code")]
     for m in PATH.finditer(p.text.text):
         names = [m.group(k) for k in ("l1", "l2", "l3") if m.group(k)]
@@ -297,8 +371,11 @@ def _paths(ctx: Context, p: Paragraph, family: str) -> None:
         if row is None:
             continue
         col = table.value_columns[0]
-        _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
-                 int(row["line"]), f"“{row['code']} {row['name']}”{col}")
+        cell = _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
+                        int(row["line"]), f"“{row['code']} {row['name']}”{col}")
+        if cell:
+            out[m.start("a")] = cell
+    return out
 
 
 def _path_row(rows: list[dict], names: list[str]) -> dict | None:
@@ -313,7 +390,9 @@ def _path_row(rows: list[dict], names: list[str]) -> dict | None:
     return found
 
 
-def _totals(ctx: Context, p: Paragraph, family: str) -> None:
+def _totals(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
+    """The totals the paragraph names (statements.toml) against their tables; the cells compared, by position."""
+    out: dict[int, Tabled] = {}
     for fig in p.figures:
         if fig.kind != "amount":
             continue
@@ -326,4 +405,7 @@ def _totals(ctx: Context, p: Paragraph, family: str) -> None:
             continue
         value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
         stated = Interval.of(fig.value).scale(TO_YUAN.get(fig.value.unit, 1.0))
-        _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line, f"{entry['row']}“{col}”")
+        cell = _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line, f"{entry['row']}“{col}”")
+        if cell:
+            out[fig.pos] = cell
+    return out

@@ -88,6 +88,19 @@ def agrees(stated: Value, recomputed: Interval, slack: float = 1.0, decimals: in
     return Interval.of(stated, slack, decimals).overlaps(recomputed)
 
 
+def printed_rate(raw: str) -> Interval:
+    """The rates a printed percentage may stand for: one unit of its last decimal either way (RULES §0: ±0.01
+    percentage points for two decimals, ±0.1 for one), so a rate rounded or cut off (95.457% printed 95.45%) agrees."""
+    d = len(raw.split(".")[1]) if "." in raw else 0
+    x, unit = float(raw.replace(",", "")), 10 ** (-d)
+    return Interval(x - unit, x + unit)
+
+
+def rate_severity(stated: float, computed: float, slip: float) -> str:
+    """A printed rate off by at most `slip` percentage points is a slip to correct (medium); more is an error."""
+    return "medium" if abs(stated - computed) <= slip else "high"
+
+
 def fmt(x: float | None, decimals: int = 2) -> str:
     if x is None:
         return "—"
