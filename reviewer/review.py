@@ -47,6 +47,12 @@ class Review:
         """Everything was read and every check ran to its end: only then may the band be read as a verdict."""
         return self.report.complete and not self.faults
 
+    def checks_made(self, config: Config) -> int:
+        """Figures and identities actually compared (not the name, year and template checks, which find no
+        figure wrong, nor passages the text review read)."""
+        skip = set(config.risk["verdict"]["not_substantive"])
+        return sum(c.checked for key, c in self.coverage.items() if key not in skip)
+
     def counts(self) -> dict[str, int]:
         out = {"high": 0, "medium": 0, "low": 0}
         for f in self.findings:
@@ -93,5 +99,5 @@ def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
             f.evidence["mark"] = dict(marks[f.id])
     rv.risk = risk_of([f for f in rv.findings if not rejected(f)], config, rv.checked_whole)
     ranked = [f for f, _ in rv.risk.contributions]
-    rv.verdict = decide(ranked, rv.risk.score, rv.report.complete, not rv.faults, config)
+    rv.verdict = decide(ranked, rv.risk.score, len(rv.report.issues), len(rv.faults), rv.checks_made(config), config)
     return rv

@@ -112,8 +112,10 @@ def test_a_report_not_read_whole_is_never_approved():
     text = S004.read_text(encoding="utf-8")
     cut = "\n".join(text.splitlines()[:60])  # the last project's table cut short
     rv = reviewer.review(cut)
-    assert not rv.report.complete and rv.verdict.label in (UNREVIEWED, RETURN)
-    assert rv.verdict.label != APPROVE
+    assert not rv.report.complete and rv.verdict.label != APPROVE
+    # the part that was read holds findings: the verdict follows them and names what was not read
+    assert rv.verdict.label == AMEND and any(f.severity == "medium" for f in rv.findings)
+    assert rv.verdict.reasons[-1] == f"另有 {len(rv.report.issues)} 处未能读取，需人工复核"
 
 
 def test_memo_index_summary_and_workbook_agree_on_the_verdict(batch):

@@ -356,8 +356,9 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
 
 
 def index_order(row: dict) -> tuple:
-    """The triage order of index rows: reports needing a person first (partly read), then by risk."""
-    return (row["complete"], -row["score"], row["source"])
+    """The triage order of index rows: reports needing a person first (partly read, or nothing checkable read:
+    未能审核), then by risk."""
+    return (row["complete"] and row["verdict"] != UNREVIEWED, -row["score"], row["source"])
 
 
 class IndexTotals:
