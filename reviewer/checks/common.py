@@ -5,10 +5,9 @@ import re
 from difflib import SequenceMatcher
 
 from ..model import Indicator, Project, Report, Value
+from ..scoring import MONEY_UNITS, direction, is_cost_ceiling, unit_key, units_compatible  # noqa: F401 (handed on)
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8}
-_UNIT_ALIASES = {"万": "万元", "百分比": "%", "％": "%"}
-REVERSE_NAME_RE = re.compile(r"成本|费用|经费|支出|差错|投诉|事故|失误|违规|违纪|超支|时长|耗时|周期")
 SATISFACTION_RE = re.compile(r"满意|认可|好评")
 PERCENT_NAME_RE = re.compile(r"率|满意度|认可度|占比|比例|覆盖")
 EMBEDDED_RE = re.compile(
@@ -22,42 +21,6 @@ def convert(amount: float, unit: str, to_unit: str) -> float:
     if unit == to_unit or unit not in TO_YUAN or to_unit not in TO_YUAN:
         return amount
     return amount * TO_YUAN[unit] / TO_YUAN[to_unit]
-
-
-def unit_key(unit: str) -> str:
-    u = (unit or "").strip()
-    return _UNIT_ALIASES.get(u, u)
-
-
-def units_compatible(a: Value, b: Value) -> bool:
-    ka, kb = unit_key(a.unit), unit_key(b.unit)
-    return not ka or not kb or ka == kb
-
-
-def direction(ind: Indicator) -> str:
-    """'up' (≥: more is better) or 'down' (≤: cost, complaints, time)."""
-    op = ind.op if ind.op != "定性" else ""
-    if op in ("≥", ">"):
-        return "up"
-    if op in ("≤", "<"):
-        return "down"
-    reverse = ind.level2.startswith("成本") or bool(REVERSE_NAME_RE.search(ind.level3))
-    if op == "=":
-        # templates use "=" loosely (满意度 = 90 with 92 achieved); an exact target is only
-        # meaningful downwards (投诉率 = 0) or for reverse indicators
-        return "down" if ind.target.number == 0 or reverse else "up"
-    return "down" if reverse else "up"
-
-
-MONEY_UNITS = ("万元", "元", "万")
-
-
-def is_cost_ceiling(ind: Indicator) -> bool:
-    """A cost indicator with an upper limit: 成本指标 (经济成本), or a money amount to stay under."""
-    if direction(ind) != "down":
-        return False
-    return ind.level2.startswith("成本") or ind.level1.startswith("成本") or \
-        any(u in (ind.target.unit or ind.unit or "") for u in MONEY_UNITS)
 
 
 def embedded_number(text: str) -> tuple[float, str, str] | None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Indicator, Project
-from .common import direction, is_cost_ceiling, units_compatible
-from .scores import band_of
+from .common import direction
+from ..scoring import allowed, band_of
 
 @dataclass
 class PartRescore:
@@ -48,21 +48,20 @@ class ProjectRescore:
 
 
 def indicator_by_rule(ind: Indicator) -> tuple[float | None, str]:
-    """(the score this indicator's figures justify, how) — None when nothing can be said."""
+    """(the score this indicator's figures justify, how) — the unit's own score (capped at 分值) where the figures
+    cannot say, or where the rules leave it (a cost ceiling kept); the scoring rules are checks/scoring.py's."""
     w, s = ind.weight.number, ind.score.number
     own = (min(w, s) if s is not None else None)
-    t, a = ind.target.number, ind.actual.number
-    if t is None or a is None or t < 0 or a < 0 or not units_compatible(ind.target, ind.actual):
+    rule = allowed(ind)
+    if rule is None:
         return own, "定性或无数值，沿用自评"
-    if direction(ind) == "down":
-        if a <= t:
-            if is_cost_ceiling(ind):
-                return own, "成本控制在上限内，不因少花钱计满分，沿用自评"
-            return w, "控制在指标值内，满分"
-        return (0.0, "指标值为 0 而超出，不得分") if t == 0 else (w * t / a, "超出指标值，按 指标值 ÷ 实际 计分")
-    if t == 0:
-        return own, "指标值为 0，沿用自评"
-    return w * min(1.0, a / t), "按完成比例 实际 ÷ 目标 计分" if a < t else "已完成，满分"
+    if rule.keeps_own:
+        return own, "成本控制在上限内，不因少花钱计满分，沿用自评"
+    if rule.met:
+        return w, "已完成，满分" if direction(ind) == "up" else "控制在指标值内，满分"
+    if rule.rule == "SC-04":
+        return rule.hi, "按完成比例 实际 ÷ 目标 计分"
+    return rule.hi, "指标值为 0 而超出，不得分" if rule.hi == 0 else "超出指标值，按 指标值 ÷ 实际 计分"
 
 
 def rescore(p: Project, grade_bands: list | None = None) -> ProjectRescore:

@@ -6,8 +6,9 @@ import re
 
 from ..model import SUBJECT_DEPARTMENT, Department, Indicator, Project
 from .base import Context
-from .common import direction, fmt_num, is_cost_ceiling, is_placeholder_text, units_compatible
-from .tolerance import Interval, agrees, half_unit, precision, total
+from .common import direction, fmt_num, is_placeholder_text
+from ..scoring import allowed, band_of
+from .tolerance import agrees, half_unit, precision, total
 
 TABLE = "绩效指标"
 NEGATIVE_RE = re.compile(r"未完成|未达成|未达到|未开展|未实施|未能|没有|无法|取消")
@@ -149,55 +150,32 @@ def _indicator(ctx: Context, p: Project, ind: Indicator, d: int | None) -> None:
     if ind.target.number is None or ind.actual.number is None:
         _qualitative(ctx, p, ind)
         return
-    if not units_compatible(ind.target, ind.actual):
+    rule = allowed(ind)  # the one place the scoring rules are (checks/scoring.py), as the 评分复核表 uses them
+    if rule is None:
         return
-    t, a = ind.target.number, ind.actual.number
-    way = direction(ind)
-    eps = abs(t) * 1e-9 + 1e-9
-    met = (a >= t - eps) if way == "up" else (a <= t + eps)
-    if met:
+    if rule.met:
         # a unit that scored itself below what its figures justify erred on the safe side: worth a note, low;
         # a cost ceiling kept (spending less) is no achievement at all, so its low score is not questioned
-        if s.number < w.number - tol and not is_cost_ceiling(ind):
-            cmp = {"up": "达到", "down": "控制在"}[way]
+        if s.number < w.number - tol and not rule.keeps_own:
+            cmp = {"up": "达到", "down": "控制在"}[direction(ind)]
             _flag(ctx, p, ind, "low",
                   f"实际完成值 {ind.actual.raw} {cmp}年度指标值 {ind.target.raw}（已完成），按规则可得满分 {w.raw}，"
                   f"表中自评 {s.raw}（低于按规则所得，从严）。", "SC-03", w.number)
         return
-    if t == 0 and way != "down":
-        return
-    # targets and actual values are counts and rates as stated, not rounded measurements: exact
-    a_iv, t_iv = Interval.exact(a), Interval.exact(t)
-    if way == "up":
-        expected = (a_iv / t_iv).clamp_max(1.0).scale(w.number)
-        rule = "SC-04"
-        how = f"按完成比例 {fmt_num(a)} ÷ {fmt_num(t)} × {w.raw} "
-    elif t == 0:  # a zero ceiling (投诉 0 次) exceeded: A = 分值 × 0 / 实际 = 0, and B's limit is 0
-        expected = Interval(0.0, 0.0)
-        rule = "SC-05"
-        how = "按反向指标计分（指标值为 0，超出即不得分）"
-    else:
-        ratio_a = (t_iv / a_iv).scale(w.number)
-        b_lo = max(0.0, 1 - (a_iv.hi - t_iv.lo) / t_iv.lo) * w.number
-        b_hi = max(0.0, 1 - (a_iv.lo - t_iv.hi) / t_iv.hi) * w.number
-        expected = Interval(min(ratio_a.lo, b_lo), max(ratio_a.hi, b_hi))
-        rule = "SC-05"
-        how = "按反向指标计分"
+    mid = (rule.lo + rule.hi) / 2
+    missed = f"未完成指标（目标 {ind.target.raw}，实际 {ind.actual.raw}）"
+    t, a = ind.target.number, ind.actual.number
+    how = (f"按完成比例 {fmt_num(a)} ÷ {fmt_num(t)} × {w.raw} " if rule.rule == "SC-04" else
+           "按反向指标计分（指标值为 0，超出即不得分）" if t == 0 else "按反向指标计分")
     if s.number >= w.number - 1e-9:
-        _flag(ctx, p, ind, "high",
-              f"未完成指标（目标 {ind.target.raw}，实际 {ind.actual.raw}），却得满分 {s.raw}；{how}应得 "
-              f"{fmt_num(expected.mid)}。", rule, round(expected.mid, 4))
-        return
-    if expected.lo - tol <= s.number <= expected.hi + tol:
-        return
-    if s.number > expected.hi:
-        _flag(ctx, p, ind, "high",
-              f"未完成指标（目标 {ind.target.raw}，实际 {ind.actual.raw}），{how}应得 {fmt_num(expected.hi)}，"
-              f"表中却得 {s.raw}。", rule, round(expected.mid, 4))
-    else:
-        _flag(ctx, p, ind, "low",
-              f"未完成指标（目标 {ind.target.raw}，实际 {ind.actual.raw}），{how}应得 {fmt_num(expected.mid)}，"
-              f"表中得 {s.raw}，扣分不合比例。", rule, round(expected.mid, 4))
+        _flag(ctx, p, ind, "high", f"{missed}，却得满分 {s.raw}；{how}应得 {fmt_num(rule.hi)}。", rule.rule,
+              round(rule.hi, 4), correction=f"得分 {s.raw} 应为 {fmt_num(rule.hi)}")
+    elif s.number > rule.hi + tol:
+        _flag(ctx, p, ind, "high", f"{missed}，{how}应得 {fmt_num(rule.hi)}，表中却得 {s.raw}。", rule.rule,
+              round(rule.hi, 4), correction=f"得分 {s.raw} 应为 {fmt_num(rule.hi)}")
+    elif s.number < rule.lo - tol:
+        _flag(ctx, p, ind, "low", f"{missed}，{how}应得 {fmt_num(mid)}，表中得 {s.raw}，扣分不合比例。", rule.rule,
+              round(mid, 4))
 
 
 def _qualitative(ctx: Context, p: Project, ind: Indicator) -> None:
@@ -215,11 +193,13 @@ def _qualitative(ctx: Context, p: Project, ind: Indicator) -> None:
               "SC-07", round(0.8 * w, 4))
 
 
-def _flag(ctx: Context, p: Project, ind: Indicator, severity: str, message: str, rule: str, expected) -> None:
+def _flag(ctx: Context, p: Project, ind: Indicator, severity: str, message: str, rule: str, expected,
+          correction: str = "") -> None:
     ctx.finding(
         p.name, "indicator_score", severity, f"指标“{ind.level3}”：{message}",
         check="indicator_score", table=TABLE, stated=ind.score, recomputed=expected, lines=[ind.line], rule=rule,
         figures={"年度指标值": ind.target, "实际完成值": ind.actual, "分值": ind.weight, "得分": ind.score},
+        correction=correction,
     )
 
 
@@ -235,13 +215,6 @@ def _deviation(ctx: Context, p: Project, lost: list[Indicator]) -> None:
         check="deviation", table=TABLE, lines=[i.line for i in lost], rule="SC-12",
         figures={"扣分指标数": len(lost)},
     )
-
-
-def band_of(score: float, bands: list) -> str:
-    for name, floor in bands:
-        if score >= floor:
-            return name
-    return bands[-1][0]
 
 
 def _grade(ctx: Context, p: Project) -> None:
