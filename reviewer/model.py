@@ -144,6 +144,9 @@ class Indicator:
     extra: dict[str, Value] = field(default_factory=dict)  # columns some templates add (是否核心指标, 指标得分系数)
     line: int | None = None
     end_line: int | None = None
+    # a row with one cell more than its header: each way of reading it without the surplus cell, until the
+    # project reader keeps the one its figures confirm (extract/project.py); empty once settled
+    alternatives: list["Indicator"] = field(default_factory=list, repr=False)
 
     @property
     def qualitative(self) -> bool:
@@ -174,7 +177,10 @@ class Project:
     line: int | None = None
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    # 自评表 (what was done, with 执行数, 实际完成值, 得分) or 目标表 (a 绩效目标表/申报表: targets only, nothing scored)
+    form: str = "自评表"
     incomplete: str = ""  # why the table was not read to its end ("" when it was)
+    unread_cells: list[str] = field(default_factory=list)  # rows whose figures could not all be placed, and which
 
     @property
     def empty(self) -> bool:
@@ -330,8 +336,9 @@ class Report:
     departments: list[Mention] = field(default_factory=list)
     years: list[Mention] = field(default_factory=list)
     units: list[Mention] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)  # 项目支出绩效自评表: what the scoring checks read
     blank_templates: list[Project] = field(default_factory=list)
+    targets: list[Project] = field(default_factory=list)  # 绩效目标表 / 申报表: targets set, nothing done or scored
     department_part: Department | None = None
     accounts: list[AccountsTable] = field(default_factory=list)
     prose: list[Paragraph] = field(default_factory=list)  # running text outside the forms, with its figures

@@ -61,6 +61,10 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         report.warnings.append("页面为繁体字（多为转载网站转换所致），按对应的简体字识别；引文保留原文")
     for part in parts:
         _read_part(part, report)
+    if report.targets and "自评" in compact("".join(c.text for r in rows[:60] for c in r.nonempty())):
+        for p in report.targets:  # a 绩效目标自评表 whose header lost its words: a self-evaluation all the same
+            p.form = "自评表"
+        report.projects, report.targets = report.projects + report.targets, []
     _collect_mentions(report, parts)
     report.kind = _document_kind(report, rows)
     if not report.kind:
@@ -105,15 +109,20 @@ FORM_KINDS = ("项目支出绩效自评表", "部门整体支出绩效自评表"
 
 def _document_kind(report: Report, rows) -> str:
     """What the document is, from what was read in it; for running text only, from its opening words."""
+    opening = compact("".join(c.text for r in rows[:60] for c in r.nonempty()))
     if report.accounts:
-        families = {t.family for t in report.accounts}
-        return "部门决算" if "决算" in families else "部门预算"
+        family = "决算" if "决算" in {t.family for t in report.accounts} else "预算"
+        # a unit's own accounts (单位决算, 单位预算) say so; a department's, or a title that says neither, 部门
+        return f"单位{family}" if f"单位{family}" in opening and f"部门{family}" not in opening else f"部门{family}"
     if report.projects or report.blank_templates:
         return "项目支出绩效自评表"
+    if report.targets:
+        return "绩效目标表"
     if report.department_part:
         return "部门整体支出绩效自评"
-    opening = compact("".join(c.text for r in rows[:60] for c in r.nonempty()))
     kind = next((k for k, words in DOCUMENT_WORDS if any(w in opening for w in words)), "")
+    if kind in ("部门决算", "部门预算") and f"单位{kind[2:]}" in opening and kind not in opening:
+        kind = f"单位{kind[2:]}"
     if kind and _contents_only(report, rows):
         return "目录"
     return kind
@@ -140,12 +149,15 @@ def _read_part(part: Part, report: Report) -> None:
         unit = report.units[-1].value if report.units else ""
         project = parse_project(part, unit)
         project.year = project.year or _title_year(part)
-        (report.blank_templates if project.empty else report.projects).append(project)
+        home = report.blank_templates if project.empty else report.targets if project.form == "目标表" else report.projects
+        home.append(project)
         where = report.location(project.line)
         for w in project.warnings:
             report.warnings.append(f"{project.name or '（未命名项目）'}（{where}）：{w}")
         if project.incomplete:
             report.issues.append(ReadIssue("项目", where, project.incomplete, project.name))
+        for cells in project.unread_cells:
+            report.issues.append(ReadIssue("项目", where, cells, project.name))
     elif part.kind in ("department_narrative", "department_table"):
         dept = report.department_part or Department(line=part.line)
         report.department_part = dept

@@ -89,7 +89,7 @@ def missing_parts(report: Report) -> list[ReadIssue]:
     held = {"accounts": bool(report.accounts),
             "department_table": bool(report.department_part and (report.department_part.indicators
                                                                   or report.department_part.funds)),
-            "projects": bool(report.projects or report.blank_templates)}
+            "projects": bool(report.projects or report.blank_templates or report.targets)}
     label = {"accounts": report.accounts_label if report.accounts else
              ("预算表" if "预算" in report.kind else "决算表")}
     out = []

@@ -23,6 +23,7 @@ COST_LEVEL2_RE = re.compile(r"^(经济|社会|生态环境)成本指标?$")
 PLACEHOLDER_RE = re.compile(r"^(|指标\d*[:：]?|…+|\.+|—+)$")
 OPERATORS_ONLY_RE = re.compile(r"^[=<>≥≤＝＞＜]+$")
 LEVEL1_OF_LEVEL2 = LEVEL2
+FIGURES_PER_ROW = 4  # 年度指标值, 实际完成值, 分值, 得分: the most figures a row of the standard layout prints
 # the order the 财政部 template prints a row's values in, after the 三级 name
 STANDARD_ORDER = ("nature", "target", "unit", "actual", "weight", "score", "deviation")
 
@@ -147,6 +148,16 @@ class IndicatorReader:
         return ind
 
     def _values(self, rest: list[Cell]) -> Indicator:
+        ind = self._read_values(rest)
+        lay = self.layout
+        numbers = [c for c in rest if c.text.strip() and value_kind(c.text)[0] == "number"]
+        # one figure more than the header has room for (目标 实际 分值 得分 and a stray 0): each reading without one
+        # of the figures is kept, and the project reader takes the one its own figures confirm, or none
+        if not lay.order and lay.has_score and len(numbers) == FIGURES_PER_ROW + 1:
+            ind.alternatives = [self._read_values([c for c in rest if c is not drop]) for drop in numbers]
+        return ind
+
+    def _read_values(self, rest: list[Cell]) -> Indicator:
         lay = self.layout
         if lay.order:
             return self._ordered_values(rest)

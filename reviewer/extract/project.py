@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import FundsRow, Project, Text
+from ..scoring import allowed
+from ..model import FundsRow, Project, Text, Value
 from ..read.document import Row
 from .indicators import IndicatorLayout, IndicatorReader, is_header_row
 from .segment import Part
 from .values import YEAR_RE, cell_value, cells_text, clean_text, compact, parse_value, value_kind
-from .vocab import ANALYSIS, FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GOAL_HEADERS, GRADES, field_of, label_key
+from .vocab import (ANALYSIS, FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GOAL_HEADERS, GRADES, INDICATOR_COLUMNS, field_of,
+                    label_key)
 
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 
@@ -76,6 +78,7 @@ class ProjectParser:
         self.reader: IndicatorReader | None = None
         self.goal_header: Row | None = None
         self.paired: dict[int, str] = {}  # value position → funds column, where labels and figures alternate
+        self.unsettled: list[tuple[int, str]] = []  # funds rows whose cells could not be placed, and why
 
     def parse(self) -> Project:
         p = self.project
@@ -92,6 +95,16 @@ class ProjectParser:
         return p
 
     # Each handler returns the index of the next row to read.
+    def _form(self) -> str:
+        """目标表 when the indicator header names no 实际完成值 and no 得分, and no row reports money spent: a
+        绩效目标表 (申报表) sets targets and scores nothing, so nothing in it can be checked as a self-evaluation."""
+        fields = _header_fields(self.ind_header)
+        spent = any(r.executed.is_number for r in self.project.funds.rows())
+        titled = "自评" in compact(self.part.title)  # 绩效目标自评表: a self-evaluation, whatever its header kept
+        if self.ind_header and not fields & {"actual", "score"} and not spent and not titled:
+            return "目标表"
+        return "自评表"
+
     def _row(self, rows: list[Row], i: int) -> int:
         row, p = rows[i], self.project
         cells = row.nonempty()
@@ -194,14 +207,19 @@ class ProjectParser:
             self._set_row(key, self._paired_row(row, compact(row.cells[pos].text)))
             return
         values = _after(row, pos)
-        fr = FundsRow(label=compact(row.cells[pos].text), line=row.line)
         columns = funds.columns or ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-        for name, cell in zip(columns, values):
-            attr = _funds_column(name)
-            if attr == "reason":
-                fr.reason = _text_of([cell]) if cell.text.strip() else fr.reason
-            elif attr and getattr(fr, attr).blank:
-                setattr(fr, attr, cell_value(cell))
+        fr = _funds_values(compact(row.cells[pos].text), row.line, columns, values)
+        filled = [c for c in values if c.text.strip()]
+        figures = [c for c in filled if value_kind(c.text)[0] == "number"]
+        if len(filled) > len(columns) and figures:
+            # more cells than the header has columns: the readings whose 执行率 and 得分 their own amounts confirm;
+            # what they agree on is read, what they do not is left unread (never a finding on a guessed column)
+            readings = [_funds_values(fr.label, row.line, columns, [c for c in values if c is not drop])
+                        for drop in figures]
+            fr, doubt = settle(fr if not readings else readings[0], [r for r in readings if _funds_confirmed(r)],
+                               FUNDS_FIELDS)
+            if doubt:
+                self.unsettled.append((row.line, f"项目资金比表头多一格，{doubt}"))
         self._set_row(key, fr)
 
     def _set_row(self, key: str, fr: FundsRow) -> None:
@@ -281,17 +299,113 @@ class ProjectParser:
     def _finish(self) -> None:
         """What a named table lacks is not read, never taken as clean: it makes the project incomplete."""
         p = self.project
+        p.form = self._form()
+        doubts = settle_surplus_rows(p) + self.unsettled
+        p.unread_cells = [f"第{line}行{why}，未核查" for line, why in sorted(doubts)]
         if not p.name:
             return
         missing = []
+        doubted = {line for line, _ in doubts}
+        if any(i.weight.blank or i.score.blank for i in p.indicators if i.line in doubted) or \
+                any(r.line in doubted and (r.weight.blank or r.score.blank) for r in p.funds.rows()):
+            missing.append("有行的分值或得分所属的列无法确定，分值合计、总分等不能作为整体核查")
         if not p.funds.rows():
             missing.append("未找到项目资金表")
         if not self.ind_header:
             missing.append("未找到绩效指标表头")
-        if p.total_weight.blank and p.total_score.blank and self.state != "tail":
-            missing.append("表格在“总分”行之前结束（可能被截断）")
+        if p.total_weight.blank and p.total_score.blank and self.state != "tail" and p.form != "目标表":
+            missing.append("表格在“总分”行之前结束（可能被截断）")  # (a 绩效目标表 scores nothing: it has no 总分)
         p.warnings += missing
         p.incomplete = "；".join(missing)
+
+
+def _header_fields(rows: list[Row]) -> set[str]:
+    return {f for r in rows for c in r.cells if (f := field_of(c.text, INDICATOR_COLUMNS))}
+
+
+def _funds_values(label: str, line: int, columns: list[str], values: list) -> FundsRow:
+    """A funds row's cells taken in the header's column order."""
+    fr = FundsRow(label=label, line=line)
+    for name, cell in zip(columns, values):
+        attr = _funds_column(name)
+        if attr == "reason":
+            fr.reason = _text_of([cell]) if cell.text.strip() else fr.reason
+        elif attr and getattr(fr, attr).blank:
+            setattr(fr, attr, cell_value(cell))
+    return fr
+
+
+def _funds_confirmed(fr: FundsRow) -> bool:
+    """执行率 = 全年执行数 ÷ 全年预算数 and 得分 = 分值 × 执行率 (within the printed precision): a reading of the row its
+    own amounts confirm."""
+    b, e, r = fr.budget_full.number, fr.executed.number, fr.rate.number
+    if not b or e is None or r is None:
+        return False
+    if abs(100 * e / b - r) > 0.011 + 0.5 * 10 ** -(fr.rate.decimals or 0):
+        return False
+    w, s = fr.weight.number, fr.score.number
+    return w is None or s is None or abs(w * min(r, 100.0) / 100 - s) <= 0.011 + 0.5 * 10 ** -(fr.score.decimals or 0)
+
+
+FUNDS_FIELDS = ("budget_initial", "budget_full", "allocated", "executed", "weight", "rate", "score")
+INDICATOR_FIELDS = ("target", "actual", "weight", "score")
+FIELD_LABEL = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "allocated": "财政下达数", "executed": "全年执行数",
+               "weight": "分值", "rate": "执行率", "score": "得分", "target": "年度指标值", "actual": "实际完成值"}
+
+
+def settle(taken, confirmed: list, names: tuple[str, ...]):
+    """(the row as read, what could not be settled) from the readings of a row with a surplus cell that its own
+    figures confirm: a field every confirmed reading gives alike is read; a field they differ on — or every field,
+    when none is confirmed — is left blank, and named."""
+    if not confirmed:
+        for name in names:
+            setattr(taken, name, Value())
+        return taken, "没有一种读法与其自身数字相符，各数所属的列无法确定"
+    first = confirmed[0]
+    differ = [n for n in names if len({_key(getattr(r, n)) for r in confirmed}) > 1]
+    for name in differ:
+        setattr(first, name, Value())
+    if not differ:
+        return first, ""
+    return first, "两种读法都说得通，" + "、".join(FIELD_LABEL[n] for n in differ) + "无法确定"
+
+
+def _key(v: Value):
+    return v.number if v.is_number else v.raw
+
+
+def settle_surplus_rows(p: Project) -> list[tuple[int, str]]:
+    """Indicator rows with one figure more than their header (`Indicator.alternatives`): keep what the readings
+    its own figures confirm agree on — a reading is confirmed when its 得分 is what the scoring rules give and the
+    scores then add up to the 总分 — and leave the rest unread.  Returns (line, what could not be settled)."""
+    doubts = []
+    for k, ind in enumerate(p.indicators):
+        if not ind.alternatives:
+            continue
+        others = [i for j, i in enumerate(p.indicators) if j != k]
+        settled, doubt = settle(ind, [a for a in ind.alternatives if _confirmed(a, others, p)], INDICATOR_FIELDS)
+        for name in ("op", "unit", "deviation") + INDICATOR_FIELDS:
+            setattr(ind, name, getattr(settled, name))
+        if doubt:
+            doubts.append((ind.line, "绩效指标比表头多一个数字，" + doubt))
+        ind.alternatives = []
+    return doubts
+
+
+def _confirmed(ind, others: list, p: Project) -> bool:
+    """The reading's 得分 is at most its 分值 and is what the scoring rules give (checks/scoring.py); and, where
+    the table prints a 总分, the scores of every row with it add up to it."""
+    w, s = ind.weight.number, ind.score.number
+    if w is None or s is None or s > w + 0.01 or s < 0:
+        return False
+    rule = allowed(ind)
+    if rule is not None and not (rule.lo - 0.01 <= s <= rule.hi + 0.01):
+        return False
+    total = p.total_score.number
+    if total is None or any(o.score.number is None and o.weight.number is not None for o in others):
+        return rule is not None
+    funds = p.funds.total.score.number if p.funds.total and p.funds.total.score.number is not None else 0.0
+    return abs(funds + s + sum(o.score.number or 0.0 for o in others) - total) <= 0.01 * (len(others) + 2)
 
 
 def _is_column_row(row: Row) -> bool:
