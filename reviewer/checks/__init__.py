@@ -1,9 +1,13 @@
-"""Deterministic checks: one module per rule family, each a `check(ctx)` function.
+"""Deterministic checks: one module per rule family, each a `check(ctx)` function, run on the documents its
+family applies to (applies.toml).
 
     ctx = run_checks(report, config)
     ctx.findings, ctx.coverage
 """
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 from ..config import Config, load_config
 from ..model import Report
@@ -12,17 +16,25 @@ from .base import Context
 
 CHECKS = [funds, scores, plausibility, cross, accounts, budget, statements, narrative_math, metadata]
 
+with open(Path(__file__).with_name("applies.toml"), "rb") as _fh:
+    APPLIES: dict[str, dict] = tomllib.load(_fh)
+FAMILIES = {name: entry["label"] for name, entry in APPLIES.items()}  # as a memo names them
+
+
+def applies(family: str, kind: str) -> bool:
+    """Whether a family of checks reads documents of this kind (applies.toml)."""
+    kinds = APPLIES[family]["kinds"]
+    return "*" in kinds or kind in kinds
+
 
 def run_checks(report: Report, config: Config | None = None) -> Context:
     ctx = Context(report, config or load_config())
     for module in CHECKS:
+        family = module.__name__.rsplit(".", 1)[-1]
+        if not applies(family, report.kind):
+            continue
         try:
             module.check(ctx)
         except Exception as exc:  # a fault in one family of checks costs that family, not the report
-            ctx.fault(FAMILIES[module.__name__.rsplit(".", 1)[-1]], exc)
+            ctx.fault(FAMILIES[family], exc)
     return ctx
-
-
-FAMILIES = {"funds": "资金与执行率", "scores": "评分与权重", "plausibility": "指标合理性", "cross": "跨表一致",
-            "accounts": "决算表勾稽", "budget": "预算表勾稽", "statements": "文字与表格一致",
-            "narrative_math": "文字中的计算", "metadata": "单位、年度与模板"}  # as a memo names them

@@ -132,7 +132,8 @@ class CorpusModel:
         _enrich(rv, self.base, index)
         for p in rv.report.projects:
             idx = index.get(p.name)
-            if idx is not None and not p.incomplete:  # a table not read to its end is not compared with peers
+            # a table not read to its end, or whose indicators were not read at all, is not compared with peers
+            if idx is not None and not p.incomplete and p.indicators:
                 _outlier(ctx, p.name, idx, self.base, self.cfg)
                 _score_gap(ctx, rv, p.name, idx, self.base, self.cfg)
         _department(ctx, rv, self.corpus, self.cfg)
