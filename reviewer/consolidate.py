@@ -42,6 +42,13 @@ def subjects_label(f: Finding) -> str:
     return f.subject if len(subjects) == 1 else f"{subjects[0]}等 {len(subjects)} 个项目"
 
 
+def corrections(f: Finding) -> list[str]:
+    """The figures as they should read ("4.35% 应为 4.40%"), of each place a finding stands for, where known."""
+    items = f.evidence.get("items")
+    found = [i["correction"] for i in items if i.get("correction")] if items else [f.evidence.get("correction", "")]
+    return list(dict.fromkeys(c for c in found if c))
+
+
 def first_quote(evidence: dict) -> dict:
     """The quoted row a finding leads with ({} when it quotes none)."""
     return (evidence.get("quotes") or [{}])[0]
@@ -111,7 +118,8 @@ def _merge(items: list[tuple[Finding, dict]], code: str, key: str) -> Finding:
     if len(items) > 1:
         evidence["items"] = [{"subject": f.subject, "severity": x["severity"], "message": f.message,
                               "location": first_quote(f.evidence).get("location", ""),
-                              "line": first_quote(f.evidence).get("line")}
+                              "line": first_quote(f.evidence).get("line"),
+                              **({"correction": f.evidence["correction"]} if f.evidence.get("correction") else {})}
                              for f, x in items]
     return Finding(report=first.report, subject=first.subject, code=code, category=first.category,
                    severity=w["severity"], message=first.message, evidence=evidence, source=first.source,

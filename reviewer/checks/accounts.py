@@ -29,6 +29,9 @@ class Amounts:
     def __init__(self, table: AccountsTable, ctx: Context) -> None:
         self.table, self.ctx = table, ctx
         self.half = 0.5 * 10 ** (-table.decimals)
+        # RULES §0: a sum is never off by less than one unit of its last printed digit, and an amount in 元 by
+        # less than 1 元 (0.34 元 apart is rounding across the table's cells, not an error)
+        self.floor = max(10 ** (-table.decimals), 1.0 if table.unit == "元" else 0.0)
 
     def iv(self, x: float | None) -> Interval:
         if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -42,7 +45,7 @@ class Amounts:
         return out
 
     def agree(self, stated: float | None, rec: Interval) -> bool:
-        return self.iv(stated).overlaps(rec)
+        return self.iv(stated).overlaps(rec) or abs((stated or 0.0) - rec.mid) <= self.floor + 1e-9
 
 
 def _val(x) -> float | None:

@@ -100,6 +100,7 @@ def _rate(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> None
         check="exec_rate", table=TABLE, stated=shown.number, recomputed=round(pct.mid, 4),
         tolerance=round(pct.width / 2 + half_unit(shown), 4), lines=[t.line], rule="PE-03",
         figures={"全年执行数": t.executed, "全年预算数": t.budget_full},
+        correction=f"执行率 {stated.raw} 应为 {fmt_num(pct.mid)}%",
     )
 
 
@@ -130,6 +131,7 @@ def _score(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> Non
         check="exec_score", table=TABLE, stated=score, recomputed=round(expected.mid, 4),
         tolerance=round(expected.width / 2 + half_unit(score), 4), lines=[t.line], rule="SC-02",
         figures={"执行率(复核)": round(ratio.mid * 100, 4), "分值": weight, "执行率(填报)": t.rate},
+        correction=f"预算执行率得分 {score.raw} 应为 {fmt_num(expected.mid)}" if above else "",
     )
 
 

@@ -44,8 +44,9 @@ def _names(ctx: Context) -> None:
     reported = set()
     for i, a in enumerate(values):
         for b in values[i + 1:]:
-            if b in reported or a in b or b in a:
-                continue
+            ca, cb = _bare(a), _bare(b)
+            if b in reported or ca in cb or cb in ca:
+                continue  # the same name, once with its code (219001-某某局 / 219-某某局): not a typo
             if len(a) >= 6 and similarity_at_least(a, b, 0.8) is not None:
                 reported.add(b)
                 diff = "".join(x for x in b if x not in a) or b
@@ -53,6 +54,14 @@ def _names(ctx: Context) -> None:
                             f"单位名称写法不一致：“{b}”（{len(by_value[b])} 处）与“{a}”（{len(by_value[a])} 处），"
                             f"疑为笔误（“{diff}”）。", check="names", table="单位名称",
                             stated=b, recomputed=a, lines=by_value[b][:5] + by_value[a][:1])
+
+
+_CODE_AROUND = re.compile(r"^[\s\d\-_.．、:：|/（()）\[\]]+|[\s\d\-_.．、:：|/（()）\[\]]+$")
+
+
+def _bare(name: str) -> str:
+    """A unit's name without the 单位/部门 code printed before or after it ("219001-某某局", "某某局[219]")."""
+    return _CODE_AROUND.sub("", name)
 
 
 def _organisation_variants(ctx: Context) -> None:

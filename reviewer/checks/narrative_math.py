@@ -112,7 +112,8 @@ def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
             msg += "。"
         ctx.finding(subject, "arithmetic", "low" if explainable else "high", msg, check="narrative_arithmetic",
                     table="文字说明", stated=stated, recomputed=round(exact, 4), lines=[text.line], rule="TX-04",
-                    figures={"金额": a.group(0), "人数": people})
+                    figures={"金额": a.group(0), "人数": people},
+                    correction="" if explainable else f"人均 {m.group('y')}{y_unit} 应为 {fmt_num(exact)}{y_unit}")
 
 
 def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
@@ -139,7 +140,9 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                             f"{fmt_num(abs(diff.mid) / k)}{delta_u}（{'增加' if diff.mid > 0 else '减少'}），"
                             f"文中写“{word}{m.group('delta')}{delta_u}”。", check="narrative_arithmetic",
                             table="文字说明", stated=_num(m.group("delta")), recomputed=round(abs(diff.mid) / k, 4),
-                            lines=[text.line], rule="TX-02")
+                            lines=[text.line], rule="TX-02",
+                            correction=f"“{word}{m.group('delta')}{delta_u}”应为“{'增加' if diff.mid > 0 else '减少'}"
+                                       f"{fmt_num(abs(diff.mid) / k)}{delta_u}”")
                 continue
         if m.group("pct") and prev.lo > 0:
             pct = (delta / prev).scale(100)
@@ -149,7 +152,8 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                 ctx.finding(subject, "arithmetic", rate_severity(float(m.group("pct")), pct.mid, ctx.config["rate_slip"]),
                             f"“{quote}”：{m.group('delta')}{delta_u} ÷ {m.group('prev')}{prev_u} = {fmt_num(pct.mid)}%，"
                             f"文中写 {m.group('pct')}%。", check="narrative_arithmetic", table="文字说明",
-                            stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02")
+                            stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02",
+                            correction=f"{m.group('pct')}% 应为 {fmt_num(pct.mid)}%")
 
 
 def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None:
@@ -169,7 +173,7 @@ def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None
                         f"“{a.group(0)} … {m.group(0)}”：{a.group(0)} ÷ {m.group('b')}{m.group('b_u')} = "
                         f"{fmt_num(share.mid)}%，文中写 {m.group('p')}%。", check="narrative_arithmetic",
                         table="文字说明", stated=float(m.group("p")), recomputed=round(share.mid, 4),
-                        lines=[text.line], rule="TX-03")
+                        lines=[text.line], rule="TX-03", correction=f"{m.group('p')}% 应为 {fmt_num(share.mid)}%")
 
 
 def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:

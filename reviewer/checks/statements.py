@@ -20,7 +20,7 @@ from ..model import SUBJECT_DEPARTMENT, AccountsTable, Finding, Paragraph
 from .accounts import _val
 from .base import Context
 from .common import TO_YUAN, fmt_num
-from .scores import band_of
+from ..scoring import band_of
 from .tolerance import Interval, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
@@ -165,7 +165,8 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
         rate = abs(cur.mid - prev.mid) / prev.mid * 100
         _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), rate, ctx.config["rate_slip"]),
                  f"“{quote}”：({m.group('cur')} − {m.group('prev')}) ÷ {m.group('prev')} = {fmt_num(rate)}%，"
-                 f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4))
+                 f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4),
+                 correction=f"{m.group('pct')}% 应为 {fmt_num(rate)}%")
 
 
 def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
@@ -201,7 +202,8 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
                  f"“{a.group(0)} … {m.group(0)}”：上年为 {fmt_num(prev.mid / TO_YUAN[m.group('du')])}{m.group('du')}"
                  f"（{a.group(0)} {'−' if m.group('dir') in UP else '＋'} {m.group('delta')}{m.group('du')}），"
                  f"{m.group('delta')} ÷ 上年 = {fmt_num(pct.mid)}%，文中写 {m.group('pct')}%。", "TX-02",
-                 stated=_num(m.group("pct")), recomputed=round(pct.mid, 4))
+                 stated=_num(m.group("pct")), recomputed=round(pct.mid, 4),
+                 correction=f"{m.group('pct')}% 应为 {fmt_num(pct.mid)}%")
 
 
 def _shares(subject: str, words: str) -> bool:
@@ -345,7 +347,8 @@ def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: Ac
     h = 0.5 * 10 ** (-table.decimals) * k
     cell = Interval(value * k - h, value * k + h)
     ctx.checked("text_vs_table", "说明文字所列金额与表内数字一致")
-    if cell.overlaps(stated):
+    unit = max(10 ** (-table.decimals) * k, 1.0)  # one unit of the last printed digit, never less than 1 元
+    if cell.overlaps(stated) or abs(stated.mid - value * k) <= unit + 1e-9:
         return Tabled(value * k, None)
     in_wan = value * k / 1e4
     converted = "" if table.unit == "万元" else f"（{fmt_num(in_wan)}万元）"

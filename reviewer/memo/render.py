@@ -17,7 +17,7 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
-from ..consolidate import places, subjects_label, subjects_of
+from ..consolidate import corrections, places, subjects_label, subjects_of
 from ..model import SEVERITIES, Finding
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
@@ -128,6 +128,7 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
         "common": common,
         "materiality": money.get("label", ""), "amount": money.get("amount"),
         "ask": ev.get("ask", ""), "rule": config.rule_label(ev["rule"]) if ev.get("rule") else "",
+        "corrections": corrections(f),
         "claim": ev.get("claim", ""),
         "mark": mark.get("mark", ""), "comment": mark.get("comment", ""),
     }
@@ -155,10 +156,11 @@ def _rectifications(rv: Review, config: Config) -> list[dict]:
         ask = f.evidence.get("ask", "")
         if not ask or rejected(f):
             continue
-        item = asks.setdefault(ask, {"ask": ask, "labels": [], "subjects": []})
+        item = asks.setdefault(ask, {"ask": ask, "labels": [], "subjects": [], "corrections": []})
         label = config.code(f.code)["label"]
         if label not in item["labels"]:
             item["labels"].append(label)
+        item["corrections"] += [c for c in corrections(f) if c not in item["corrections"]]
         item["subjects"] += [s for s in subjects_of(f) if s not in item["subjects"]]
     for item in asks.values():
         shown = item["subjects"][:3]
