@@ -196,6 +196,7 @@ def findings_payload(rv, findings: list[dict]) -> dict:
     return {
         "report": r.source, "department": r.department, "year": r.year,
         "read_status": r.status, "read_issues": [to_jsonable(i) for i in r.issues],
+        "not_judged": [to_jsonable(i) for i in rv.unjudged],
         "not_checked": rv.suppressed,
         "verdict": rv.verdict.label, "verdict_reasons": rv.verdict.reasons,
         "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,

@@ -37,6 +37,7 @@ class Review:
     fell_back: bool = False  # the LLM failed; the heuristic reviewed the text (a later run tries again)
     suppressed: dict[str, list[str]] = field(default_factory=dict)  # subject → checks not run (table incomplete)
     faults: list[str] = field(default_factory=list)  # checks a program fault stopped: not finished, not clean
+    unjudged: list = field(default_factory=list)  # ReadIssues: tables read whose structure the checks could not confirm
     occurrences: list[Finding] = field(default_factory=list)  # what the checks raised, one per place
     verdict: Verdict | None = None  # 审核结论 (reviewer.verdict)
     money: dict[str, float] = field(default_factory=dict)  # project → 全年预算数 in 万元 (materiality)
@@ -45,7 +46,12 @@ class Review:
     @property
     def checked_whole(self) -> bool:
         """Everything was read and every check ran to its end: only then may the band be read as a verdict."""
-        return self.report.complete and not self.faults
+        return self.report.complete and not self.faults and not self.unjudged
+
+    @property
+    def gaps(self) -> list:
+        """Every place not read, or read but not judged: what the verdict and the memo name as not reviewed."""
+        return self.report.issues + self.unjudged
 
     def checks_made(self, config: Config) -> int:
         """Figures and identities actually compared (not the name, year and template checks, which find no
@@ -84,6 +90,7 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
     occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
     rv = Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
                 profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
+                unjudged=ctx.unjudged,
                 money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
                 **rv_extra)
     return settle(rv, config)
@@ -99,5 +106,6 @@ def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
             f.evidence["mark"] = dict(marks[f.id])
     rv.risk = risk_of([f for f in rv.findings if not rejected(f)], config, rv.checked_whole)
     ranked = [f for f, _ in rv.risk.contributions]
-    rv.verdict = decide(ranked, rv.risk.score, len(rv.report.issues), len(rv.faults), rv.checks_made(config), config)
+    rv.verdict = decide(ranked, rv.risk.score, len(rv.report.issues), len(rv.faults), rv.checks_made(config), config,
+                        len(rv.unjudged))
     return rv

@@ -39,14 +39,16 @@ def reason(f: Finding, config: Config) -> str:
     return f"{config.code(f.code)['label']}（{subjects_label(f)}）：{f.message.rstrip('。')}"
 
 
-def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks: int, config: Config) -> Verdict:
+def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks: int, config: Config,
+           unjudged: int = 0) -> Verdict:
     """`ranked`: the findings by risk contribution, the deciding ones first; `unread`: places not read (read
-    issues); `faults`: checks a program fault stopped; `checks`: figures and identities actually checked."""
+    issues); `faults`: checks a program fault stopped; `checks`: figures and identities actually checked;
+    `unjudged`: tables read whose structure the checks could not confirm."""
     rules = config.risk["verdict"]
     live = [f for f in ranked if not rejected(f)]
     grave = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]
     major = [f for f in grave if (f.evidence.get("materiality") or {}).get("level") == "major"]
-    gaps = _gaps(unread, faults)
+    gaps = _gaps(unread, faults, unjudged)
     if major or len(grave) >= rules["return_high"] or (score >= rules["return_score"] and live):
         deciding = major + [f for f in grave if f not in major] or live
         return Verdict(RETURN, [reason(f, config) for f in deciding[:3]] + gaps)
@@ -62,11 +64,13 @@ def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks
     return Verdict(APPROVE, [f"仅有 {len(live)} 项低风险提示，无需单位更正" if live else "所有核查项均未发现问题"])
 
 
-def _gaps(unread: int, faults: int) -> list[str]:
+def _gaps(unread: int, faults: int, unjudged: int = 0) -> list[str]:
     """What was not read or not checked, as the verdict adds it."""
     out = []
     if unread:
         out.append(f"另有 {unread} 处未能读取，需人工复核")
+    if unjudged:
+        out.append(f"另有 {unjudged} 张表格结构未能确认、未能核查，需人工复核")
     if faults:
         out.append(f"另有 {faults} 类核查因程序错误未完成，需人工复核")
     return out

@@ -280,3 +280,45 @@ def test_an_approval_never_rests_on_an_empty_list():
 def test_codes_before_a_unit_name_are_not_a_typo():
     text = ("2023年度项目支出绩效自评表\n项目名称\t办公经费\n主管部门\t219001-某某市农业农村局\t实施单位\t219-某某市农业农村局\n")
     assert not [f for f in reviewer.review(text).occurrences if "笔误" in f.message]
+
+
+# --- the structure of a two-sided or small table, confirmed by its own identities ------------------------------
+
+def _checked(report):
+    from reviewer.checks import run_checks
+    return run_checks(report)
+
+
+def test_rows_read_on_the_wrong_side_of_a_two_sided_table_are_not_errors():
+    """020's 收入支出决算总表 prints lines holding the 支出 side only; read on the 收入 side, 本年收入合计 is short by
+    exactly what 本年支出合计 exceeds its rows by (3,851.81 = 109.34 + 3,742.47): the sides were mixed in reading,
+    and the table balances with the two rows where they belong — no finding.  A 本年收入合计 printed wrong
+    (4,700.00 for 4,733.14) is the counter-case: a finding."""
+    r = reviewer.extract(labelled("020"))
+    t = r.account("income_expenditure")
+    t.frame.loc[t.frame.line.isin([115, 116]), "side"] = "收入"
+    t.__dict__.pop("_records", None)
+    ctx = _checked(r)
+    assert not [f for f in ctx.findings if f.code == "arithmetic"] and not ctx.unjudged
+    r = reviewer.extract(labelled("020"))
+    t = r.account("income_expenditure")
+    t.frame.loc[(t.frame.line == 131) & (t.frame.side == "收入"), "决算数"] = 4700.00
+    t.__dict__.pop("_records", None)
+    assert any(f.evidence.get("rule") == "JS-01a" for f in _checked(r).findings)
+
+
+def test_a_table_most_of_whose_identities_fail_is_not_judged_line_by_line():
+    """020's 三公 table with its figures read one item off (each pair under the item below): all four of its sums
+    fail.  That is a table not understood, named once as not judged (never four high findings), and the verdict
+    is not an approval; the table as printed has no finding."""
+    r = reviewer.extract(labelled("020"))
+    t = r.account("sangong")
+    for col in ("预算数", "决算数"):
+        t.frame[col] = list(t.frame[col])[1:] + list(t.frame[col])[:1]
+    t.__dict__.pop("_records", None)
+    rv = reviewer.review(r)
+    assert not [f for f in rv.occurrences if f.code == "arithmetic"]
+    (gap,) = rv.unjudged
+    assert gap.subject == "财政拨款“三公”经费支出决算表" and "4 处中有 4 处不成立" in gap.reason
+    assert rv.verdict.label == UNREVIEWED and "1 张表格结构未能确认" in rv.verdict.reasons[0]
+    assert not [f for f in reviewer.review(labelled("020")).occurrences if f.code == "arithmetic"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import tomllib
+from itertools import combinations
 from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT, AccountsTable
+from ..read import ReadIssue
 from .base import Context
 from .common import fmt_num
 from .tolerance import Interval
@@ -44,7 +46,11 @@ class Amounts:
             out = out + self.iv(x)
         return out
 
-    def agree(self, stated: float | None, rec: Interval) -> bool:
+    def agree(self, stated: float | None, rec: Interval, identity: bool = True) -> bool:
+        """Whether a printed figure agrees with a sum; `identity` False for a look-ahead that decides nothing on
+        its own (it is not counted among the table's identities, see Context.release)."""
+        if identity:
+            self.ctx.compared(self.table)
         return self.iv(stated).overlaps(rec) or abs((stated or 0.0) - rec.mid) <= self.floor + 1e-9
 
 
@@ -56,27 +62,33 @@ def _flag(ctx: Context, table: AccountsTable, message: str, stated, rec: Interva
           severity: str = "high", check: str = "accounts_identity") -> None:
     if table.lost:
         return  # figures of the table no row holds: a sum that fails may be a row not understood (a read issue says so)
-    ctx.finding(S, "arithmetic", severity, message, check=check, table=f"{table.number} {table.title}".strip(),
-                stated=stated if stated is not None else 0.0, recomputed=round(rec.mid, 4),
-                tolerance=round(rec.width / 2 + 0.5 * 10 ** (-table.decimals), 6), lines=lines, rule=rule)
+    ctx.hold(table, lambda: ctx.finding(
+        S, "arithmetic", severity, message, check=check, table=f"{table.number} {table.title}".strip(),
+        stated=stated if stated is not None else 0.0, recomputed=round(rec.mid, 4),
+        tolerance=round(rec.width / 2 + 0.5 * 10 ** (-table.decimals), 6), lines=lines, rule=rule))
 
 
 def check(ctx: Context) -> None:
     for table in ctx.report.accounts:
         if table.empty:  # no figure printed: nothing to add up (an empty table's note: metadata.py)
             continue
-        if table.kind in ("income_expenditure", "fiscal"):
-            if table.family == "决算":  # 预算's two-sided tables: checks/budget.py
-                _two_sided(ctx, table)
-        elif "group" in table.frame.columns:  # 基本支出/项目支出 in blocks side by side
-            _economic(ctx, table)
-        elif table.kind in ("sangong", "sangong_gpb"):
-            _sangong(ctx, table)
-        elif "code" in table.frame.columns:
-            _hierarchy(ctx, table)
-            if ctx.trusted(table):
-                _rows(ctx, table)
+        _identities(ctx, table)
+        ctx.release(table, "表内合计关系")
     _cross(ctx)
+
+
+def _identities(ctx: Context, table: AccountsTable) -> None:
+    if table.kind in ("income_expenditure", "fiscal"):
+        if table.family == "决算":  # 预算's two-sided tables: checks/budget.py
+            _two_sided(ctx, table)
+    elif "group" in table.frame.columns:  # 基本支出/项目支出 in blocks side by side
+        _economic(ctx, table)
+    elif table.kind in ("sangong", "sangong_gpb"):
+        _sangong(ctx, table)
+    elif "code" in table.frame.columns:
+        _hierarchy(ctx, table)
+        if ctx.trusted(table):
+            _rows(ctx, table)
 
 
 # --- 公开01 / 公开04 --------------------------------------------------------------------------
@@ -97,7 +109,7 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
     if not {"side", "line", "item"} <= set(f.columns):  # no row was read as 收入 or 支出: nothing to balance
         return
     income_col = "金额" if "金额" in f.columns else "决算数"
-    exp_col = "金额" if "金额" in f.columns else "合计"
+    exp_col = "金额" if "金额" in f.columns else "合计" if "合计" in f.columns else income_col
     got = lambda side, names, col: _side_amount(table, side, names, col)  # noqa: E731
     inc_total, l1 = got("收入", ("本年收入合计",), income_col)
     inc_grand, l2 = got("收入", ("总计",), income_col)
@@ -108,9 +120,16 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
     dist, _ = got("支出", ("结余分配",), exp_col)
     end, _ = got("支出", ("年末结转和结余", "年末财政拨款结转和结余"), exp_col)
     ctx.checked("accounts_identity", "决算表内平衡关系成立")
+    inc_lines = f[(f.side == "收入")]
+    sources = inc_lines[inc_lines.line < l1] if l1 else inc_lines.iloc[0:0]
+    items = f[(f.side == "支出") & (f.line < (l3 or 0)) & f.item.str.match(r"^[一二三四五六七八九十]+、")]
+    mixed = _sides_mixed(am, table, sources, income_col, inc_total, items, exp_col, exp_total) \
+        if inc_total is not None and exp_total is not None else None
+    if mixed is not None:  # the two sides' sums are off by one and the same amount: rows read on the wrong side
+        if mixed:
+            ctx.unjudged.append(ReadIssue("表格", ctx.report.location(table.line), mixed, table.title))
+        inc_total = exp_total = None  # neither side's sum is judged on a reading that mixed them
     if inc_total is not None:
-        inc_lines = f[(f.side == "收入")]
-        sources = inc_lines[inc_lines.line < l1] if l1 else inc_lines.iloc[0:0]
         rec = am.sum(_val(x) for x in sources[income_col])
         if not am.agree(inc_total, rec):
             _flag(ctx, table, f"{table.title}：本年收入合计 {fmt_num(inc_total)}，各项收入相加为 {fmt_num(rec.mid)}。",
@@ -129,8 +148,7 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
         _flag(ctx, table, f"{table.title}：收入总计 {fmt_num(inc_grand)} 与支出总计 {fmt_num(exp_grand)} 不等。",
               inc_grand, am.iv(exp_grand), [l2, l4], "JS-01d")
     if exp_total is not None:
-        exp = f[(f.side == "支出") & (f.line < l3) & f.item.str.match(r"^[一二三四五六七八九十]+、")]
-        rec = am.sum(_val(x) for x in exp[exp_col])
+        rec = am.sum(_val(x) for x in items[exp_col])
         if not am.agree(exp_total, rec):
             _flag(ctx, table, f"{table.title}：本年支出合计 {fmt_num(exp_total)}，各功能分类支出相加为 {fmt_num(rec.mid)}。",
                   exp_total, rec, [l3], "JS-01e")
@@ -148,6 +166,41 @@ def _two_sided(ctx: Context, table: AccountsTable) -> None:
 
 
 # --- code tables: hierarchy and row identities ------------------------------------------------
+
+
+def _sides_mixed(am: Amounts, table: AccountsTable, sources, income_col: str, inc_total: float, items, exp_col: str,
+                 exp_total: float) -> str | None:
+    """None when the two sides' sums do not fail together by one amount.  When 本年收入合计 is short of its rows by
+    d and 本年支出合计 exceeds its rows by the same d (or the other way round), rows were read on the wrong side of
+    a two-sided table (a line printing one side only): "" when exactly one set of such rows of that side makes up
+    d (moved, both sides balance: nothing wrong in the table), else what a person must look at."""
+    inc_rows = am.sum(_val(x) for x in sources[income_col])
+    exp_rows = am.sum(_val(x) for x in items[exp_col])
+    if am.agree(inc_total, inc_rows, identity=False) or am.agree(exp_total, exp_rows, identity=False):
+        return None
+    d_inc, d_exp = inc_rows.mid - inc_total, exp_total - exp_rows.mid
+    if abs(d_inc - d_exp) > 2 * am.floor + 1e-9:
+        return None
+    lonely = _one_sided(table)
+    side_rows = sources if d_inc > 0 else items
+    col = income_col if d_inc > 0 else exp_col
+    candidates = [(int(r["line"]), v) for r in side_rows.to_dict("records")
+                  if int(r["line"]) in lonely and (v := _val(r[col]))]
+    fits = [combo for n in range(1, min(len(candidates), MIX_MAX) + 1) for combo in combinations(candidates, n)
+            if abs(sum(v for _, v in combo) - abs(d_inc)) <= am.floor + 1e-9]
+    if len(fits) == 1:
+        return ""
+    return (f"收入、支出两方的合计与各行之和相差同一金额 {fmt_num(abs(d_inc))}：疑为只印一方的行被读到了另一方，"
+            "两方合计未核查，需人工核对")
+
+
+MIX_MAX = 4  # at most this many rows taken for the other side's (a subset of one-sided lines whose sum is the gap)
+
+
+def _one_sided(table: AccountsTable) -> set[int]:
+    """Lines of a two-sided table that hold one row only (one side printed): where a side can be mistaken."""
+    lines = [int(x) for x in table.frame["line"]]
+    return {n for n in set(lines) if lines.count(n) == 1}
 
 
 def _hierarchy(ctx: Context, table: AccountsTable) -> None:
@@ -299,7 +352,7 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
         value = lambda k: _val(rows[k][col]) if k in rows else None  # noqa: E731
         car_parts = am.sum(value(k) for k in ("car_buy", "car_run"))
         car_wrong = "car" in rows and not (value("car") is None and car_parts.mid == 0) and \
-            not am.agree(value("car"), car_parts)
+            not am.agree(value("car"), car_parts, identity=False)
         for parent, kids in (("car", ("car_buy", "car_run")), ("total", ("abroad", "car", "reception"))):
             if parent not in rows:
                 continue
@@ -311,7 +364,7 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
             if am.agree(stated, rec):
                 continue
             if parent == "total" and car_wrong and am.agree(
-                    stated, am.sum([value("abroad"), value("reception"), car_parts.mid])):
+                    stated, am.sum([value("abroad"), value("reception"), car_parts.mid]), identity=False):
                 continue  # the total adds up with the car items' own sum: one wrong row, reported once
             _flag(ctx, table, f"{table.title}：“{rows[parent]['name']}”{col} {fmt_num(stated)}，组成项合计 {fmt_num(rec.mid)}。",
                   stated, rec, [int(rows[parent]["line"])], "SG-01", check="sangong")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..errors import describe_fault
 from ..model import Finding, Report, Value
+from ..read import ReadIssue
 
 
 @dataclass
@@ -37,11 +38,39 @@ class Context:
         # tables whose figures were found off their rows: one finding says so, nothing is compared with them
         self.untrusted: set[int] = set()
         self.faults: list[str] = []  # checks stopped by a fault of the program: what they did not finish
+        # a table's identity checks as they run: how many held and failed, and the findings held back until the
+        # table is done (release): a table most of whose identities fail was not understood, not wrong N times
+        self._compared: dict[int, int] = defaultdict(int)
+        self._held: dict[int, list] = defaultdict(list)
+        self.unjudged: list[ReadIssue] = []  # what the checks could not judge, where and why: a gap like a read one
 
     def fault(self, family: str, exc: Exception) -> None:
         """A check that failed: said in the memo (its findings so far are kept), counted in the batch."""
         self.faults.append(f"“{family}”核查因程序错误未完成（{describe_fault(exc)}），其余核查照常进行；"
                            "这部分内容未经完整核查，不能视为无问题")
+
+    def compared(self, table) -> None:
+        """One identity of `table` compared (whether it held is told by the findings held on it)."""
+        self._compared[id(table)] += 1
+
+    def hold(self, table, make) -> None:
+        """A finding on `table`'s identities, made (by `make()`) when the table is released."""
+        self._held[id(table)].append(make)
+
+    def release(self, table, what: str) -> None:
+        """The findings held on `table`: made, unless most of its identities failed (at least `structure_failures`),
+        which says its rows or columns were not understood — then one place not judged, where and why."""
+        makes = self._held.pop(id(table), [])
+        failed = len(makes)
+        held_ok = max(0, self._compared.pop(id(table), 0) - failed)
+        if failed >= self.config["structure_failures"] and failed > held_ok:
+            where = self.report.location(table.line)
+            self.unjudged.append(ReadIssue("表格", where, f"{what} {failed + held_ok} 处中有 {failed} 处不成立，多于成立的："
+                                           "表格的行列对应多半没有读对（或表格本身错乱），未逐项列为问题，需人工核对",
+                                           table.title))
+            return
+        for make in makes:
+            make()
 
     def trusted(self, table) -> bool:
         return table is not None and id(table) not in self.untrusted

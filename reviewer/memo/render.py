@@ -142,8 +142,8 @@ def _overview(rv: Review) -> str:
     if rv.faults:  # what was not checked is not clean either
         return (f"核查未完成，需人工复核：{len(rv.faults)} 类核查因程序错误未完成（见“核查未完成”），不能视为无问题；"
                 f"已完成的核查{counts}（风险评分 {rv.risk.score:g} 分）。")
-    if not rv.report.complete:  # what was not read is not clean: the overview says so first
-        return (f"部分读取，需人工复核：{len(rv.report.issues)} 处内容未能读取（见“读取情况”），不能视为无问题；"
+    if rv.gaps:  # what was not read, or not judged, is not clean: the overview says so first
+        return (f"{rv.report.status}，需人工复核：{len(rv.gaps)} 处内容未能读取或未能核查（见“读取情况”），不能视为无问题；"
                 f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
     return f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
 
@@ -267,7 +267,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                        "accounts_label": r.accounts_label, "department": r.department_part is not None,
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
-        "status": r.status, "issues": r.issues, "suppressed": list(rv.suppressed.items()),
+        "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "profile": config.params.get("name", rv.profile), "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
@@ -330,7 +330,7 @@ def render_memo_html(rv: Review, config: Config, batch=None) -> str:
 def summary_row(rv: Review, codes: list[str]) -> dict:
     c = rv.counts()
     row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
-           "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.report.issues)),
+           "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.gaps)),
            "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
@@ -351,7 +351,7 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
     return {"source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
             "region": region_of(rv.report.department), "kind": rv.report.kind, "pairs": pairs,
             "status": rv.report.status, "complete": rv.report.complete,
-            "reason": "；".join(map(str, rv.report.issues[:2])),
+            "reason": "；".join(map(str, rv.gaps[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
             "verdict": rv.verdict.label, "top": [_short(x, 70, asides=True) for x in rv.verdict.reasons[:2]],
             "link": link, "per_code": per_code}
