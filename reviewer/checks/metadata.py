@@ -26,12 +26,33 @@ ORDINALS = set("一二三四五六七八九十东南西北上下内外新老大�
 
 
 def check(ctx: Context) -> None:
+    _listed_tables(ctx)
     _names(ctx)
     _organisation_variants(ctx)
     _step_dates(ctx)
     _years(ctx)
     _template(ctx)
     _empty_tables(ctx)
+
+
+LISTED_MIN_TABLES = 3  # a document printing at least this many of its tables is the whole set, not an excerpt
+SAME_TABLE = {"sangong_gpb": "sangong"}  # 财政拨款“三公”经费支出决算表 under either title
+
+
+def _listed_tables(ctx: Context) -> None:
+    """JS-00: every table the 目录 lists is printed.  Judged only on a document that prints its tables (at least
+    LISTED_MIN_TABLES) and was read to its end: an excerpt or a cut copy lacks tables for want of pages."""
+    r = ctx.report
+    if len(r.accounts) < LISTED_MIN_TABLES or any("截断" in i.reason or "中断" in i.reason for i in r.issues):
+        return
+    printed = {(SAME_TABLE.get(t.kind, t.kind), t.family) for t in r.accounts}
+    for entry in r.contents:
+        kind, family = entry.value.split("|")
+        ctx.checked("listed_tables", "目录所列表格均已公开")
+        if (SAME_TABLE.get(kind, kind), family) not in printed:
+            ctx.finding(S, "missing", "high", f"目录列有“{entry.context}”，但文中没有这张表：公开的{family}表不全。",
+                        check="listed_tables", table="目录", lines=[entry.line], rule="JS-00",
+                        correction=f"补充公开“{entry.context}”")
 
 
 def _names(ctx: Context) -> None:

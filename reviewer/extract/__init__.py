@@ -24,7 +24,7 @@ from .prose import paragraphs
 from .regroup import regrouped_rows
 from .run_together import is_run_together, split_form
 from .script import simplified_rows
-from .segment import DOCUMENT_WORDS, Part, split_parts
+from .segment import DOCUMENT_WORDS, Part, contents_entry, split_parts
 from .values import YEAR_RE, clean_text, compact
 
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
@@ -61,6 +61,9 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         report.warnings.append("页面为繁体字（多为转载网站转换所致），按对应的简体字识别；引文保留原文")
     for part in parts:
         _read_part(part, report)
+        if part.kind == "preamble":
+            report.contents += [Mention(f"{found[0].split(':', 1)[1]}|{found[1]}", compact(row.joined()), row.line)
+                                for row in part.rows if (found := contents_entry(row))]
     if report.targets and "自评" in compact("".join(c.text for r in rows[:60] for c in r.nonempty())):
         for p in report.targets:  # a 绩效目标自评表 whose header lost its words: a self-evaluation all the same
             p.form = "自评表"

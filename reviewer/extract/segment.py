@@ -72,6 +72,22 @@ def _is_part_heading(row: Row) -> bool:
     return len(cells) == 1 and bool(_PART_HEADING.match(compact(cells[0].text)))
 
 
+_ENTRY_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])\s*")
+_ENTRY_PAGE = re.compile(r"[\s.·…—-]*\d{0,3}$")
+
+
+def contents_entry(row: Row) -> tuple[str, str] | None:
+    """(kind, family) of a table a 目录 line names ("三、支出决算表", "七、财政拨款“三公”经费支出决算表……12"), or None."""
+    cells = row.nonempty()
+    if len(cells) != 1 or len(cells[0].text) > 60:
+        return None
+    text = _ENTRY_PAGE.sub("", _ENTRY_NUMBER.sub("", compact(cells[0].text)))
+    if text == compact(cells[0].text):
+        return None  # an entry of a 目录 is numbered; an unnumbered title is the table itself
+    found = title_kind(Row([type(cells[0])(text, row.line, cells[0].loc)], row.line, row.end_line))
+    return found if found and found[0].startswith("accounts:") else None
+
+
 def is_project_name_row(row: Row) -> bool:
     cells = row.nonempty()
     return bool(cells) and compact(cells[0].text) == "项目名称"
