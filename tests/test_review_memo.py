@@ -31,7 +31,7 @@ def test_memo_reads_like_a_reviewer_note():
     head = md.split("\n## 一、发现的问题")[0]
     # the verdict first, with the three findings that decide it; the index names the same ones
     assert "**审核结论：建议退回重报**" in head and head.count("\n1. ") == 1 and "\n3. 文字说明与数字" in head
-    assert "（同类问题已合并：61 处归为 16 项）" in head
+    assert "（同类问题已合并：59 处归为 15 项）" in head
     assert "### 高（" in md and "整改建议第 3 条" in md  # each finding points to its request to the unit
     assert "> 原文（第2450行）：总分 │ 100 │ 72.45" in md  # the quoted source line of the wrong total
     assert "| 外事接待费 | 高 | 总得分填报 72.45，预算执行率得分与各指标得分相加为 74.49。 | 第2450行 |" in md

@@ -181,11 +181,14 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
                         f"效益指标“{i.level3}”是定性描述，却以百分比计量（目标 {i.target.raw}，完成 {i.actual.raw}），无法测量。",
                         check="qualitative", table=TABLE, lines=[i.line], rule="PL-06",
                         figures={"年度指标值": i.target, "实际完成值": i.actual})
-    restated = [i for i in indicators if i.actual.raw and i.actual.raw == i.target.raw]
+    restated = _restated(indicators)
     with_op = [i for i in restated if i.actual.op or i.actual.raw[:1] in "≥≤><"]
-    if len(restated) >= 3 and len(restated) / len(indicators) >= ctx.config["restated_share"]:
+    if _mostly_restated(indicators, ctx):
+        # full marks on actuals copied from the targets have no basis: one issue, said here (not again as 全部满分)
+        full = _all_full(indicators)
         ctx.finding(subject, "qualitative", "medium",
-                    f"{len(indicators)} 项指标中 {len(restated)} 项的实际完成值与年度指标值一字不差，疑似照抄目标。",
+                    f"{len(indicators)} 项指标中 {len(restated)} 项的实际完成值与年度指标值一字不差，疑似照抄目标"
+                    + ("；各项却全部得满分，得分缺乏依据。" if full else "。"),
                     check="qualitative", table=TABLE, lines=[i.line for i in restated], rule="PL-03",
                     figures={"照抄项数": len(restated), "指标总数": len(indicators)})
     for i in with_op:
@@ -195,12 +198,28 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
                     figures={"年度指标值": i.target, "实际完成值": i.actual})
 
 
+def _restated(indicators: list[Indicator]) -> list[Indicator]:
+    return [i for i in indicators if i.actual.raw and i.actual.raw == i.target.raw]
+
+
+def _mostly_restated(indicators: list[Indicator], ctx: Context) -> bool:
+    restated = _restated(indicators)
+    return len(restated) >= 3 and len(restated) / len(indicators) >= ctx.config["restated_share"]
+
+
+def _all_full(indicators: list[Indicator]) -> bool:
+    scored = [i for i in indicators if i.weight.number is not None and i.score.number is not None]
+    return len(scored) >= 3 and all(abs(i.score.number - i.weight.number) < 1e-9 for i in scored)
+
+
 def _all_full_marks(ctx: Context, p: Project) -> None:
     scored = [i for i in p.indicators if i.weight.number is not None and i.score.number is not None]
     if len(scored) < 3:
         return
     ctx.checked("full_marks", "并非所有指标都得满分", p.name)
-    if all(abs(i.score.number - i.weight.number) < 1e-9 for i in scored) and p.total_score.number == 100:
+    if _mostly_restated(p.indicators, ctx):
+        return  # the copied actual values are the issue, and its finding says the marks are full (_qualitative)
+    if _all_full(p.indicators) and p.total_score.number == 100:
         ctx.finding(p.name, "satisfaction_ceiling", "low",
                     f"全部 {len(scored)} 项指标均得满分，总分 100。", check="full_marks", table=TABLE,
                     lines=[p.total_score.line], rule="PL-09", figures={"指标数": len(scored)})

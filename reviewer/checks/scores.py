@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import SUBJECT_DEPARTMENT, Department, Indicator, Project
+from ..model import SUBJECT_DEPARTMENT, Department, Finding, Indicator, Project, Value
 from .base import Context
 from .common import direction, fmt_num, is_placeholder_text
 from ..scoring import allowed, band_of
-from .tolerance import agrees, half_unit, precision, total
+from .tolerance import Interval, agrees, half_unit, precision, total
 
 TABLE = "绩效指标"
 NEGATIVE_RE = re.compile(r"未完成|未达成|未达到|未开展|未实施|未能|没有|无法|取消")
@@ -22,9 +22,9 @@ def check(ctx: Context) -> None:
         if not p.indicators:
             continue
         d = precision(_scores(p))
-        _weights(ctx, p)
+        over = _weights(ctx, p)
         _subtotals(ctx, p)
-        _total(ctx, p, d)
+        _total(ctx, p, d, over)
         lost = []
         for ind in p.indicators:
             _indicator(ctx, p, ind, d)
@@ -79,7 +79,9 @@ def _scores(p: Project) -> list:
     return [i.score for i in p.indicators] + ([p.funds.total.score] if p.funds.total else []) + [p.total_score]
 
 
-def _weights(ctx: Context, p: Project) -> None:
+def _weights(ctx: Context, p: Project) -> Finding | None:
+    """SC-09; the finding, if any (a 总分 that differs from Σ得分 only because every mark was given on weights that
+    add up wrong is the same issue: _total names it there)."""
     ctx.checked("weights", "分值合计为 100", p.name)
     weights = [i.weight for i in p.indicators if i.weight.number is not None]
     funds_weight = p.funds.total.weight if p.funds.total else None
@@ -87,7 +89,7 @@ def _weights(ctx: Context, p: Project) -> None:
     s = sum(v.number for v in parts)
     expected = p.total_weight.number if p.total_weight.number is not None else 100.0
     if abs(s - expected) > 0.011 or abs(expected - 100) > 0.011:
-        ctx.finding(
+        return ctx.finding(
             p.name, "weights", "high",
             f"预算执行率分值与各指标分值合计为 {fmt_num(s)}，总分值应为 100"
             + (f"（表中总分值 {p.total_weight.raw}）" if p.total_weight.number not in (None, 100) else "") + "。",
@@ -111,7 +113,7 @@ def _subtotals(ctx: Context, p: Project) -> None:
                             lines=[stated.line], rule="SC-09")
 
 
-def _total(ctx: Context, p: Project, d: int | None) -> None:
+def _total(ctx: Context, p: Project, d: int | None, over: Finding | None = None) -> None:
     stated = p.total_score
     t = p.funds.total
     parts = [i.score for i in p.indicators] + ([t.score] if t is not None else [])
@@ -125,6 +127,12 @@ def _total(ctx: Context, p: Project, d: int | None) -> None:
     ctx.checked("total", label, p.name)
     rec = total(parts, d)
     if agrees(stated, rec, ctx.config["rounding_slack"], d):
+        return
+    weights = [i.weight for i in p.indicators] + ([t.weight] if t is not None else [])
+    if over is not None and Interval.of(Value(raw="", number=round(rec.mid, 6)), 1.0, 2).overlaps(total(weights)) \
+            and all(v.number is not None for v in parts):
+        # every mark given on weights that add up to more than 100: the 总分 differs only by the excess
+        over.message = over.message.rstrip("。") + f"；各项按满分计，得分合计同为 {fmt_num(rec.mid)}，与填报总分 {stated.raw} 不符。"
         return
     ctx.finding(
         p.name, "total_mismatch", "high",
