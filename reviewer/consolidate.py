@@ -97,7 +97,7 @@ def _weigh(f: Finding, amount: float | None, total: float, m: dict) -> dict:
     if f.code in m["score_codes"] and isinstance(stated, (int, float)) and isinstance(recomputed, (int, float)) \
             and abs(stated - recomputed) < m["minor_points"]:
         step = 1  # a fraction of a point: worth a note, not a finding to lead with
-    elif f.code in m["money_codes"] and level == "major":
+    elif f.code in m["money_codes"] and level == "major" and f.evidence.get("rule") not in m["form_rules"]:
         step = -1
     severity = SEVERITIES[max(0, min(len(SEVERITIES) - 1, SEVERITIES.index(f.severity) + step))]
     return {"severity": severity, "level": level, "amount": amount}

@@ -21,7 +21,8 @@ BASELINE = json.loads((EVALS / "baseline.json").read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def heuristic_result(tmp_path_factory):
     return evaluate.run([EVALS / "seeds.jsonl", EVALS / "synth.toml", EVALS / "real.jsonl",
-                         EVALS / "labelled.jsonl", EVALS / "labelled_pdf.jsonl"], tmp_path_factory.mktemp("eval"))
+                         EVALS / "labelled.jsonl", EVALS / "labelled_pdf.jsonl", EVALS / "heldout.jsonl"],
+                        tmp_path_factory.mktemp("eval"))
 
 
 def test_no_code_falls_below_the_baseline(heuristic_result):

@@ -332,3 +332,32 @@ def test_a_table_the_contents_list_and_the_document_lacks_is_a_finding(reviews):
     assert not [f for f in reviews["023"].occurrences if f.evidence.get("rule") == "JS-00"]
     toc = reviewer.review(REAL / "054_zhejiang_cncn_2022_dept_final_toc_dotleaders.txt")
     assert not [f for f in toc.occurrences if f.evidence.get("rule") == "JS-00"]
+
+
+# --- found on documents the tool was not built from (corpus/heldout) --------------------------------------------
+
+HELDOUT = LABELLED.parent / "heldout"
+
+
+def test_a_two_row_indicator_header_and_a_form_cut_before_its_total(tmp_path):
+    """云南 104: the header's second row names 指标性质, 指标值 and 度量单位 ("﹦ │ 72890 │ 元 │ 72890 │ 10.00 │ 9.00"); the
+    page stops in the 满意度 row, whose 得分 and the 总分 row are missing.  Read so, the 分值 add to 100 (no false
+    "合计 185") and the form is cut, not unfilled (no "总得分未填报"); its project name is on the line below its label."""
+    (path,) = HELDOUT.glob("104_*.txt")
+    rv = reviewer.review(path)
+    (p,) = rv.report.projects
+    assert p.name == "2020年省级自然资源卫片执法补助经费支出绩效自评表" and "总分" in p.incomplete
+    first, last = p.indicators[0], p.indicators[-1]
+    assert (first.op, first.target.raw, first.unit, first.actual.raw, first.weight.raw, first.score.raw) == \
+        ("=", "72890", "元", "72890", "10.00", "9.00")
+    assert (last.level3, last.weight.raw, last.score.blank) == ("满意度", "10.00", True)
+    assert not [f for f in rv.occurrences if f.code in ("weights", "total_mismatch") or "总得分未填报" in f.message]
+    # a 偏差原因 left blank is about the form, not money: the amount does not raise it (修改后认可, not 退回重报)
+    (why,) = [f for f in rv.findings if f.evidence.get("rule") == "SC-12"]
+    assert why.severity == "medium" and rv.verdict.label == AMEND and rv.report.status == "部分读取"
+
+
+def test_a_comparison_with_nothing_after_it_is_a_cut():
+    """110 stops at "水电气消耗比上年下降情况>": an operator with no figure after it."""
+    (path,) = HELDOUT.glob("110_*.txt")
+    assert any("中断" in i.reason for i in reviewer.extract(path).issues)

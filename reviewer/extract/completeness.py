@@ -32,8 +32,8 @@ TRUNCATION_MARK = re.compile(
     r"TRUNCATED|\[\s*(?:\.{3}|…)|(?:\.{3}|…)\s*\]|[（(]\s*(?:未完|待续|未完待续|下转|略)\s*[)）]|未完待续|"
     r"展开全文|阅读全文|查看全文|点击(?:查看|阅读)(?:更多|全文)|余下全文|显示全部|剩余\s*\d+\s*(?:字|页)未读")
 # what a complete sentence, title, signature or date line may end with
-_CLOSED = set("。！？!?；;…”’」』）)】]》>〉.")
-_OPEN = set("，,、：:（(“‘《【[—-")
+_CLOSED = set("。！？!?；;…”’」』）)】]》〉.")
+_OPEN = set("，,、：:（(“‘《【[—-<>≥≤=＝＞＜")  # a comparison with nothing to compare to is cut too
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、](?!\d))")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$|^\s*\d{4}[-./]\d{1,2}[-./]\d{1,2}\s*$")
@@ -93,8 +93,9 @@ def missing_parts(report: Report) -> list[ReadIssue]:
     label = {"accounts": report.accounts_label if report.accounts else
              ("预算表" if "预算" in report.kind else "决算表")}
     out = []
+    said = any(i.scope == "文档" and "表格未能拆分" in i.reason for i in report.issues)
     for part in REQUIRES.get(report.kind, []):
-        if not held[part]:
+        if not held[part] and not (part == "projects" and said):  # "its table could not be split" says it already
             what = label.get(part, PART_LABEL[part])
             out.append(ReadIssue("文档", "全文", f"是{report.kind}，但文中没有{what}（或未能识别）：只读到文字部分，"
                                              f"{what}中的数字未审核"))

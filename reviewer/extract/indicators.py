@@ -80,8 +80,16 @@ def _header_order(header_rows: list[Row]) -> tuple[list[str], list[str]]:
 
 
 def is_header_row(row: Row) -> bool:
+    """A row of the 绩效指标 header: 一级指标 …, or (the second row of a two-row header) three or more column names
+    and no figure ("二级指标 │ 三级指标 │ 指标性质 │ 指标值 │ 度量单位")."""
     words = [compact(c.text) for c in row.nonempty()]
-    return not _HEADER_WORDS.isdisjoint(words) or ("绩效指标" in words and any("指标值" in w for w in words))
+    if not _HEADER_WORDS.isdisjoint(words) or ("绩效指标" in words and any("指标值" in w for w in words)):
+        return True
+    named = sum(1 for w in words if w in _LEVEL_NAMES or field_of(w, INDICATOR_COLUMNS))
+    return named >= 3 and not any(value_kind(w)[0] == "number" for w in words)
+
+
+_LEVEL_NAMES = frozenset({"一级指标", "二级指标", "三级指标"})
 
 
 _HEADER_WORDS = frozenset(INDICATOR_HEADERS)

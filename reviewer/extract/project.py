@@ -115,6 +115,9 @@ class ProjectParser:
             p.year = int(m.group(1))
         if label == "项目名称":
             p.name = clean_text(cells[1].text) if len(cells) > 1 else ""
+            if not p.name and i + 1 < len(rows) and _lone_value(rows[i + 1]):
+                p.name = clean_text(rows[i + 1].nonempty()[0].text)  # the name printed on the line below its label
+                return i + 2
             return i + 1
         if label in ("主管部门", "实施单位"):
             self._units(row)
@@ -317,6 +320,16 @@ class ProjectParser:
             missing.append("表格在“总分”行之前结束（可能被截断）")  # (a 绩效目标表 scores nothing: it has no 总分)
         p.warnings += missing
         p.incomplete = "；".join(missing)
+
+
+def _lone_value(row: Row) -> bool:
+    """A row of one cell that is no label of the form (主管部门, 项目资金 …): a value wrapped below its label."""
+    cells = row.nonempty()
+    if len(cells) != 1:
+        return False
+    key = label_key(cells[0].text)
+    return bool(key) and not (key in ("主管部门", "实施单位") or _funds_key(key) or _is_funds_header(key)
+                              or is_header_row(row) or parse_value(cells[0].text).is_number)
 
 
 def _header_fields(rows: list[Row]) -> set[str]:
