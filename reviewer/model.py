@@ -336,7 +336,8 @@ class Report:
     departments: list[Mention] = field(default_factory=list)
     years: list[Mention] = field(default_factory=list)
     units: list[Mention] = field(default_factory=list)
-    contents: list[Mention] = field(default_factory=list)  # tables its 目录 lists: value "kind|family", the entry
+    # tables its 目录 lists: value "kind|family" ("kind|family|无" when the entry marks the table empty), the entry
+    contents: list[Mention] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)  # 项目支出绩效自评表: what the scoring checks read
     blank_templates: list[Project] = field(default_factory=list)
     targets: list[Project] = field(default_factory=list)  # 绩效目标表 / 申报表: targets set, nothing done or scored

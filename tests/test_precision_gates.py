@@ -361,3 +361,14 @@ def test_a_comparison_with_nothing_after_it_is_a_cut():
     """110 stops at "水电气消耗比上年下降情况>": an operator with no figure after it."""
     (path,) = HELDOUT.glob("110_*.txt")
     assert any("中断" in i.reason for i in reviewer.extract(path).issues)
+
+
+def test_a_table_the_contents_mark_empty_needs_no_note_and_may_be_left_out():
+    """"九、国有资本经营预算财政拨款收入支出决算表（无）" in the 目录: the table, printed with headers only, is empty by
+    design (no 空表 finding); left out, it is not missing (no JS-00).  Counter-case: the same 目录 without （无）."""
+    text = (REAL.parent / "labelled" / "024_shanghai_putuo_czj_2024_bmjs_TESTVARIANT.txt").read_text(encoding="utf-8")
+    marked = text.replace("三、支出决算表", "三、支出决算表（无）").replace("七、财政拨款“三公”经费支出决算表",
+                                                                       "七、财政拨款“三公”经费支出决算表（无）")
+    rv = reviewer.review(marked)
+    assert not [f for f in rv.occurrences if f.evidence.get("rule") in ("JS-00", "JS-08e")]
+    assert {f.evidence.get("rule") for f in reviewer.review(text).occurrences} >= {"JS-00", "JS-08e"}

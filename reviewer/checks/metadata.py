@@ -47,9 +47,9 @@ def _listed_tables(ctx: Context) -> None:
         return
     printed = {(SAME_TABLE.get(t.kind, t.kind), t.family) for t in r.accounts}
     for entry in r.contents:
-        kind, family = entry.value.split("|")
+        kind, family, *none = entry.value.split("|")
         ctx.checked("listed_tables", "目录所列表格均已公开")
-        if (SAME_TABLE.get(kind, kind), family) not in printed:
+        if not none and (SAME_TABLE.get(kind, kind), family) not in printed:
             ctx.finding(S, "missing", "high", f"目录列有“{entry.context}”，但文中没有这张表：公开的{family}表不全。",
                         check="listed_tables", table="目录", lines=[entry.line], rule="JS-00",
                         correction=f"补充公开“{entry.context}”")
@@ -199,6 +199,8 @@ def _said_empty(ctx: Context, table) -> bool:
     没有政府性基金预算财政拨款收入和支出，故政府性基金预算财政拨款收入支出决算表为空表)."""
     if any(EMPTY_NOTE_RE.search(n.text) for n in table.notes):
         return True
+    if any(e.value == f"{table.kind}|{table.family}|无" for e in ctx.report.contents):
+        return True  # the 目录 marks it: "八、政府性基金预算财政拨款收入支出决算表（无）"
     subject = TABLE_SUBJECTS.get(table.kind, "")
     return bool(subject) and any(subject in p.text.text and EMPTY_NOTE_RE.search(p.text.text) and
                                  re.search(r"空表|无数据|本表|该表|此表", p.text.text) for p in ctx.report.prose)

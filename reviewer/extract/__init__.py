@@ -24,7 +24,7 @@ from .prose import paragraphs
 from .regroup import regrouped_rows
 from .run_together import is_run_together, split_form
 from .script import simplified_rows
-from .segment import DOCUMENT_WORDS, Part, contents_entry, split_parts
+from .segment import DOCUMENT_WORDS, Part, contents_entry, marked_none, split_parts
 from .values import YEAR_RE, clean_text, compact
 
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
@@ -62,7 +62,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     for part in parts:
         _read_part(part, report)
         if part.kind == "preamble":
-            report.contents += [Mention(f"{found[0].split(':', 1)[1]}|{found[1]}", compact(row.joined()), row.line)
+            report.contents += [Mention(f"{found[0].split(':', 1)[1]}|{found[1]}" + ("|无" if marked_none(row) else ""),
+                                        compact(row.joined()), row.line)
                                 for row in part.rows if (found := contents_entry(row))]
     if report.targets and "自评" in compact("".join(c.text for r in rows[:60] for c in r.nonempty())):
         for p in report.targets:  # a 绩效目标自评表 whose header lost its words: a self-evaluation all the same

@@ -84,8 +84,18 @@ def contents_entry(row: Row) -> tuple[str, str] | None:
     text = _ENTRY_PAGE.sub("", _ENTRY_NUMBER.sub("", compact(cells[0].text)))
     if text == compact(cells[0].text):
         return None  # an entry of a 目录 is numbered; an unnumbered title is the table itself
+    text = _NONE_MARK.sub("", text)
     found = title_kind(Row([type(cells[0])(text, row.line, cells[0].loc)], row.line, row.end_line))
     return found if found and found[0].startswith("accounts:") else None
+
+
+_NONE_MARK = re.compile(r"[（(](?:无|空表|此表为空|本表为空)[)）]$|(?:（无）)$")
+
+
+def marked_none(row: Row) -> bool:
+    """A 目录 entry that says its table is empty by design: "八、政府性基金预算财政拨款收入支出决算表（无）"."""
+    cells = row.nonempty()
+    return bool(cells) and bool(_NONE_MARK.search(_ENTRY_PAGE.sub("", compact(cells[0].text))))
 
 
 def is_project_name_row(row: Row) -> bool:
