@@ -38,6 +38,7 @@ class Review:
     suppressed: dict[str, list[str]] = field(default_factory=dict)  # subject → checks not run (table incomplete)
     faults: list[str] = field(default_factory=list)  # checks a program fault stopped: not finished, not clean
     unjudged: list = field(default_factory=list)  # ReadIssues: tables read whose structure the checks could not confirm
+    structure: dict = field(default_factory=dict)  # {"verified": [table titles], "assumed": [...]} (Context.structure)
     occurrences: list[Finding] = field(default_factory=list)  # what the checks raised, one per place
     verdict: Verdict | None = None  # 审核结论 (reviewer.verdict)
     money: dict[str, float] = field(default_factory=dict)  # project → 全年预算数 in 万元 (materiality)
@@ -90,7 +91,7 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
     occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
     rv = Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
                 profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
-                unjudged=ctx.unjudged,
+                unjudged=ctx.unjudged, structure=ctx.structure(),
                 money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
                 **rv_extra)
     return settle(rv, config)

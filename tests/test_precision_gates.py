@@ -372,3 +372,15 @@ def test_a_table_the_contents_mark_empty_needs_no_note_and_may_be_left_out():
     rv = reviewer.review(marked)
     assert not [f for f in rv.occurrences if f.evidence.get("rule") in ("JS-00", "JS-08e")]
     assert {f.evidence.get("rule") for f in reviewer.review(text).occurrences} >= {"JS-00", "JS-08e"}
+
+
+def test_each_table_records_whether_its_own_sums_confirmed_it_and_only_confirmed_tables_are_compared(reviews):
+    """023: the 基本支出表, whose figures stand apart from its codes, is "assumed"; the tables whose sums were
+    compared are "verified" — the memo says which.  A comparison of the text with a table (024's "0 万元" against
+    the 收入支出决算总表) is made only when that table is confirmed: unconfirmed, no finding rests on it."""
+    s = reviews["023"].structure
+    assert "一般公共预算财政拨款基本支出决算表" in s["assumed"] and "收入支出决算总表" in s["verified"]
+    r = reviewer.extract(labelled("024"))
+    r.account("income_expenditure").lost.append((312, "2,995.39"))  # as if a figure of it had found no row
+    assert not [f for f in _checked(r).findings if "收入支出总计0万元" in f.message]
+    assert [f for f in reviews["024"].occurrences if "收入支出总计0万元" in f.message]

@@ -14,7 +14,9 @@ from ..model import Report
 from . import accounts, budget, cross, funds, metadata, narrative_math, plausibility, scores, statements
 from .base import Context
 
-CHECKS = [funds, scores, plausibility, cross, accounts, budget, statements, narrative_math, metadata]
+# the tables' own identities first: a comparison with a table (cross, statements) is made only when its rows and
+# columns were confirmed by them (Context.verified)
+CHECKS = [funds, scores, plausibility, accounts, budget, cross, statements, narrative_math, metadata]
 
 with open(Path(__file__).with_name("applies.toml"), "rb") as _fh:
     APPLIES: dict[str, dict] = tomllib.load(_fh)

@@ -439,7 +439,7 @@ def _cross(ctx: Context) -> None:
             pairs.append((t05, "本年支出:项目支出", proj, int(classes.line.min()), t07, "XT-05"))
     for table, column, other, other_line, other_table, rule in pairs:
         stated, line = _total_row(table, column)
-        if not ctx.trusted(table) or not ctx.trusted(other_table) or other is None or column not in table.frame.columns:
+        if not ctx.verified(table) or not ctx.verified(other_table) or other is None or column not in table.frame.columns:
             continue
         ctx.checked("accounts_cross", "决算各表之间对应数字一致")
         am = Amounts(table, ctx)

@@ -62,15 +62,29 @@ class Context:
         which says its rows or columns were not understood — then one place not judged, where and why."""
         makes = self._held.pop(id(table), [])
         failed = len(makes)
-        held_ok = max(0, self._compared.pop(id(table), 0) - failed)
+        held_ok = max(0, self._compared.get(id(table), 0) - failed)
         if failed >= self.config["structure_failures"] and failed > held_ok:
             where = self.report.location(table.line)
             self.unjudged.append(ReadIssue("表格", where, f"{what} {failed + held_ok} 处中有 {failed} 处不成立，多于成立的："
                                            "表格的行列对应多半没有读对（或表格本身错乱），未逐项列为问题，需人工核对",
                                            table.title))
+            self.untrusted.add(id(table))  # nothing is compared with a table not understood
             return
         for make in makes:
             make()
+
+    def verified(self, table) -> bool:
+        """At least one of the table's own identities (a sum, a 合计 = 基本 + 项目) was compared, the table was not
+        found misread, and every figure it prints was placed in a row: its rows and columns are confirmed by its own
+        figures, not merely assumed."""
+        return self._compared.get(id(table), 0) > 0 and self.trusted(table) and not table.lost
+
+    def structure(self) -> dict[str, list[str]]:
+        """The report's tables whose rows and columns their own sums confirmed, and those whose structure was
+        only assumed (no sum of theirs could be compared, or it failed): what a memo says of each table read."""
+        tables = [t for t in self.report.accounts if not t.unread and not t.empty]
+        return {"verified": [t.title for t in tables if self.verified(t)],
+                "assumed": [t.title for t in tables if not self.verified(t)]}
 
     def trusted(self, table) -> bool:
         return table is not None and id(table) not in self.untrusted

@@ -38,6 +38,13 @@ def _lookup(table, side: str | None, name: str, column: str | None) -> tuple[flo
     return _side_amount(table, side, (name,), column) if side else _total_row(table, name)
 
 
+def _confirmed(ctx: Context, kind: str):
+    """The 决算 table of a kind when its own sums confirmed its rows and columns (Context.verified), else None:
+    nothing is compared with a table whose structure was merely assumed."""
+    table = ctx.report.account(kind)
+    return table if table is not None and ctx.verified(table) else None
+
+
 def _account_value(value: float, table, line: int) -> Value:
     """A 决算 amount as a printed Value, at the table's precision, for `_same`."""
     return Value(fmt_num(value), value, table.unit, "", table.decimals, "number", line)
@@ -106,7 +113,7 @@ def _cost_indicators_vs_execution(ctx: Context) -> None:
 
 def _carryover_vs_accounts(ctx: Context) -> None:
     """Carry-overs a project table reports cannot exceed the 年初结转和结余 of the 决算 (公开01)."""
-    t01 = ctx.report.account("income_expenditure")
+    t01 = _confirmed(ctx, "income_expenditure")
     if t01 is None:
         return
     start, line = _side_amount(t01, "收入", ("年初结转和结余",), "金额")
@@ -146,7 +153,7 @@ def pair_tasks(projects, tasks):
 
 def _stated_project_spending(ctx: Context) -> tuple[float | None, str, int | None, str]:
     """项目支出 of the year: from 公开03表 if present, else as stated in the 部门整体收支情况 narrative."""
-    t03 = ctx.report.account("expenditure")
+    t03 = _confirmed(ctx, "expenditure")
     if t03 is not None:
         value, line = _total_row(t03, "项目支出")
         if line is not None:
@@ -190,7 +197,7 @@ def _projects_vs_spending(ctx: Context) -> None:
 
 def _department_funds_vs_accounts(ctx: Context) -> None:
     dept = ctx.report.department_part
-    t01, t03 = ctx.report.account("income_expenditure"), ctx.report.account("expenditure")
+    t01, t03 = _confirmed(ctx, "income_expenditure"), _confirmed(ctx, "expenditure")
     if not dept or not dept.funds or (t01 is None and t03 is None):
         return
     unit_d = "万元"
@@ -241,7 +248,7 @@ def _narrative_vs_accounts(ctx: Context) -> None:
     sec = dept.section("income_expenditure")
     if sec and sec.text:
         for pattern, kind, side, name, column in NARRATIVE_FIGURES:
-            table = ctx.report.account(kind)
+            table = _confirmed(ctx, kind)
             m = re.search(pattern + AMOUNT_RE, sec.text.text)
             if table is None or not m:
                 continue
@@ -250,7 +257,7 @@ def _narrative_vs_accounts(ctx: Context) -> None:
                 continue
             _compare_quote(ctx, m, value or 0.0, table, line, sec.text.line, f"{table.title}“{name}”")
     sg = dept.section("sangong")
-    table = ctx.report.account("sangong") or ctx.report.account("sangong_gpb")
+    table = _confirmed(ctx, "sangong") or _confirmed(ctx, "sangong_gpb")
     if sg and sg.text and table is not None:
         rows = sangong_rows(table)
         col = "决算统计数" if "决算统计数" in table.frame.columns else None

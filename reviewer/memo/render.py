@@ -268,6 +268,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
+        "structure": rv.structure,
         "profile": config.params.get("name", rv.profile), "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
