@@ -26,7 +26,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ..config import Config, ConfigError
 from ..model import SUBJECT_DEPARTMENT, Report
-from . import BackendError
+from .errors import BackendError
 from .claims import InvalidReply, parse_reply
 from .facts import FactBook, Passage
 from .llmlog import CallLog, endpoint_host
