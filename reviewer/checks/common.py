@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from difflib import SequenceMatcher
+from pathlib import Path
 
 from ..model import Indicator, Project, Report, Value
+from ..numbers import figure
 from ..scoring import MONEY_UNITS, direction, is_cost_ceiling, unit_key, units_compatible  # noqa: F401 (handed on)
+
+with open(Path(__file__).with_name("words.toml"), "rb") as _fh:
+    _WORDS = tomllib.load(_fh)
+UP, DOWN = tuple(_WORDS["direction"]["up"]), tuple(_WORDS["direction"]["down"])  # 增加… / 减少…: a change's sign
 
 TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8}
 SATISFACTION_RE = re.compile(r"满意|认可|好评")
@@ -80,10 +87,7 @@ def is_placeholder_text(text: str) -> bool:
 
 
 def fmt_num(x: float | None, decimals: int = 2) -> str:
-    if x is None:
-        return "—"
-    s = f"{x:.{decimals}f}"
-    return s.rstrip("0").rstrip(".") if "." in s else s
+    return "—" if x is None else figure(x, decimals)
 
 
 def similarity_at_least(a: str, b: str, at: float, autojunk: bool = True) -> float | None:

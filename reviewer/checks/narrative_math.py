@@ -11,23 +11,27 @@ import re
 
 from ..model import SUBJECT_DEPARTMENT, Text
 from .base import Context
-from .common import TO_YUAN, fmt_num
+from ..numbers import NUM
+from .common import DOWN, TO_YUAN, UP, fmt_num
 from .tolerance import Interval, printed_rate, rate_severity
 
-NUM = r"\d[\d,]*(?:\.\d+)?"
-MONEY = rf"(?P<{{name}}>{NUM})\s*(?P<{{name}}_u>万元|元)"
+
+def _money(name: str) -> str:
+    """An amount in 元 or 万元, its figure and unit captured as `name` and `name`_u."""
+    return rf"(?P<{name}>{NUM})\s*(?P<{name}_u>万元|元)"
+
+
 PER_CAPITA_RE = re.compile(r"人均(?:支出|费用|接待费)?\s*(?P<y>" + NUM + r")\s*(?P<y_u>万元|元)")
 AMOUNT_RE = re.compile(r"(?P<a>" + NUM + r")\s*(?P<a_u>万元|元)(?![/／])")
 HEADCOUNT_RE = re.compile(r"(?P<n>\d+)\s*(?:人次|人)(?![均/])")
 CHANGE_RE = re.compile(
-    r"(?:比|较|与)(?:上年度?|去年|同期|\d{4}年度?)?[^\d。；]{0,12}?" + MONEY.format(name="prev") +
-    r"(?:相比)?[，,\s]*(?P<dir>增加|减少|下降|增长|上升|降低)\s*" + MONEY.format(name="delta") +
+    r"(?:比|较|与)(?:上年度?|去年|同期|\d{4}年度?)?[^\d。；]{0,12}?" + _money("prev") +
+    r"(?:相比)?[，,\s]*(?P<dir>增加|减少|下降|增长|上升|降低)\s*" + _money("delta") +
     r"(?:[，,\s]*(?P<dir2>增长|下降|上升|降低|减少|增加)\s*(?P<pct>\d+(?:\.\d+)?)\s*%)?"
 )
-BUDGET_SHARE_RE = re.compile(r"完成(?:年初)?预算数?\s*" + MONEY.format(name="b") + r"的\s*(?P<p>\d+(?:\.\d+)?)\s*%")
+BUDGET_SHARE_RE = re.compile(r"完成(?:年初)?预算数?\s*" + _money("b") + r"的\s*(?P<p>\d+(?:\.\d+)?)\s*%")
 COUNT_UNITS = ("人次", "批次", "人", "个", "辆", "项", "家", "次")
 PART_RE = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>万元|元|人次|批次|人|个|辆|项|家|次)")
-UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
 # clauses of a sentence: a comma between digits is a thousands separator (214,355.48), never a clause break
 CLAUSE_SEP = re.compile(r"[，；;]|,(?!\d{3}(?!\d))")
 # what a breakdown's items end at: "另外退休81人" is beside the total, not part of it (另外, 此外, 另有, 不含 …)

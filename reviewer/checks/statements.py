@@ -19,15 +19,14 @@ from pathlib import Path
 from ..model import SUBJECT_DEPARTMENT, AccountsTable, Finding, Paragraph
 from .accounts import _val
 from .base import Context
-from .common import TO_YUAN, fmt_num
+from ..numbers import NUM
+from .common import DOWN, TO_YUAN, UP, fmt_num
 from ..scoring import band_of
 from .tolerance import Interval, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
 STATEMENTS = "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确"
-NUM = r"\d[\d,]*(?:\.\d+)?"
 MONEY_U = r"万元|亿元|元"
-UP, DOWN = ("增加", "增长", "上升", "提高"), ("减少", "下降", "降低", "减低")
 YOY_BOTH = re.compile(
     rf"(?P<py>\d{{4}})\s*年[^，。；\d]{{0,16}}?(?P<prev>{NUM})\s*(?P<pu>{MONEY_U})[，,]\s*"
     rf"(?P<cy>\d{{4}})\s*年[^，。；\d]{{0,16}}?(?P<cur>{NUM})\s*(?P<cu>{MONEY_U})[，,]\s*"

@@ -99,10 +99,3 @@ def printed_rate(raw: str) -> Interval:
 def rate_severity(stated: float, computed: float, slip: float) -> str:
     """A printed rate off by at most `slip` percentage points is a slip to correct (medium); more is an error."""
     return "medium" if abs(stated - computed) <= slip else "high"
-
-
-def fmt(x: float | None, decimals: int = 2) -> str:
-    if x is None:
-        return "—"
-    s = f"{x:,.{decimals}f}"
-    return s

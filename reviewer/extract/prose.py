@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from ..model import Figure, Paragraph, Text, Value
+from ..numbers import NUM
 from ..read.document import Row
 from .values import clean_text, compact, parse_value
 from .vocab import GRADES
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = {
     "amount": ("亿元", "万元", "千元", "元"),
     "percent": ("%", "％", "个百分点"),

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from ..model import Location, Text, Value
+from ..numbers import NUM
 from ..read.document import Cell
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")  # a fiscal year as printed: 2023年, 2023 年度
@@ -26,7 +27,7 @@ OP_WORDS = {
     "大于": ">", "小于": "<", "低于": "<", "等于": "=", "=": "=", ">": ">", "<": "<",
 }
 _OP_RE = "|".join(sorted((re.escape(w) for w in OP_WORDS), key=len, reverse=True))
-_NUM_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM_RE = rf"[+-]?(?:{NUM})"
 # A unit is short and holds no digits: %, 次, 万元, 元/人, 万/批次, /套, 人次, 天…
 _UNIT_RE = r"[^\d\s,，。；;：:（）()]{1,6}(?:/[^\d\s,，。；;]{1,4})?"
 _VALUE_RE = re.compile(

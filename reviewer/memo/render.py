@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from ..config import Config
 from ..consolidate import corrections, places, subjects_label, subjects_of
 from ..model import SEVERITIES, Finding
+from ..numbers import figure
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
 from ..verdict import AMEND, APPROVE, RETURN, UNREVIEWED, rejected
@@ -48,8 +49,7 @@ def show(v) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float):
-        s = f"{v:,.{4 if 0 < abs(v) < 0.01 else 2}f}"
-        return s.rstrip("0").rstrip(".") if "." in s else s
+        return figure(v, 4 if 0 < abs(v) < 0.01 else 2, grouped=True)
     if isinstance(v, dict):
         return "，".join(f"{k} {show(x)}" for k, x in v.items())
     return str(v)
