@@ -18,7 +18,8 @@ from .inputs import find_inputs
 from .inspect import amount_share
 from .model import Report
 from .narrative import make_narrative
-from .review import review
+from .review import examine
+from .settle import settle
 
 
 @dataclass
@@ -62,13 +63,13 @@ def extract_each(paths: Iterable[Path], cache: bool = True) -> Iterator[Outcome]
 
 def _review_path(path: Path, config: Config, narrative, cache: bool = True) -> Outcome:
     def work(p: Path) -> Outcome:
-        rv = review(p, config, narrative, cache=cache)
+        rv = examine(p, config, narrative, cache=cache)
         return Outcome(p, report=rv.report, review=rv)
 
     return guarded(path, work)
 
 
-def review_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic",
+def examine_each(paths: Iterable[Path], config: Config | None = None, narrative="heuristic",
                 cache: bool = True) -> Iterator[Outcome]:
     config = config or load_config()
     if isinstance(narrative, str):
@@ -129,7 +130,10 @@ def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative
             outcomes = list(pool.map(_review_one, [(p, config, narrative, cache) for p in paths],
                                      chunksize=max(1, len(paths) // (jobs * 8))))
     else:
-        outcomes = list(review_each(paths, config, narrative, cache))
+        outcomes = list(examine_each(paths, config, narrative, cache))
+    reviews = [o.review for o in outcomes if o.review is not None]
     if stats:
-        corpus_stats.apply([o.review for o in outcomes if o.review is not None], config)
+        corpus_stats.apply(reviews, config)
+    for rv in reviews:
+        settle(rv, config)
     return outcomes

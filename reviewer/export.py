@@ -19,14 +19,13 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .consolidate import first_quote
 from .errors import describe_fault
 from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from .memo.render import (SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
                           summary_row, zip_entry)
 from .model import Indicator, Project, Report, to_jsonable
+from .settle import UNREVIEWED, first_quote
 from .stats.features import FEATURES, ID_COLUMNS
-from .verdict import UNREVIEWED
 
 PROJECT_COLUMNS = [
     "report", "project", "department", "implementer", "year", "unit",

@@ -1,8 +1,11 @@
-"""One report, reviewed: extraction → checks → (narrative) → risk.
+"""One report, reviewed: extraction → checks → (narrative) → settle.
 
     import reviewer
     rv = reviewer.review("corpus/seeds/003_ddff5fd3e69ced26.txt")
     rv.risk.score, [f.code for f in rv.findings]
+
+`examine` is pass 1 (what a batch runs in its workers before the comparison with peers); `review` examines and
+settles one report on its own.
 """
 from __future__ import annotations
 
@@ -13,13 +16,11 @@ from .checks import run_checks
 from .checks.base import Coverage
 from .config import Config, load_config
 from .checks.rescore import ProjectRescore, rescore
-from .consolidate import consolidate, project_money
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
 from .read import Document, Limits
-from .risk import Risk, risk_of
-from .verdict import Verdict, decide, rejected
+from .settle import Risk, Verdict, project_money, settle
 
 
 @dataclass
@@ -67,9 +68,10 @@ class Review:
         return out
 
 
-def review(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
-           cache: bool = True) -> Review:
-    """Review one report: a path, its text, a `Document` already read, or an already extracted `Report`.
+def examine(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
+            cache: bool = True) -> Review:
+    """Pass 1 of one report: read and extract it (unless `source` is a `Report` already), run the checks and the
+    text review.  The review's occurrences are raised, not yet settled into findings (reviewer.settle).
 
     `narrative` is a `reviewer.narrative.NarrativeReviewer`, a backend name ("heuristic", the offline
     default, or "openai"), or None to run the rule checks only.
@@ -89,24 +91,15 @@ def review(source: str | Path | Document | Report, config: Config | None = None,
             rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
                         "narrative_stats": result.stats, "dropped_claims": result.dropped, "fell_back": result.fell_back}
     occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
-    rv = Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
-                profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
-                unjudged=ctx.unjudged, structure=ctx.structure(),
-                money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
-                **rv_extra)
-    return settle(rv, config)
+    return Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
+                  profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
+                  unjudged=ctx.unjudged, structure=ctx.structure(),
+                  money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
+                  **rv_extra)
 
 
-def settle(rv: Review, config: Config, marks: dict | None = None) -> Review:
-    """From the occurrences to what a memo states: one finding per issue (reviewer.consolidate), each with the
-    reviewer's mark if it has one (`marks`: finding id → {mark, comment}); the risk from the findings not
-    rejected; the verdict.  Run again whenever occurrences or marks change (the corpus statistics add some)."""
-    rv.findings = consolidate(rv.occurrences, rv.money, config)
-    for f in rv.findings:
-        if marks and f.id in marks:
-            f.evidence["mark"] = dict(marks[f.id])
-    rv.risk = risk_of([f for f in rv.findings if not rejected(f)], config, rv.checked_whole)
-    ranked = [f for f, _ in rv.risk.contributions]
-    rv.verdict = decide(ranked, rv.risk.score, len(rv.report.issues), len(rv.faults), rv.checks_made(config), config,
-                        len(rv.unjudged))
-    return rv
+def review(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
+           cache: bool = True) -> Review:
+    """Review one report on its own (no peers): examine it, then settle it."""
+    config = config or load_config()
+    return settle(examine(source, config, narrative, cache), config)

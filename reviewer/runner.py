@@ -51,7 +51,8 @@ from .narrative import make_narrative
 from .progress import Progress
 from .read import Limits, read_bytes
 from .read.sniff import sniff
-from .review import Review, review
+from .review import Review, examine
+from .settle import settle
 from .stats import CorpusModel
 from .stats.features import FEATURES, ID_COLUMNS, project_row
 
@@ -220,7 +221,7 @@ def _pass1(path_s: str) -> dict:
     entry["key"] = review_key(data, path.name, _STATE["setting"])
 
     def work_on(p: Path) -> Outcome:
-        rv = review(read_bytes(data, p.name, cache, _STATE["read_limits"]), config, narrative)
+        rv = examine(read_bytes(data, p.name, cache, _STATE["read_limits"]), config, narrative)
         return Outcome(p, report=rv.report, review=rv)
 
     outcome = guarded(path, work_on)
@@ -251,7 +252,8 @@ def _pass2(job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
     config, model, view, out = (_STATE[k] for k in ("config", "model", "view", "out"))
     try:
         rv = _STATE["pack"].review_at(at)
-        model.score(rv, _STATE["review_marks"].get(rv.report.source))  # a rejected finding leaves the risk
+        model.compare(rv)
+        settle(rv, config, _STATE["review_marks"].get(rv.report.source))  # a rejected finding leaves the risk
         result = write_review_files(rv, config, view, out, _STATE["scratch"], folder)
     except Exception as exc:  # one memo that cannot be written costs that report, not the batch
         return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}

@@ -17,11 +17,11 @@ import pytest
 import reviewer
 from reviewer.cli import main
 from reviewer.config import load_config
-from reviewer.consolidate import consolidate, finding_id, project_money
+from reviewer.settle import consolidate, finding_id, project_money
 from reviewer.evaluate import load_labels, score
 from reviewer.memo import render_memo
-from reviewer.review import settle
-from reviewer.verdict import AMEND, APPROVE, RETURN, UNREVIEWED
+from reviewer.settle import settle
+from reviewer.settle import AMEND, APPROVE, RETURN, UNREVIEWED
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "seeds"

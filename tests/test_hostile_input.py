@@ -255,14 +255,14 @@ def test_a_worker_killed_mid_report_costs_that_report_not_the_batch(tmp_path, mo
     for p in sorted(SEEDS.glob("*.txt")):
         shutil.copy(p, tmp_path / p.name)
     shutil.copy(S004, tmp_path / "crash.txt")
-    real = runner.review
+    real = runner.examine
 
     def review(doc, *a, **k):
         if doc.source == "crash.txt":
             os.kill(os.getpid(), signal.SIGKILL)
         return real(doc, *a, **k)
 
-    monkeypatch.setattr(runner, "review", review)
+    monkeypatch.setattr(runner, "examine", review)
     s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", load_config(), jobs=2, quiet=True)
     assert s.reports == 5 and s.unreadable == 1
     assert s.errors[0][0] == "crash.txt" and "异常退出" in s.errors[0][2]
@@ -274,14 +274,14 @@ def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkey
     for p in sorted(SEEDS.glob("*.txt"))[:2]:
         shutil.copy(p, tmp_path / p.name)
     shutil.copy(S004, tmp_path / "stall.txt")
-    real = runner.review
+    real = runner.examine
 
     def review(doc, *a, **k):
         if doc.source == "stall.txt":
             time.sleep(600)  # as a pathological regex or layout would
         return real(doc, *a, **k)
 
-    monkeypatch.setattr(runner, "review", review)
+    monkeypatch.setattr(runner, "examine", review)
     config = load_config()
     config.batch["max_seconds_per_report"] = 2
     start = time.monotonic()

@@ -11,7 +11,7 @@ import reviewer
 from reviewer.checks.rescore import rescore
 from reviewer.model import Indicator, Value
 from reviewer.scoring import allowed
-from reviewer.verdict import AMEND, APPROVE, RETURN, UNREVIEWED
+from reviewer.settle import AMEND, APPROVE, RETURN, UNREVIEWED
 
 from conftest import REAL, seed_path
 from test_read import _pdf

@@ -15,7 +15,7 @@ import reviewer
 from reviewer.cli import main
 from reviewer.read import read
 from reviewer.read.pdf import read_page
-from reviewer.verdict import UNREVIEWED
+from reviewer.settle import UNREVIEWED
 
 from conftest import REAL, real_pdf
 

@@ -17,12 +17,11 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
-from ..consolidate import corrections, places, subjects_label, subjects_of
 from ..model import SEVERITIES, Finding
 from ..numbers import figure
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
-from ..verdict import AMEND, APPROVE, RETURN, UNREVIEWED, rejected
+from ..settle import AMEND, APPROVE, RETURN, UNREVIEWED, corrections, places, rejected, subjects_label, subjects_of
 from ..stats.features import region_of
 from .plots import background, bars, histogram, scatter
 

@@ -18,7 +18,6 @@ import pandas as pd
 from ..checks.base import Context
 from ..config import Config
 from ..model import SUBJECT_DEPARTMENT
-from ..review import settle
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
 
@@ -116,12 +115,10 @@ class CorpusModel:
         """What fitting will need, loaded ahead (a batch does it while its workers read)."""
         IForest.prepare()
 
-    def score(self, rv, marks: dict | None = None) -> None:
-        """Add the corpus-relative findings to one review, enrich its stat findings, and settle it again (with the
-        reviewer's `marks` on its findings, if any: reviewer.review.settle)."""
+    def compare(self, rv) -> None:
+        """Add the corpus-relative occurrences to one examined review and enrich the stat occurrences its checks
+        raised (the review is settled after this, once: reviewer.settle)."""
         if self.empty:
-            if marks:
-                settle(rv, self.config, marks)
             return
         ctx = Context(rv.report, self.config)
         ctx.prior = rv.occurrences
@@ -136,15 +133,14 @@ class CorpusModel:
         _department(ctx, rv, self.corpus, self.cfg)
         rv.occurrences = sorted(rv.occurrences + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-        settle(rv, self.config, marks)
 
 
 def apply(reviews: list, config: Config) -> pd.DataFrame:
-    """Add the corpus-relative findings to each review, enrich the stat findings the rules raised,
-    recompute each risk score.  Returns the project feature frame."""
+    """Add the corpus-relative occurrences to each examined review and enrich the stat occurrences the rules
+    raised (settle them after).  Returns the project feature frame."""
     model = CorpusModel(project_features([rv.report for rv in reviews]), config)
     for rv in reviews:
-        model.score(rv)
+        model.compare(rv)
     return model.frame
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import Config
+from ..config import Config
+from ..model import Finding
 from .consolidate import subjects_label
-from .model import Finding
 
 APPROVE, AMEND, RETURN, UNREVIEWED = "建议认可", "建议修改后认可", "建议退回重报", "未能审核"
 

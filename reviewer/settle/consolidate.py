@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from .config import Config
-from .model import SEVERITIES, Finding, Report
+from ..config import Config
+from ..model import SEVERITIES, Finding, Report
 
 LEVEL_LABEL = {"major": "重大", "normal": "一般", "minor": "较小"}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .config import Config
-from .model import Finding
+from ..config import Config
+from ..model import Finding
 
 
 @dataclass
