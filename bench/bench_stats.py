@@ -50,7 +50,7 @@ def main() -> None:
     zs = [b.z(i, "log_budget") for i in range(0, len(frame))]
     t_score_z = time.perf_counter() - t0
     t0 = time.perf_counter()
-    forest = IForest(cfg["iforest_features"]).fit(frame)
+    forest = IForest(cfg.rules.iforest_features).fit(frame)
     t_fit_f = time.perf_counter() - t0
     t0 = time.perf_counter()
     forest.score(frame)

@@ -349,7 +349,7 @@ def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_d
 
     config = config or load_config()
     out_dir.mkdir(parents=True, exist_ok=True)
-    categories = {c: v["category"] for c, v in config.codes.items()}
+    categories = {c: v.category for c, v in config.codes.items()}
     backend_name = "heuristic" if narrative == "heuristic" else "none" if narrative is None else narrative.name
     prompt = getattr(getattr(narrative, "backend", None), "prompt_version", "")
     result = {"backend": backend_name, "prompt_version": prompt, "profile": config.profile,

@@ -282,7 +282,7 @@ class IssueList:
             mark = ev.get("mark") or {}
             self._row([f.get("id", ""), summary.get("verdict", ""), f["report"], summary.get("department", ""),
                        summary.get("year", ""), "、".join(ev.get("subjects") or [f["subject"]]),
-                       self.config.code(f["code"])["label"], SEVERITY_LABEL[f["severity"]], money.get("amount"),
+                       self.config.code(f["code"]).label, SEVERITY_LABEL[f["severity"]], money.get("amount"),
                        "是" if money.get("level") == "major" else "", f["message"], len(items) or 1,
                        "、".join(p for p in places if p), quote.get("text", ""),
                        self.config.rule_label(ev["rule"]) if ev.get("rule") else "", ev.get("ask", ""),

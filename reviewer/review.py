@@ -19,7 +19,7 @@ from .checks.rescore import ProjectRescore, rescore
 from .extract import extract
 from .model import Finding, Report
 from .narrative import make_narrative
-from .read import Document, Limits
+from .read import Document
 from .settle import Risk, Verdict, project_money, settle
 
 
@@ -58,7 +58,7 @@ class Review:
     def checks_made(self, config: Config) -> int:
         """Figures and identities actually compared (not the name, year and template checks, which find no
         figure wrong, nor passages the text review read)."""
-        skip = set(config.risk["verdict"]["not_substantive"])
+        skip = set(config.risk.verdict.not_substantive)
         return sum(c.checked for key, c in self.coverage.items() if key not in skip)
 
     def counts(self) -> dict[str, int]:
@@ -77,7 +77,7 @@ def examine(source: str | Path | Document | Report, config: Config | None = None
     default, or "openai"), or None to run the rule checks only.
     """
     config = config or load_config()
-    report = source if isinstance(source, Report) else extract(source, cache=cache, limits=Limits.of(config.read))
+    report = source if isinstance(source, Report) else extract(source, cache=cache, limits=config.read)
     ctx = run_checks(report, config)
     if isinstance(narrative, str):
         narrative = make_narrative(narrative, config)
@@ -94,7 +94,7 @@ def examine(source: str | Path | Document | Report, config: Config | None = None
     return Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
                   profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
                   unjudged=ctx.unjudged, structure=ctx.structure(),
-                  money=project_money(report), rescores=[rescore(p, config["grade_bands"]) for p in report.projects],
+                  money=project_money(report), rescores=[rescore(p, config.rules.grade_bands) for p in report.projects],
                   **rv_extra)
 
 

@@ -49,7 +49,7 @@ from .memo.render import BatchView
 from .model import AccountsTable, Department, Project
 from .narrative import make_narrative
 from .progress import Progress
-from .read import Limits, read_bytes
+from .read import read_bytes
 from .read.sniff import sniff
 from .review import Review, examine
 from .settle import settle
@@ -403,7 +403,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker.
     `passed_over`: (input, why) of what was found but is not a file to review (reviewer.inputs.find_inputs);
     they are listed in summary.csv and index.html with the unreadable ones."""
-    read_limits = Limits.of(config.read)  # a bad [read] section stops here, before anything is written
+    read_limits = config.read
     marks.absorb_workbook(out)  # the marks made in 问题清单.xlsx, before this run writes it again
     report_marks = marks.by_report(marks.load(out))
     work = out / WORK
@@ -422,18 +422,18 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
             return make_narrative(narrative, config, llm, use_cache=cache)
         return make_narrative(narrative, config) if narrative else None
 
-    every = config.batch.get("progress_seconds", 10)
+    every = config.batch.progress_seconds
     summary = BatchSummary()
     journal, pack = Journal(work / "journal.jsonl"), Pack(work / "reviews.pack")
     try:
         done1, done2 = _finished(journal)
-        limit = int(config.batch.get("max_input_mb", 50) * 2**20)
+        limit = int(config.batch.max_input_mb * 2**20)
         entries, todo = _plan(paths, setting, done1, pack, limit, summary)
         _STATE.update(config=config, make_narrative=make, cache=cache, limit=limit, read_limits=read_limits,
                       setting=setting, scratch=scratch,
-                      worker_mb=int(config.batch.get("max_worker_mb", 0)),
-                      job_seconds=int(config.batch.get("max_seconds_per_report", 0)),
-                      text_limit=int(config.batch.get("max_text_mb", 0) * 2**20))
+                      worker_mb=config.batch.max_worker_mb,
+                      job_seconds=config.batch.max_seconds_per_report,
+                      text_limit=int(config.batch.max_text_mb * 2**20))
         with _request_slots(llm), Progress(len(todo), "审核", quiet, every) as progress:
             for entry in _map(_pass1, todo, processes, progress, _lost1):
                 if summary.reviewed == 1 and stats:

@@ -96,15 +96,13 @@ def test_the_verdict_is_decided_by_the_rules_and_states_its_reasons(rv003):
     assert rv003.verdict.reasons[0].startswith("必填内容缺失（因公出国（境）费等 3 个项目）：项目预算 73万元")
     rv004 = reviewer.review(S004)
     assert rv004.verdict.label == AMEND  # medium findings only: an answer is needed, not a new report
-    config = load_config()
-    config.risk["verdict"]["amend_severities"] = ["high"]
+    config = load_config(overrides={"risk": {"verdict": {"amend_severities": ["high"]}}})
     assert settle(reviewer.review(S004), config).verdict.label == APPROVE
     # two high findings on ordinary amounts (a blank 合计 row, a table disagreeing with another): corrected, not
     # redone; the threshold is the rules'
     rv002 = reviewer.review(SEEDS / "002_edba66f1e8899577.txt")
     assert rv002.verdict.label == AMEND and rv002.risk.score < 60
-    strict = load_config()
-    strict.risk["verdict"]["return_high"] = 2
+    strict = load_config(overrides={"risk": {"verdict": {"return_high": 2}}})
     assert settle(rv002, strict).verdict.label == RETURN
 
 
@@ -243,7 +241,7 @@ def test_marks_become_eval_labels(batch, tmp_path):
     assert sum(not (lab.rejected or lab.unsure) for lab in labels) == len(confirmed["evidence"]["subjects"])
     assert sum(lab.rejected for lab in labels) == len(rejected["evidence"]["subjects"])
     result = score([reviewer.model.Finding(**{k: v for k, v in f.items()}) for f in found], labels,
-                   {c: v["category"] for c, v in load_config().codes.items()})
+                   {c: v.category for c, v in load_config().codes.items()})
     by = {c.code: c for c in result.codes.values()}
     assert by[confirmed["code"]].matched == by[confirmed["code"]].labels  # what was confirmed is found
     assert by[rejected["code"]].true_keys < by[rejected["code"]].finding_keys  # what was rejected is a false alarm
@@ -254,7 +252,7 @@ def test_rejected_findings_do_not_count_in_the_verdict(rv003):
     config = load_config()
     returning = [f.id for f in rv003.findings if f.severity == "high"]
     rv = settle(replace(rv003), config, {fid: {"mark": "驳回", "comment": ""} for fid in returning})
-    assert rv.verdict.label != RETURN or rv.risk.score >= config.risk["verdict"]["return_score"]
+    assert rv.verdict.label != RETURN or rv.risk.score >= config.risk.verdict.return_score
     assert all(f.id not in returning for f, _ in rv.risk.contributions)
 
 

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ import pytest
 from reviewer.batch import find_reports
 from reviewer.cli import main
 from reviewer.config import load_config
-from reviewer.narrative.openai_backend import LLMSettings
 from reviewer.progress import Progress
 from reviewer.runner import run_batch
 from reviewer.synth import write_corpus
@@ -139,8 +139,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
     big = tmp_path / "in" / "big.txt"
     big.parent.mkdir()
     shutil.copy(ROOT / "corpus" / "seeds" / "001_244722537de4974c.txt", big)
-    config = load_config()
-    config.batch["max_input_mb"] = big.stat().st_size / 2**20 / 2
+    config = load_config(overrides={"batch": {"max_input_mb": big.stat().st_size / 2**20 / 2}})
     s = run_batch([big], tmp_path / "out", config, jobs=1, quiet=True)
     assert s.reports == 0 and s.unreadable == 1 and "文件过大" in s.errors[0][2] and "rules.toml" in s.errors[0][2]
     summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
@@ -152,7 +151,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
 def test_llm_requests_share_one_bound_across_workers(tmp_path, bound):
     server = FakeOpenAI(hold=0.05).start()
     try:
-        settings = LLMSettings(base_url=server.base_url, model="test-model", api_key="sk-test", timeout=5.0,
+        settings = replace(load_config().llm, base_url=server.base_url, model="test-model", api_key="sk-test", timeout=5.0,
                                max_retries=0, concurrency=bound, max_chars=1500, cache=str(tmp_path / "llm.sqlite"))
         paths = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
         s = run_batch(paths, tmp_path / "out", load_config(), "openai", jobs=2, quiet=True, llm=settings)
@@ -206,8 +205,7 @@ def test_the_index_lists_the_riskiest_reports_and_summary_csv_all(tmp_path):
     for p in sorted((ROOT / "corpus" / "seeds").glob("*.txt")):
         shutil.copy(p, inputs / p.name)
     (inputs / "broken.txt").write_bytes(b"\x00\x01" * 50)
-    config = load_config()
-    config.batch["index_rows"] = 3
+    config = load_config(overrides={"batch": {"index_rows": 3}})
     run_batch(find_reports([inputs]), tmp_path / "out", config, jobs=1, quiet=True)
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as fh:

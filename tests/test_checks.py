@@ -3,7 +3,7 @@ import pytest
 
 import reviewer
 from reviewer.checks import run_checks
-from reviewer.config import load_config
+from reviewer.config import ConfigError, load_config
 
 from conftest import seed_path
 
@@ -219,7 +219,7 @@ def test_every_finding_has_the_contract_shape(findings):
             assert list(d) == ["report", "subject", "table", "code", "category", "severity", "message", "evidence",
                                "source", "id"]  # FINDINGS.md's fields in order, then the stable id (issue 13)
             assert f.code in codes and f.severity in ("high", "medium", "low")
-            assert f.category == load_config().code(f.code)["category"]
+            assert f.category == load_config().code(f.code).category
             assert f.message and "ask" in f.evidence
 
 
@@ -230,10 +230,38 @@ def test_user_config_overrides(tmp_path, seeds):
     assert not [f for f in strict if f.code == "high_score_low_exec"]  # 79.94% is no longer "low"
 
 
+@pytest.mark.parametrize("text, said", [
+    ("[profile.default]\nlow_exec_rate = \"八十\"\n", "[profile.default] low_exec_rate 须为数字（现为 '八十'）"),
+    ("[profile.default]\nlow_exec_rte = 50.0\n", "[profile.default] 中没有参数 low_exec_rte"),
+    ("[risk.verdict]\nmin_checks = 1.5\n", "[risk.verdict] min_checks 须为整数（现为 1.5）"),
+    ("[batch]\nmax_text_mb = -1\n", "[batch] max_text_mb 须为非负数（现为 -1）"),
+    ("[llm]\njson_mode = 1\n", "[llm] json_mode 须为 true 或 false（现为 1）"),
+    ("[stat]\nmin_group = 3\n", "规则配置中没有 [stat] 段"),
+    ("[profile.default]\nexec_score_mode = \"linear\"\n", "exec_score_mode 须为 proportional 或 at_most_proportional"),
+])
+def test_a_wrong_rule_in_a_users_file_is_named_with_its_section_and_file(tmp_path, text, said):
+    cfg_file = tmp_path / "my_rules.toml"
+    cfg_file.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path=cfg_file)
+    assert said in str(err.value) and str(err.value).startswith(str(cfg_file))
+
+
+def test_the_rules_are_typed_sections_and_a_users_file_changes_only_what_it_names(tmp_path):
+    cfg_file = tmp_path / "rules.toml"
+    cfg_file.write_text("[risk.verdict]\nmin_checks = 3\n[codes.weights]\nweight = 5\n", encoding="utf-8")
+    mine, default = load_config(path=cfg_file), load_config()
+    assert (mine.risk.verdict.min_checks, default.risk.verdict.min_checks) == (3, 2)
+    assert mine.risk.verdict.return_high == default.risk.verdict.return_high == 3
+    assert (mine.code("weights").weight, mine.code("weights").label) == (5, default.code("weights").label)
+    assert mine.fingerprint() != default.fingerprint()
+    assert load_config("guangxi").rules.over_achievement_ratio == 1.3 and default.rules.over_achievement_ratio == 1.2
+
+
 def test_rescore_gives_the_score_the_figures_justify(seeds):
     from reviewer.checks.rescore import rescore
 
-    bands = load_config()["grade_bands"]
+    bands = load_config().rules.grade_bands
     by_name = {p.name: rescore(p, bands) for p in seeds["003"].projects}
     r = by_name["对台工作特费"]
     assert (r.self_score, round(r.justified_score, 2), r.grade_justified) == (72.13, 72.48, "中")

@@ -1,6 +1,7 @@
 """The labelled eval set guards every change: CI fails when a code's recall or precision drops below
 evals/baseline.json (update it deliberately, with the reason in the commit)."""
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,6 @@ from reviewer import evaluate
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.narrative import make_narrative
-from reviewer.narrative.openai_backend import LLMSettings
 
 from support.fake_openai import FakeOpenAI, recorded
 
@@ -64,7 +64,7 @@ def test_openai_backend_eval_against_the_loopback_server(tmp_path, heuristic_res
     replies = json.loads((ROOT / "tests" / "fixtures" / "llm_replies.json").read_text(encoding="utf-8"))
     server = FakeOpenAI(recorded(replies)).start()
     try:
-        settings = LLMSettings(base_url=server.base_url, model="loopback-model", cache=str(tmp_path / "c.sqlite"))
+        settings = replace(load_config().llm, base_url=server.base_url, model="loopback-model", cache=str(tmp_path / "c.sqlite"))
         narrative = make_narrative("openai", load_config(), settings)
         result = evaluate.run([EVALS / "seeds.jsonl"], tmp_path / "out", narrative=narrative)
     finally:

@@ -18,7 +18,7 @@ from reviewer.checks import scores
 from reviewer.config import load_config
 from reviewer.inputs import find_inputs, memo_folders
 from reviewer.memo import render_memo
-from reviewer.read import Limits, read
+from reviewer.read import read
 from reviewer.read.text import decode_damaged
 from reviewer.runner import UNFINISHED, run_batch
 
@@ -117,7 +117,7 @@ def test_a_fault_in_one_check_costs_that_check_not_the_report(monkeypatch):
     monkeypatch.setattr(scores, "check", broken)
     rv = reviewer.review(S004)
     assert len(rv.faults) == 1 and "评分与权重" in rv.faults[0] and "KeyError" in rv.faults[0]
-    assert rv.risk.band == load_config().risk["incomplete_band"]  # not checked is never clean or low risk
+    assert rv.risk.band == load_config().risk.incomplete_band  # not checked is never clean or low risk
     others = {(f.code, f.subject) for f in clean.findings if f.evidence.get("rule", "").split("-")[0] != "SC"}
     assert others and others <= {(f.code, f.subject) for f in rv.findings}
     md, html, _, _ = render_memo(rv, load_config())
@@ -237,9 +237,8 @@ def test_a_report_that_needs_too_much_memory_fails_alone(tmp_path):
     big.parent.mkdir()
     big.write_text("\n\n".join([S004.read_text(encoding="utf-8")] * 3000), encoding="utf-8")  # 24 MB, 3000 reports
     shutil.copy(S004, tmp_path / "in" / S004.name)
-    config = load_config()
-    config.batch["max_worker_mb"] = 100  # far below what reading 24 MB of text takes; far above a normal report
-    config.batch["max_text_mb"] = 0  # no length limit: here the memory bound is what stops it
+    # far below what reading 24 MB of text takes, far above a normal report; no length limit: the memory bound stops it
+    config = load_config(overrides={"batch": {"max_worker_mb": 100, "max_text_mb": 0}})
     s = run_batch(sorted((tmp_path / "in").iterdir()), tmp_path / "out", config, jobs=2, quiet=True)
     assert (s.reports, s.unreadable, s.failed) == (1, 1, 0), s.errors
     (name, status, why), = s.errors
@@ -282,8 +281,7 @@ def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkey
         return real(doc, *a, **k)
 
     monkeypatch.setattr(runner, "examine", review)
-    config = load_config()
-    config.batch["max_seconds_per_report"] = 2
+    config = load_config(overrides={"batch": {"max_seconds_per_report": 2}})
     start = time.monotonic()
     s = run_batch(sorted(tmp_path.glob("*.txt")), tmp_path / "out", config, jobs=2, quiet=True)
     assert time.monotonic() - start < 120
@@ -292,8 +290,7 @@ def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkey
 
 def test_a_text_file_too_long_for_any_report_is_refused_unread(tmp_path):
     (tmp_path / "long.txt").write_text("\n\n".join([S004.read_text(encoding="utf-8")] * 800), encoding="utf-8")
-    config = load_config()
-    config.batch["max_text_mb"] = 5
+    config = load_config(overrides={"batch": {"max_text_mb": 5}})
     s = run_batch([tmp_path / "long.txt", S004], tmp_path / "out", config, jobs=1, quiet=True)
     assert s.reports == 1 and s.unreadable == 1 and "max_text_mb" in s.errors[0][2]
 
@@ -316,7 +313,7 @@ def test_a_table_past_the_row_limit_is_cut_and_the_cut_is_said(tmp_path, form):
     config = _limits_config(tmp_path, max_rows_per_table=5)
     html = _long_table(9)
     source = f"<html><body>{html}</body></html>" if form == "page" else "项目支出绩效自评表\n" + html
-    doc = read(source, limits=Limits.of(config.read))
+    doc = read(source, limits=config.read)
     table = [b for b in doc.blocks if b.kind == "table"][-1]
     assert [c.text for c in table.rows[-1].cells] == ["指标4", "4 次"] and len(table.rows) == 5
     assert [i.reason for i in doc.issues] == ["表格超过 5 行，只读取前 5 行，其余未经审核"]
@@ -333,7 +330,7 @@ def test_a_worksheet_past_the_row_limit_is_cut_and_not_served_from_the_cache_und
     for i in range(1, 13):
         ws.append([f"指标{i}", f"{i} 次"])
     wb.save(tmp_path / "t.xlsx")
-    short = Limits.of(_limits_config(tmp_path, max_rows_per_table=4).read)
+    short = _limits_config(tmp_path, max_rows_per_table=4).read
     doc = read(tmp_path / "t.xlsx", limits=short)
     assert sum(len(b.rows) for b in doc.blocks) == 4
     assert [str(i) for i in doc.issues] == ["Sheet：表格超过 4 行，只读取前 4 行，其余未经审核"]
@@ -344,7 +341,7 @@ def test_a_worksheet_past_the_row_limit_is_cut_and_not_served_from_the_cache_und
 def test_span_and_cell_limits_come_from_the_rules(tmp_path):
     config = _limits_config(tmp_path, max_colspan=3, max_cell_chars=40)
     page = f"<table><tr><td colspan=50>合计</td><td>{'说明' * 30}</td></tr></table>"
-    doc = read(page, limits=Limits.of(config.read))
+    doc = read(page, limits=config.read)
     cells = [c.text for c in doc.rows()[0].cells]
     assert cells[:3] == ["合计", "", ""] and cells[3] == "说明" * 20 and len(cells) == 4
     assert [i.reason for i in doc.issues] == ["内容过长（60 字），只读取前 40 字，其余未经审核"]

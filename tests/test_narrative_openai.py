@@ -1,6 +1,7 @@
 """The openai backend through the real `openai` client against a loopback OpenAI-compatible server:
 recorded replies, the cache, and injected faults (timeout, 429, 500, invalid JSON, truncated reply)."""
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from reviewer.config import load_config
 from reviewer.memo import render_memo_md
 from reviewer.narrative import make_narrative
 from reviewer.narrative.llmlog import CallLog
-from reviewer.narrative.openai_backend import LLMSettings
 
 from conftest import seed_path
 from support.fake_openai import FakeOpenAI, chunk_of, recorded
@@ -28,7 +28,7 @@ def server():
 
 
 def make(server, tmp_path, **kw):
-    settings = LLMSettings(base_url=server.base_url, model="test-model", api_key=SECRET, timeout=1.0,
+    settings = replace(load_config().llm, base_url=server.base_url, model="test-model", api_key=SECRET, timeout=1.0,
                            max_retries=kw.pop("max_retries", 1), concurrency=2, max_chars=kw.pop("max_chars", 4000),
                            price_in=1.0, price_out=2.0, cache=str(tmp_path / "llm.sqlite"))
     return make_narrative("openai", load_config(), settings, use_cache=kw.pop("use_cache", True))

@@ -87,7 +87,7 @@ def test_synthetic_anomalies_are_recovered(tmp_path):
     outcomes = review_corpus(sorted(tmp_path.glob("synth_*.txt")), cfg)
     assert all(o.review is not None for o in outcomes)
     findings = [f for o in outcomes for f in o.review.findings]
-    result = score(findings, load_labels([tmp_path / "labels.jsonl"]), {c: v["category"] for c, v in cfg.codes.items()})
+    result = score(findings, load_labels([tmp_path / "labels.jsonl"]), {c: v.category for c, v in cfg.codes.items()})
     rule = result.categories["rule"]
     assert rule.recall >= 0.95 and rule.precision >= 0.95
     assert not result.clean_violations

@@ -32,7 +32,7 @@ class Context:
         self._flagged: dict[str, set] = defaultdict(set)
         # projects whose table was cut short: checks that need the whole table are not run for them
         self.incomplete = {p.name for p in report.projects if p.incomplete}
-        self.whole_table_checks = set(config.params.get("whole_table_checks", ()))
+        self.whole_table_checks = set(config.rules.whole_table_checks)
         self._suppressed: dict[str, list[str]] = {}  # subject → checks not run
         self.labels: dict[str, str] = {}  # check → what it verifies, in words
         # tables whose figures were found off their rows: one finding says so, nothing is compared with them
@@ -63,7 +63,7 @@ class Context:
         makes = self._held.pop(id(table), [])
         failed = len(makes)
         held_ok = max(0, self._compared.get(id(table), 0) - failed)
-        if failed >= self.config["structure_failures"] and failed > held_ok:
+        if failed >= self.config.rules.structure_failures and failed > held_ok:
             where = self.report.location(table.line)
             self.unjudged.append(ReadIssue("表格", where, f"{what} {failed + held_ok} 处中有 {failed} 处不成立，多于成立的："
                                            "表格的行列对应多半没有读对（或表格本身错乱），未逐项列为问题，需人工核对",
@@ -159,9 +159,9 @@ class Context:
             evidence["correction"] = correction
         if extra:
             evidence.update(extra)
-        evidence["ask"] = ask or meta.get("ask", "")
+        evidence["ask"] = ask or meta.ask
         f = Finding(
-            report=self.report.source, subject=subject, table=table, code=code, category=meta["category"],
+            report=self.report.source, subject=subject, table=table, code=code, category=meta.category,
             severity=severity, message=message, evidence=evidence, source=source,
         )
         self.findings.append(f)

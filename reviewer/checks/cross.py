@@ -54,7 +54,7 @@ def _projects_vs_tasks(ctx: Context) -> None:
     dept = ctx.report.department_part
     if not dept or not dept.key_tasks:
         return
-    slack = ctx.config["rounding_slack"]
+    slack = ctx.config.rules.rounding_slack
     for p, task in pair_tasks(ctx.report.projects, dept.key_tasks):
         t = p.funds.total
         if task is None or t is None:
@@ -220,7 +220,7 @@ def _department_funds_vs_accounts(ctx: Context) -> None:
             continue
         value = value or 0.0
         ctx.checked("department_vs_accounts", "部门整体自评表资金与决算一致")
-        if _same(executed, unit_d, _account_value(value, table, line), table.unit, ctx.config["rounding_slack"]):
+        if _same(executed, unit_d, _account_value(value, table, line), table.unit, ctx.config.rules.rounding_slack):
             continue
         ctx.finding(
             S, "cross_table", "high",
@@ -273,7 +273,7 @@ def _compare_quote(ctx: Context, m: re.Match, value: float, table, line: int, te
     raw, unit = m.group(1), m.group(2)
     quoted = Value(raw, float(raw.replace(",", "")), unit, "", len(raw.split(".")[1]) if "." in raw else 0, "number", text_line)
     ctx.checked("narrative_vs_accounts", "文字说明中的金额与决算表一致")
-    if _same(quoted, unit, _account_value(value, table, line), table.unit, ctx.config["rounding_slack"]):
+    if _same(quoted, unit, _account_value(value, table, line), table.unit, ctx.config.rules.rounding_slack):
         return
     ctx.finding(
         S, "cross_table", "high",

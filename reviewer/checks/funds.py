@@ -43,7 +43,7 @@ def _sub_rows(ctx: Context, p: Project, d: int | None) -> None:
         if stated.number is None or not filled_anywhere:
             continue
         recomputed = total(parts, d)
-        if agrees(stated, recomputed, ctx.config["rounding_slack"], d):
+        if agrees(stated, recomputed, ctx.config.rules.rounding_slack, d):
             continue
         severity = "high" if any(v.number for v in parts) else "medium"
         detail = "；".join(f"{_short(r.label)} {v.raw or '空'}" for r, v in zip(subs, parts))
@@ -91,7 +91,7 @@ def _rate(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> None
     shown = stated
     if stated.unit != "%" and stated.number <= 1.0 and pct.mid > 1.5:  # printed as a fraction, 0.9997
         shown = Value(stated.raw, stated.number * 100, "%", "", max(0, (stated.decimals or 0) - 2), "number", stated.line)
-    if agrees(shown, pct, ctx.config["rounding_slack"]):
+    if agrees(shown, pct, ctx.config.rules.rounding_slack):
         return
     ctx.finding(
         p.name, "rate_mismatch", "high",
@@ -115,10 +115,10 @@ def _score(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> Non
                     f"预算执行率得分未填报；按规则应为 {fmt_num(expected.mid)}。",
                     check="exec_score", table=TABLE, recomputed=round(expected.mid, 4), lines=[t.line], rule="SC-02")
         return
-    if agrees(score, expected, ctx.config["rounding_slack"]):
+    if agrees(score, expected, ctx.config.rules.rounding_slack):
         return
     above = score.number > expected.hi
-    if not above and ctx.config["exec_score_mode"] == "at_most_proportional":
+    if not above and ctx.config.rules.exec_score_mode == "at_most_proportional":
         return
     rate_txt = f"{fmt_num(ratio.mid * 100)}%"
     message = (f"预算执行率 {rate_txt}（{t.executed.raw} ÷ {t.budget_full.raw}），分值 {weight.raw}，按规则得分应为 "
@@ -140,7 +140,7 @@ def _over_execution(ctx: Context, p: Project, t: FundsRow, d: int | None) -> Non
     if e.number is None or e.number <= 0:
         return
     ctx.checked("exec_vs_budget", "全年执行数不超过全年预算数和财政下达数", p.name)
-    slack = ctx.config["rounding_slack"]
+    slack = ctx.config.rules.rounding_slack
     allocated = t.allocated
     if allocated.number is not None and Interval.of(e, slack, d).lo > Interval.of(allocated, slack, d).hi:
         ctx.finding(
@@ -164,10 +164,10 @@ def _budget_change(ctx: Context, p: Project, t: FundsRow, d: int | None) -> None
         return
     ctx.checked("budget_change", "全年预算数相对年初预算数的调整有说明", p.name)
     change = (b1.number - b0.number) / b0.number
-    slack = ctx.config["rounding_slack"]
-    explained = any(w in text for text in project_texts(p) for w in ctx.config["adjustment_words"])
+    slack = ctx.config.rules.rounding_slack
+    explained = any(w in text for text in project_texts(p) for w in ctx.config.rules.adjustment_words)
     figures = {"年初预算数": b0, "全年预算数": b1, "全年执行数": e}
-    if change <= -ctx.config["budget_cut_share"] and e.number is not None and agrees(e, Interval.of(b1, decimals=d), slack, d):
+    if change <= -ctx.config.rules.budget_cut_share and e.number is not None and agrees(e, Interval.of(b1, decimals=d), slack, d):
         ctx.finding(
             p.name, "budget_adjusted", "medium",
             f"全年预算数由年初的 {b0.raw} 调减为 {b1.raw}（{fmt_num(change * 100, 1)}%），恰好等于全年执行数 {e.raw}，"
@@ -175,7 +175,7 @@ def _budget_change(ctx: Context, p: Project, t: FundsRow, d: int | None) -> None
             check="budget_change", table=TABLE, stated=b1, recomputed=b0.number, lines=[t.line], rule="PE-02",
             figures=figures,
         )
-    elif abs(change) >= ctx.config["budget_change_share"] and not explained:
+    elif abs(change) >= ctx.config.rules.budget_change_share and not explained:
         verb = "调减" if change < 0 else "调增"
         ctx.finding(
             p.name, "budget_adjusted", "low",

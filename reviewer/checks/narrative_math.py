@@ -153,7 +153,7 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
             shown = printed_rate(m.group("pct"))
             ctx.checked("narrative_arithmetic", "文字中的增减率计算正确", subject)
             if not pct.overlaps(shown):
-                ctx.finding(subject, "arithmetic", rate_severity(float(m.group("pct")), pct.mid, ctx.config["rate_slip"]),
+                ctx.finding(subject, "arithmetic", rate_severity(float(m.group("pct")), pct.mid, ctx.config.rules.rate_slip),
                             f"“{quote}”：{m.group('delta')}{delta_u} ÷ {m.group('prev')}{prev_u} = {fmt_num(pct.mid)}%，"
                             f"文中写 {m.group('pct')}%。", check="narrative_arithmetic", table="文字说明",
                             stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02",
@@ -173,7 +173,7 @@ def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None
         shown = printed_rate(m.group("p"))
         ctx.checked("narrative_arithmetic", "文字中的预算完成率计算正确", subject)
         if not share.overlaps(shown):
-            ctx.finding(subject, "arithmetic", rate_severity(float(m.group("p")), share.mid, ctx.config["rate_slip"]),
+            ctx.finding(subject, "arithmetic", rate_severity(float(m.group("p")), share.mid, ctx.config.rules.rate_slip),
                         f"“{a.group(0)} … {m.group(0)}”：{a.group(0)} ÷ {m.group('b')}{m.group('b_u')} = "
                         f"{fmt_num(share.mid)}%，文中写 {m.group('p')}%。", check="narrative_arithmetic",
                         table="文字说明", stated=float(m.group("p")), recomputed=round(share.mid, 4),

@@ -19,7 +19,7 @@ MEASURABLE_RE = re.compile(r"率|度$|比例|比重|数量|人数|次数|个数"
 
 
 def check(ctx: Context) -> None:
-    has_survey = bool(re.search(ctx.config["survey_pattern"], report_text(ctx.report)))
+    has_survey = bool(re.search(ctx.config.rules.survey_pattern, report_text(ctx.report)))
     for p in ctx.report.projects:
         _empty_indicators(ctx, p)
         _score_vs_execution(ctx, p)
@@ -58,20 +58,20 @@ def _score_vs_execution(ctx: Context, p: Project) -> None:
     rate = t.executed.number / t.budget_full.number * 100
     score, grade = p.total_score.number, p.grade.raw.strip()[:1]
     good = grade in ("优", "良") or (score is not None and score >= 80)
-    high = grade == "优" or (score is not None and score >= ctx.config["high_score"])
+    high = grade == "优" or (score is not None and score >= ctx.config.rules.high_score)
     shown = f"总分 {p.total_score.raw}" + (f"、自评等级“{p.grade.raw}”" if grade else "") if score is not None else f"自评等级“{p.grade.raw}”"
     figures = {"执行率": round(rate, 4), "总分": p.total_score, "自评等级": p.grade.raw,
                "全年执行数": t.executed, "全年预算数": t.budget_full}
-    if rate < ctx.config["very_low_exec_rate"] and good:
+    if rate < ctx.config.rules.very_low_exec_rate and good:
         what = "资金一分未用" if t.executed.number == 0 else f"执行率仅 {fmt_num(rate)}%"
         ctx.finding(p.name, "high_score_low_exec", "high", f"{what}，{shown}。", check="score_vs_exec",
                     table="项目资金", lines=[t.line, p.total_score.line, p.grade.line], rule="PL-01", figures=figures)
-    elif rate < ctx.config["low_exec_rate"] and high:
+    elif rate < ctx.config.rules.low_exec_rate and high:
         ctx.finding(p.name, "high_score_low_exec", "medium",
-                    f"执行率 {fmt_num(rate)}%，低于 {fmt_num(ctx.config['low_exec_rate'])}%，{shown}。",
+                    f"执行率 {fmt_num(rate)}%，低于 {fmt_num(ctx.config.rules.low_exec_rate)}%，{shown}。",
                     check="score_vs_exec", table="项目资金", lines=[t.line, p.total_score.line], rule="PL-01",
                     figures=figures)
-    elif rate < ctx.config["low_exec_rate"]:
+    elif rate < ctx.config.rules.low_exec_rate:
         _achievement_vs_execution(ctx, p, rate, figures)
 
 
@@ -84,7 +84,7 @@ def _achievement_vs_execution(ctx: Context, p: Project, rate: float, figures: di
     if not scored or weights <= 0:
         return
     claimed = sum(min(i.score.number, i.weight.number) for i in scored) / weights
-    if claimed - rate / 100 < ctx.config["claimed_vs_exec_gap"]:
+    if claimed - rate / 100 < ctx.config.rules.claimed_vs_exec_gap:
         return
     t = p.funds.total
     ctx.finding(p.name, "high_score_low_exec", "medium",
@@ -97,7 +97,7 @@ def _achievement_vs_execution(ctx: Context, p: Project, rate: float, figures: di
 
 def _targets(ctx: Context, subject: str, indicators: list[Indicator], scored: bool) -> None:
     """SC-06: actual far above target with full marks and no explanation suggests a target set low."""
-    over, far = ctx.config["over_achievement_ratio"], ctx.config["far_over_achievement_ratio"]
+    over, far = ctx.config.rules.over_achievement_ratio, ctx.config.rules.far_over_achievement_ratio
     for ind in indicators:
         t, t_unit = numeric(ind.target)
         a, a_unit = numeric(ind.actual)
@@ -128,7 +128,7 @@ def _satisfaction(ctx, subject: str, indicators: list[Indicator], has_survey: bo
     if not sat:
         return
     ctx.checked("satisfaction", "满意度有调查依据、未无依据地达到 100%", subject)
-    ceiling = ctx.config["satisfaction_ceiling"]
+    ceiling = ctx.config.rules.satisfaction_ceiling
     at_ceiling = []
     for ind in sat:
         a, unit = numeric(ind.actual)
@@ -162,7 +162,7 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
     if weighted:
         qual = sum(i.weight.number for i in weighted if i.qualitative)
         share = qual / sum(i.weight.number for i in weighted)
-        if share > ctx.config["qualitative_weight_share"]:
+        if share > ctx.config.rules.qualitative_weight_share:
             names = "、".join(f"“{i.level3}”" for i in weighted if i.qualitative)
             ctx.finding(subject, "qualitative", "medium",
                         f"产出和效益指标中定性指标占分值的 {fmt_num(share * 100, 1)}%（{names}），难以衡量。",
@@ -170,7 +170,7 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
                         rule="PL-06", figures={"定性分值占比": round(share, 4)})
     elif core:
         qual = [i for i in core if i.qualitative]
-        if len(qual) / len(core) > ctx.config["qualitative_weight_share"]:
+        if len(qual) / len(core) > ctx.config.rules.qualitative_weight_share:
             ctx.finding(subject, "qualitative", "medium",
                         f"产出和效益指标 {len(core)} 项中 {len(qual)} 项为定性表述，难以衡量。", check="qualitative",
                         table=TABLE, lines=[i.line for i in qual], rule="PL-06")
@@ -204,7 +204,7 @@ def _restated(indicators: list[Indicator]) -> list[Indicator]:
 
 def _mostly_restated(indicators: list[Indicator], ctx: Context) -> bool:
     restated = _restated(indicators)
-    return len(restated) >= 3 and len(restated) / len(indicators) >= ctx.config["restated_share"]
+    return len(restated) >= 3 and len(restated) / len(indicators) >= ctx.config.rules.restated_share
 
 
 def _all_full(indicators: list[Indicator]) -> bool:

@@ -1,6 +1,6 @@
 """评分复核: the score a project's own figures justify under the scoring rules (RULES SC-02…SC-05, SC-07).
 
-    r = rescore(project, config["grade_bands"])
+    r = rescore(project, config.rules.grade_bands)
     r.self_score, r.justified_score, r.gap, r.grade_justified
 
 Per part: 预算执行率 scores 分值 × min(执行率, 1) (SC-02); a quantity indicator 分值 × min(实际 ÷ 目标, 1) (SC-04); a

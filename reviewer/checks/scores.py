@@ -68,7 +68,7 @@ def _department(ctx: Context, dept: Department) -> None:
         return
     ctx.checked("total", "总得分等于各项得分之和", SUBJECT_DEPARTMENT)
     recomputed = total([i.score for i in scored], d)
-    if not agrees(dept.total_score, recomputed, ctx.config["rounding_slack"], d):
+    if not agrees(dept.total_score, recomputed, ctx.config.rules.rounding_slack, d):
         ctx.finding(SUBJECT_DEPARTMENT, "total_mismatch", "high", f"部门整体绩效指标总得分填报 {dept.total_score.raw}，"
                     f"各项得分相加为 {fmt_num(recomputed.mid)}。", check="total", table=table,
                     stated=dept.total_score, recomputed=round(recomputed.mid, 4), lines=[dept.total_score.line],
@@ -106,7 +106,7 @@ def _subtotals(ctx: Context, p: Project) -> None:
         for label, stated, attr in (("分值小计", weight, "weight"), ("得分小计", score, "score")):
             parts = [getattr(i, attr) for i in p.indicators]
             rec = total(parts)
-            if stated.number is not None and not agrees(stated, rec, ctx.config["rounding_slack"]):
+            if stated.number is not None and not agrees(stated, rec, ctx.config.rules.rounding_slack):
                 ctx.finding(p.name, "arithmetic", "high",
                             f"绩效指标{label}填报 {stated.raw}，各指标合计为 {fmt_num(rec.mid)}。",
                             check="subtotals", table=TABLE, stated=stated, recomputed=round(rec.mid, 4),
@@ -126,7 +126,7 @@ def _total(ctx: Context, p: Project, d: int | None, over: Finding | None = None)
         return
     ctx.checked("total", label, p.name)
     rec = total(parts, d)
-    if agrees(stated, rec, ctx.config["rounding_slack"], d):
+    if agrees(stated, rec, ctx.config.rules.rounding_slack, d):
         return
     weights = [i.weight for i in p.indicators] + ([t.weight] if t is not None else [])
     if over is not None and Interval.of(Value(raw="", number=round(rec.mid, 6)), 1.0, 2).overlaps(total(weights)) \
@@ -150,7 +150,7 @@ def _indicator(ctx: Context, p: Project, ind: Indicator, d: int | None) -> None:
     if w.number is None or s.number is None:
         return
     ctx.checked("indicator_score", "指标得分与完成情况相符", p.name)
-    tols = ctx.config["indicator_score_tolerance"]
+    tols = ctx.config.rules.indicator_score_tolerance
     tol = tols[min(d if d is not None else 0, len(tols) - 1)]
     if s.number > w.number + tol:
         _flag(ctx, p, ind, "high", f"得分 {s.raw} 超过分值 {w.raw}。", "SC-08", w.number)
@@ -227,7 +227,7 @@ def _deviation(ctx: Context, p: Project, lost: list[Indicator]) -> None:
 
 def _grade(ctx: Context, p: Project) -> None:
     grade, score = p.grade.raw.strip(), p.total_score.number
-    bands = ctx.config["grade_bands"]
+    bands = ctx.config.rules.grade_bands
     names = {b[0] for b in bands}
     if not grade or score is None:
         return

@@ -108,7 +108,7 @@ def _grade(ctx: Context, p: Paragraph) -> None:
     grades = [f for f in p.figures if f.kind == "grade"]
     if not scores or not grades:
         return
-    bands = ctx.config["grade_bands"]
+    bands = ctx.config.rules.grade_bands
     score, grade = scores[-1], grades[0]
     ctx.checked("statements_grade", "说明文字中的自评得分与等级相符")
     expected = band_of(score.value.number, bands)
@@ -162,7 +162,7 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
     shown = printed_rate(m.group("pct"))
     if not pct.overlaps(shown):
         rate = abs(cur.mid - prev.mid) / prev.mid * 100
-        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), rate, ctx.config["rate_slip"]),
+        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), rate, ctx.config.rules.rate_slip),
                  f"“{quote}”：({m.group('cur')} − {m.group('prev')}) ÷ {m.group('prev')} = {fmt_num(rate)}%，"
                  f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4),
                  correction=f"{m.group('pct')}% 应为 {fmt_num(rate)}%")
@@ -197,7 +197,7 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
     if not pct.overlaps(shown) and _explained_by_table(tabled.get(a.start()), m, delta, shown):
         return  # the amount is wrong, not the rate: its cross-table finding says so, naming this sentence too
     if not pct.overlaps(shown):
-        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), pct.mid, ctx.config["rate_slip"]),
+        _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), pct.mid, ctx.config.rules.rate_slip),
                  f"“{a.group(0)} … {m.group(0)}”：上年为 {fmt_num(prev.mid / TO_YUAN[m.group('du')])}{m.group('du')}"
                  f"（{a.group(0)} {'−' if m.group('dir') in UP else '＋'} {m.group('delta')}{m.group('du')}），"
                  f"{m.group('delta')} ÷ 上年 = {fmt_num(pct.mid)}%，文中写 {m.group('pct')}%。", "TX-02",
@@ -259,7 +259,7 @@ def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
         if not rate.overlaps(shown) and _wrong_amount(ctx, p, m, b, shown, tabled):
             return
         if not rate.overlaps(shown):
-            _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("r")), rate.mid, ctx.config["rate_slip"]),
+            _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("r")), rate.mid, ctx.config.rules.rate_slip),
                      f"“{m.group(0)}”：{m.group('a')} ÷ {m.group('b')} = {fmt_num(rate.mid)}%，文中写 {m.group('r')}%。",
                      "TX-03", stated=_num(m.group("r")), recomputed=round(rate.mid, 4),
                      correction=f"{m.group('r')}% 应为 {fmt_num(rate.mid)}%")

@@ -112,7 +112,7 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
     mark = ev.get("mark") or {}
     shorts, common = _factor([_short(i["message"]) for i in items])
     return {
-        "n": n, "id": f.id, "code": f.code, "label": config.code(f.code).get("label", f.code),
+        "n": n, "id": f.id, "code": f.code, "label": config.code(f.code).label,
         "severity": f.severity, "severity_label": SEVERITY_LABEL[f.severity],
         "category": CATEGORY_LABEL.get(f.category, f.category),
         "subject": subjects_label(f), "table": f.table, "message": f.message, "source": SOURCE_LABEL.get(f.source, f.source),
@@ -156,7 +156,7 @@ def _rectifications(rv: Review, config: Config) -> list[dict]:
         if not ask or rejected(f):
             continue
         item = asks.setdefault(ask, {"ask": ask, "labels": [], "subjects": [], "corrections": []})
-        label = config.code(f.code)["label"]
+        label = config.code(f.code).label
         if label not in item["labels"]:
             item["labels"].append(label)
         item["corrections"] += [c for c in corrections(f) if c not in item["corrections"]]
@@ -268,7 +268,7 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
-        "profile": config.params.get("name", rv.profile), "rules": rv.rules,
+        "profile": config.rules.name, "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
     }
@@ -392,7 +392,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     未能读取, then 未审核 — what is not a file to review), then the first `[batch] index_rows` of `ranked_rows`
     (each report's index_row in index_order) as they come, so that a batch of any size is written in bounded
     memory.  The rows not listed are left in the iterator, unread."""
-    limit = config.batch.get("index_rows", 5000)
+    limit = config.batch.index_rows
     failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
                "region": "", "kind": "", "pairs": [], "verdict": "" if status == "未审核" else UNREVIEWED,
                "codes": [], "severities": [], "link": ""}
@@ -401,7 +401,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     rows = itertools.chain(failed, ({**row, "rank": rank}
                                     for rank, row in enumerate(itertools.islice(ranked_rows, limit), len(failed) + 1)))
     all_codes = sorted(totals.codes)
-    labels = {c: config.code(c)["label"] for c in all_codes}
+    labels = {c: config.code(c).label for c in all_codes}
     charts = []
     view = _view(batch)
     if view.n:
@@ -418,5 +418,5 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
 
 
 def render_eval(result: dict, config: Config) -> str:
-    labels = {c: v.get("label", c) for c, v in config.codes.items()}
+    labels = {c: v.label for c, v in config.codes.items()}
     return _env(True).get_template("eval.html.j2").render(result=result, labels=labels)

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 
 from ..checks.common import same_project, similarity_at_least
+from ..config import NarrativeRules
 from ..model import SUBJECT_DEPARTMENT, Report
 from .facts import FactBook, Passage, execution_ratio
 
@@ -29,13 +30,12 @@ PROJECT_CLAIM_KEYS = {"outcome", "implementation", "output", "effect", "notes", 
 class HeuristicBackend:
     name = "heuristic"
 
-    def __init__(self, settings: dict | None = None) -> None:
-        s = settings or {}
-        self.cut_high, self.cut_medium = s.get("completion_contradiction", [0.5, 0.8])
-        self.not_done_share = s.get("not_done_exec_share", 0.9)
-        self.min_chars = s.get("boilerplate_min_chars", 12)
-        self.min_projects = s.get("boilerplate_min_projects", 3)
-        self.restate = s.get("restate_similarity", 0.85)
+    def __init__(self, rules: NarrativeRules) -> None:
+        self.cut_high, self.cut_medium = rules.completion_contradiction
+        self.not_done_share = rules.not_done_exec_share
+        self.min_chars = rules.boilerplate_min_chars
+        self.min_projects = rules.boilerplate_min_projects
+        self.restate = rules.restate_similarity
 
     def run(self, report: Report, facts: FactBook, passages: list[Passage]) -> list[dict]:
         claims: list[dict] = []

@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import openai
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ..config import Config, ConfigError
+from ..config import Config, ConfigError, LLMSettings
 from ..model import SUBJECT_DEPARTMENT, Report
 from .errors import BackendError
 from .claims import InvalidReply, parse_reply
@@ -35,36 +35,14 @@ PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 PROMPT_FILES = ("narrative_review.system.j2", "narrative_review.user.j2", "narrative_review.repair.j2")
 
 
-@dataclass
-class LLMSettings:
-    base_url: str
-    model: str
-    api_key: str = field(default="", repr=False)
-    timeout: float = 60.0
-    max_retries: int = 2
-    concurrency: int = 4
-    max_chars: int = 12000
-    max_tokens: int = 4000
-    json_mode: bool = True
-    price_in: float = 0.0
-    price_out: float = 0.0
-    cache: str = ".reviewer-cache/llm.sqlite"
-    breaker_after: int = 3  # consecutive failed requests after which the batch stops calling the endpoint
-
-
 def settings_from(config: Config, **overrides) -> LLMSettings:
     """[llm] of the rules, then REVIEWER_LLM_* environment variables, then explicit overrides."""
-    data = dict(config.llm)
     env = {"base_url": "REVIEWER_LLM_BASE_URL", "model": "REVIEWER_LLM_MODEL", "api_key": "REVIEWER_LLM_API_KEY",
            "cache": "REVIEWER_LLM_CACHE"}
-    for key, var in env.items():
-        if os.environ.get(var):
-            data[key] = os.environ[var]
-    if not data.get("api_key") and os.environ.get("OPENAI_API_KEY"):
-        data["api_key"] = os.environ["OPENAI_API_KEY"]
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    known = {f for f in LLMSettings.__dataclass_fields__}
-    settings = LLMSettings(**{k: v for k, v in data.items() if k in known})
+    given = {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+    if not (given.get("api_key") or config.llm.api_key) and os.environ.get("OPENAI_API_KEY"):
+        given["api_key"] = os.environ["OPENAI_API_KEY"]
+    settings = replace(config.llm, **{**given, **{k: v for k, v in overrides.items() if v is not None}})
     if not settings.base_url or not settings.model:
         raise ConfigError("未配置大模型接口：请在 --config 文件的 [llm] 中设置 base_url 和 model，"
                           "或设置环境变量 REVIEWER_LLM_BASE_URL 和 REVIEWER_LLM_MODEL")

@@ -62,11 +62,11 @@ def consolidate(occurrences: list[Finding], money: dict[str, float], config: Con
     """The findings of one report, from every occurrence the checks raised (which are left unchanged);
     `money`: each project's 全年预算数 in 万元 (project_money)."""
     total = sum(money.values())
-    m = config.risk["materiality"]
+    m = config.risk.materiality
     groups: dict[tuple, list[tuple[Finding, dict]]] = defaultdict(list)
     for f in occurrences:
         weighed = _weigh(f, money.get(f.subject), total, m)
-        scope = config.code(f.code).get("merge", "report")
+        scope = config.code(f.code).merge
         rule = f.evidence.get("rule", "")
         key = {"report": rule, "table": f"{rule}|{f.table}"}.get(scope, f.subject)
         groups[(f.code, key)].append((f, weighed))
@@ -88,16 +88,16 @@ def _weigh(f: Finding, amount: float | None, total: float, m: dict) -> dict:
     level = "normal"
     if amount is not None:
         share = amount / total if total else 0.0
-        if amount >= m["major_amount"] or (share >= m["major_share"] and amount >= m["minor_amount"]):
+        if amount >= m.major_amount or (share >= m.major_share and amount >= m.minor_amount):
             level = "major"
-        elif amount < m["minor_amount"]:
+        elif amount < m.minor_amount:
             level = "minor"
     step = 0
     stated, recomputed = f.evidence.get("stated"), f.evidence.get("recomputed")
-    if f.code in m["score_codes"] and isinstance(stated, (int, float)) and isinstance(recomputed, (int, float)) \
-            and abs(stated - recomputed) < m["minor_points"]:
+    if f.code in m.score_codes and isinstance(stated, (int, float)) and isinstance(recomputed, (int, float)) \
+            and abs(stated - recomputed) < m.minor_points:
         step = 1  # a fraction of a point: worth a note, not a finding to lead with
-    elif f.code in m["money_codes"] and level == "major" and f.evidence.get("rule") not in m["form_rules"]:
+    elif f.code in m.money_codes and level == "major" and f.evidence.get("rule") not in m.form_rules:
         step = -1
     severity = SEVERITIES[max(0, min(len(SEVERITIES) - 1, SEVERITIES.index(f.severity) + step))]
     return {"severity": severity, "level": level, "amount": amount}

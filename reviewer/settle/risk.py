@@ -23,13 +23,13 @@ class Risk:
 
 def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> Risk:
     """`complete` False (the report was only partly read): the band says a person must look, whatever the score."""
-    factor = config.risk["severity_factor"]
-    decay = config.risk["repeat_decay"]
-    money = config.risk["materiality"]["factor"]
+    factor = config.risk.severity_factor
+    decay = config.risk.repeat_decay
+    money = config.risk.materiality.factor
     by_code: dict[str, list[tuple[float, Finding]]] = defaultdict(list)
     for f in findings:
         level = (f.evidence.get("materiality") or {}).get("level", "normal")
-        by_code[f.code].append((config.code(f.code)["weight"] * factor[f.severity] * money[level], f))
+        by_code[f.code].append((config.code(f.code).weight * factor[f.severity] * money[level], f))
     weighted = []
     for items in by_code.values():
         items.sort(key=lambda x: (-x[0], x[1].sort_key()))
@@ -41,5 +41,5 @@ def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> R
         remaining *= 1 - min(p, 100.0) / 100
         contributions.append((f, round(100 * (before - remaining), 2)))
     score = round(100 * (1 - remaining), 1)
-    band = next(name for name, floor in config.risk["bands"] if score >= floor)
-    return Risk(score, band if complete else config.risk["incomplete_band"], contributions)
+    band = next(name for name, floor in config.risk.bands if score >= floor)
+    return Risk(score, band if complete else config.risk.incomplete_band, contributions)

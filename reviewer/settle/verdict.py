@@ -36,7 +36,7 @@ class Verdict:
 
 
 def reason(f: Finding, config: Config) -> str:
-    return f"{config.code(f.code)['label']}（{subjects_label(f)}）：{f.message.rstrip('。')}"
+    return f"{config.code(f.code).label}（{subjects_label(f)}）：{f.message.rstrip('。')}"
 
 
 def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks: int, config: Config,
@@ -44,19 +44,19 @@ def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks
     """`ranked`: the findings by risk contribution, the deciding ones first; `unread`: places not read (read
     issues); `faults`: checks a program fault stopped; `checks`: figures and identities actually checked;
     `unjudged`: tables read whose structure the checks could not confirm."""
-    rules = config.risk["verdict"]
+    rules = config.risk.verdict
     live = [f for f in ranked if not rejected(f)]
-    grave = [f for f in live if f.severity == "high" and f.code in rules["return_codes"]]
+    grave = [f for f in live if f.severity == "high" and f.code in rules.return_codes]
     major = [f for f in grave if (f.evidence.get("materiality") or {}).get("level") == "major"]
     gaps = _gaps(unread, faults, unjudged)
-    if major or len(grave) >= rules["return_high"] or (score >= rules["return_score"] and live):
+    if major or len(grave) >= rules.return_high or (score >= rules.return_score and live):
         deciding = major + [f for f in grave if f not in major] or live
         return Verdict(RETURN, [reason(f, config) for f in deciding[:3]] + gaps)
-    if checks < rules["min_checks"] and not any(f.severity == "high" for f in live):
+    if checks < rules.min_checks and not any(f.severity == "high" for f in live):
         return Verdict(UNREVIEWED, [f"未读到可核查的内容（实际核对的数字或勾稽关系只有 {checks} 处，少于 "
-                                    f"{rules['min_checks']} 处），不能据此下结论"]
+                                    f"{rules.min_checks} 处），不能据此下结论"]
                        + [reason(f, config) for f in live[:2]] + gaps)
-    needing = [f for f in live if f.severity in rules["amend_severities"]]
+    needing = [f for f in live if f.severity in rules.amend_severities]
     if needing:
         return Verdict(AMEND, [reason(f, config) for f in needing[:3]] + gaps)
     if gaps:

@@ -20,7 +20,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
 
 
 def build(n: int, seed: int) -> dict:
-    floors = load_config().stats.get("floors", {})
+    floors = load_config().stats.floors
     reports = [extract(p) for p in sorted(SEEDS.glob("*.txt"))]
     reports += [extract(r.text, name=r.name) for r in generate(n, seed, anomaly_rate=0.0)]
     frame = project_features(reports)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.base import Context
-from ..config import Config
+from ..config import Config, StatsRules
 from ..model import SUBJECT_DEPARTMENT
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
@@ -48,9 +48,9 @@ def reference() -> dict:
 class Baselines:
     """Robust z per feature with the narrowest peer group that has enough data."""
 
-    def __init__(self, frame: pd.DataFrame, cfg: dict) -> None:
+    def __init__(self, frame: pd.DataFrame, cfg: StatsRules) -> None:
         ref = reference()["features"]
-        kw = {"min_group": cfg.get("min_group", 8), "floors": cfg.get("floors", {}), "reference": ref}
+        kw = {"min_group": cfg.min_group, "floors": cfg.floors, "reference": ref}
         self.frame = frame
         self.by_dept = RobustZ(FEATURES, **kw).fit(frame, frame["department"])
         self.region_key = frame["region"].astype(str) + "|" + frame["year"].astype(str)
@@ -103,8 +103,8 @@ class CorpusModel:
             return
         self.base = Baselines(frame, cfg)
         ranks = pd.Series(math.nan, index=frame.index)
-        if len(frame) >= cfg.get("min_group", 8):
-            forest = IForest(cfg.get("iforest_features", FEATURES)).fit(frame)
+        if len(frame) >= cfg.min_group:
+            forest = IForest(cfg.iforest_features).fit(frame)
             ranks = forest.train_score(frame)["iforest_rank"]
         frame["iforest_rank"] = ranks
         self.base.values["iforest_rank"] = ranks.to_numpy()
@@ -175,15 +175,15 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> Non
     ctx.checked("outlier", "与同类项目相比无异常", subject)
     rank = base.values["iforest_rank"][idx]
     hits = []
-    for f, sign in cfg.get("outlier_features", []):
+    for f, sign in cfg.outlier_features:
         z, med, group = base.z_any(idx, f, sign)
         if math.isnan(z) or z * sign <= 0:
             continue
         already = {"budget_ratio": "budget_adjusted", "n_indicators": "missing"}.get(f)
         if already and any(x.subject == subject and x.code == already for x in ctx_findings(ctx)):
             continue  # the rule finding says it already; its evidence carries the peer comparison
-        unusual = abs(z) >= cfg.get("outlier_z_alone", 4.5) or (
-            abs(z) >= cfg.get("outlier_z", 3.5) and not math.isnan(rank) and rank >= cfg.get("outlier_rank", 0.9))
+        unusual = abs(z) >= cfg.outlier_z_alone or (
+            abs(z) >= cfg.outlier_z and not math.isnan(rank) and rank >= cfg.outlier_rank)
         if unusual:
             hits.append((f, z, med, group))
     if not hits:
@@ -204,10 +204,10 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> Non
 def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, cfg: dict) -> None:
     v = base.values
     gap = v["score_gap"][idx]
-    if math.isnan(gap) or gap < cfg.get("score_gap_points", 15.0):
+    if math.isnan(gap) or gap < cfg.score_gap_points:
         return
     z, med, group = base.z(idx, "score_gap")
-    if math.isnan(z) or z < cfg.get("score_gap_z", 3.0):
+    if math.isnan(z) or z < cfg.score_gap_z:
         return
     if any(f.subject == subject and f.code == "high_score_low_exec" for f in rv.occurrences):
         return  # the rules already raised it; its evidence was enriched
@@ -223,7 +223,7 @@ class _CorpusTotals:
     corpus minus its own rows (counts subtract exactly; the satisfaction median of a large corpus is
     taken over the whole corpus).  A report's projects are consecutive rows of the frame."""
 
-    def __init__(self, frame: pd.DataFrame, cfg: dict) -> None:
+    def __init__(self, frame: pd.DataFrame, cfg: StatsRules) -> None:
         reports = frame["report"].to_numpy()
         self.rows: dict[str, tuple[int, int]] = {}
         for i, name in enumerate(reports):
@@ -238,7 +238,7 @@ class _CorpusTotals:
         self.scores_n, self.perfect_n = int(scores.size), int((scores >= 99.5).sum())
         self.sats = self.sat[~np.isnan(self.sat)]
         self.sat_median = float(np.median(self.sats)) if len(self.sats) else math.nan
-        self.min_group = cfg.get("min_group", 8)
+        self.min_group = cfg.min_group
 
     def projects(self, report: str) -> dict[str, int]:
         """Project name → frame row, for one report (the last row of a name printed twice)."""
@@ -287,11 +287,11 @@ def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
                     extra={"features": {"满意度为100%的项目数": int(len(sats))}, "peer_group": where,
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
     scores = corpus.mine(corpus.score, rv.report.source)
-    if len(scores) >= cfg.get("perfect_min_projects", 3):
+    if len(scores) >= cfg.perfect_min_projects:
         share = float((scores >= 99.5).mean())
         peer_share, where = corpus.peer_perfect_share(rv.report.source)
-        if share >= cfg.get("perfect_share", 0.75) and not math.isnan(peer_share) and \
-                peer_share < cfg.get("perfect_peer_share", 0.5):
+        if share >= cfg.perfect_share and not math.isnan(peer_share) and \
+                peer_share < cfg.perfect_peer_share:
             rates = corpus.mine(corpus.exec_rate, rv.report.source)
             ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
                         f"本报告 {len(scores)} 个项目中 {share:.0%} 自评满分 100，同类报告中这一比例为 {peer_share:.0%}"
