@@ -10,7 +10,8 @@ from .config import load_config
 from .errors import ExtractionError, ReadError
 from .extract import extract
 from .read import read
-from .review import Review, review
+from .pipeline import review
+from .review import Review
 
 __all__ = ["read", "extract", "review", "Review", "load_config", "ExtractionError", "ReadError"]
 __version__ = "0.1.0"

@@ -6,15 +6,16 @@ import os
 import sys
 from pathlib import Path
 
-from . import batch, marks, runner
+from . import marks, pipeline
 from .config import ConfigError, load_config
 from .errors import ExtractionError, MarkError
+from .export import write_extraction
 from .inputs import find_inputs
 from .inspect import inspect_text, reading_summary
 
 
 def _extract(args: argparse.Namespace) -> int:
-    outcomes = list(batch.extract_each(batch.find_reports(args.paths), cache=not args.no_cache))
+    outcomes = list(pipeline.extract_each(pipeline.find_reports(args.paths), cache=not args.no_cache))
     if not outcomes:
         print("没有找到输入文件", file=sys.stderr)
         return 2
@@ -23,7 +24,7 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"未能读取：{o.path}：{o.error}", file=sys.stderr)
         elif not args.quiet:
             print(f"{o.name}：{reading_summary(o.report)}")
-    summary = batch.write_extraction(outcomes, Path(args.out))
+    summary = write_extraction(outcomes, Path(args.out))
     print(f"已提取 {summary['reports']} 份报告（其中部分读取 {summary['partial']} 份；项目 {summary['projects']} 个，"
           f"指标 {summary['indicators']} 项；金额读取 {summary['amounts_read']}/{summary['amounts']}），"
           f"未能读取 {summary['failed']} 份 → {args.out}")
@@ -73,7 +74,7 @@ def _review(args: argparse.Namespace) -> int:
     if not found.reports and not found.passed_over:
         print("没有找到输入文件", file=sys.stderr)
         return 2
-    s = runner.run_batch(found.reports, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
+    s = pipeline.run_batch(found.reports, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
                          cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm,
                          passed_over=found.passed_over)
     _some([f"{status}：{name}：{why}" for name, status, why in s.errors], "见 summary.csv")

@@ -344,7 +344,7 @@ def load_set(path: Path, work_dir: Path, corpus_dirs: list[Path]) -> LabelSet:
 
 def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_dirs=(), jobs: int = 1) -> dict:
     """Review the labelled reports of each set (each set is its own corpus) and score them."""
-    from .batch import review_corpus
+    from .pipeline import review_corpus
     from .config import load_config
 
     config = config or load_config()

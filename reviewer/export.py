@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import describe_fault
+from .inspect import amount_share
 from .marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from .memo.render import (SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, index_row, render_index_stream, render_memo,
                           summary_row, zip_entry)
@@ -377,3 +378,38 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
     with atomic_file(out_dir / WORKBOOK, scratch) as fh:
         issues.save(fh)
     return {"reports": len(results), "findings": findings, "partial": totals.partial, "faulted": faulted}
+
+
+def write_extraction(outcomes: list, out_dir: Path) -> dict:
+    """DIR/<report>.json for each report, DIR/projects.csv, DIR/indicators.csv, DIR/errors.csv, from the
+    pipeline's outcomes (each a report, or the reason it could not be read)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    projects, indicators, errors = [], [], []
+    amounts = [0, 0]
+    for o in outcomes:
+        if o.report is None:
+            errors.append({"report": o.name, "error": f"未能读取：{o.error}"})
+            continue
+        write_report_json(o.report, out_dir / f"{o.name}.json")
+        projects += project_rows(o.report)
+        indicators += indicator_rows(o.report)
+        got, printed = amount_share(o.report)
+        amounts[0] += got
+        amounts[1] += printed
+        for issue in o.report.issues:
+            errors.append({"report": o.name, "error": f"部分读取：{issue}"})
+        for w in o.report.warnings:
+            errors.append({"report": o.name, "error": f"提示：{w}"})
+    write_csv(out_dir / "projects.csv", PROJECT_COLUMNS, projects)
+    write_csv(out_dir / "indicators.csv", INDICATOR_COLUMNS, indicators)
+    write_csv(out_dir / "errors.csv", ["report", "error"], errors)
+    return {
+        "reports": sum(o.report is not None for o in outcomes),
+        "failed": sum(o.report is None for o in outcomes),
+        "projects": sum(1 for r in projects if not r["blank_template"]),
+        "blank_templates": sum(1 for r in projects if r["blank_template"]),
+        "indicators": len(indicators),
+        "partial": sum(o.report is not None and not o.report.complete for o in outcomes),
+        "amounts_read": amounts[0],
+        "amounts": amounts[1],
+    }

@@ -1,26 +1,18 @@
-"""One report, reviewed: extraction → checks → (narrative) → settle.
+"""A report reviewed: what the pipeline (reviewer.pipeline) hands from stage to stage once the checks have run,
+and what the memo and the batch files are written from.
 
-    import reviewer
-    rv = reviewer.review("corpus/seeds/003_ddff5fd3e69ced26.txt")
-    rv.risk.score, [f.code for f in rv.findings]
-
-`examine` is pass 1 (what a batch runs in its workers before the comparison with peers); `review` examines and
-settles one report on its own.
+After pass 1 (`reviewer.pipeline.examine`) a review holds the checks' occurrences; the corpus pass adds to them, and
+settle (reviewer.settle) turns them into findings, a risk and a verdict.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .checks import run_checks
 from .checks.base import Coverage
-from .config import Config, load_config
-from .checks.rescore import ProjectRescore, rescore
-from .extract import extract
+from .checks.rescore import ProjectRescore
+from .config import Config
 from .model import Finding, Report
-from .narrative import make_narrative
-from .read import Document
-from .settle import Risk, Verdict, project_money, settle
+from .settle import Risk, Verdict
 
 
 @dataclass
@@ -66,40 +58,3 @@ class Review:
         for f in self.findings:
             out[f.severity] += 1
         return out
-
-
-def examine(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
-            cache: bool = True) -> Review:
-    """Pass 1 of one report: read and extract it (unless `source` is a `Report` already), run the checks and the
-    text review.  The review's occurrences are raised, not yet settled into findings (reviewer.settle).
-
-    `narrative` is a `reviewer.narrative.NarrativeReviewer`, a backend name ("heuristic", the offline
-    default, or "openai"), or None to run the rule checks only.
-    """
-    config = config or load_config()
-    report = source if isinstance(source, Report) else extract(source, cache=cache, limits=config.read)
-    ctx = run_checks(report, config)
-    if isinstance(narrative, str):
-        narrative = make_narrative(narrative, config)
-    rv_extra: dict = {}
-    if narrative is not None:
-        try:
-            result = narrative.review(report, ctx)
-        except Exception as exc:  # the text review's fault costs the text review, not the rule findings
-            ctx.fault("文字审核", exc)
-        else:
-            rv_extra = {"narrative_backend": result.backend, "notes": result.notes,
-                        "narrative_stats": result.stats, "dropped_claims": result.dropped, "fell_back": result.fell_back}
-    occurrences = sorted(ctx.findings, key=lambda f: f.sort_key())
-    return Review(report=report, findings=[], coverage=ctx.coverage, risk=None, suppressed=ctx.suppressed,
-                  profile=config.profile, rules=config.fingerprint(), faults=ctx.faults, occurrences=occurrences,
-                  unjudged=ctx.unjudged, structure=ctx.structure(),
-                  money=project_money(report), rescores=[rescore(p, config.rules.grade_bands) for p in report.projects],
-                  **rv_extra)
-
-
-def review(source: str | Path | Document | Report, config: Config | None = None, narrative="heuristic",
-           cache: bool = True) -> Review:
-    """Review one report on its own (no peers): examine it, then settle it."""
-    config = config or load_config()
-    return settle(examine(source, config, narrative, cache), config)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import reviewer
-from reviewer import batch
+from reviewer import pipeline
 from reviewer.cli import main
 
 from conftest import seed_path
@@ -100,7 +100,7 @@ def test_internal_error_in_one_report_is_contained(tmp_path, monkeypatch):
             raise KeyError("boom")
         return reviewer.extract(path, cache=cache)
 
-    monkeypatch.setattr(batch, "extract", flaky)
-    outcomes = list(batch.extract_each([good, good]))
+    monkeypatch.setattr(pipeline.report, "extract", flaky)
+    outcomes = list(pipeline.extract_each([good, good]))
     assert outcomes[0].report is None and "程序内部错误（KeyError" in outcomes[0].error
     assert outcomes[1].report is not None

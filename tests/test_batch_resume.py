@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.batch import find_reports
+from reviewer.pipeline import find_reports
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.progress import Progress
-from reviewer.runner import run_batch
+from reviewer.pipeline import run_batch
 from reviewer.synth import write_corpus
 
 from support.fake_openai import FakeOpenAI

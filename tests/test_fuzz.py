@@ -3,7 +3,7 @@ stops on a fault, every input accounted for.  bench/fuzz.py runs the same genera
 from __future__ import annotations
 
 from reviewer.config import load_config
-from reviewer.runner import run_batch
+from reviewer.pipeline import run_batch
 
 from support.fuzz import mutants
 

@@ -20,7 +20,7 @@ from reviewer.inputs import find_inputs, memo_folders
 from reviewer.memo import render_memo
 from reviewer.read import read
 from reviewer.read.text import decode_damaged
-from reviewer.runner import UNFINISHED, run_batch
+from reviewer.pipeline import UNFINISHED, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "seeds"
@@ -199,7 +199,7 @@ def test_a_kill_over_an_earlier_run_leaves_no_stale_index_and_says_unfinished(tm
     run_batch(sorted(tmp_path.glob("*.txt")), out, load_config(), jobs=1, quiet=True)
     assert (out / "index.html").exists() and not (out / UNFINISHED).exists()
     waiting = tmp_path / "waiting"
-    stalled = ("import sys, time, reviewer.runner as r\n"  # as if killed before the batch files are written:
+    stalled = ("import sys, time, reviewer.pipeline.batch as r\n"  # as if killed before the batch files are written:
                f"r.write_batch_files = lambda *a, **k: (open({str(waiting)!r}, 'w').close(), time.sleep(600))\n"
                "from reviewer.cli import main\n"
                f"sys.argv = ['reviewer', 'review', {str(tmp_path)!r}, '--out', {str(out)!r}, '-q', '--fresh']\n"
@@ -249,7 +249,7 @@ def test_a_worker_killed_mid_report_costs_that_report_not_the_batch(tmp_path, mo
     """As the kernel's OOM killer or a crash in a C library would: a plain process pool waits forever."""
     import signal
 
-    import reviewer.runner as runner
+    import reviewer.pipeline.passes as runner
 
     for p in sorted(SEEDS.glob("*.txt")):
         shutil.copy(p, tmp_path / p.name)
@@ -268,7 +268,7 @@ def test_a_worker_killed_mid_report_costs_that_report_not_the_batch(tmp_path, mo
 
 
 def test_a_report_past_its_time_costs_that_report_not_the_batch(tmp_path, monkeypatch):
-    import reviewer.runner as runner
+    import reviewer.pipeline.passes as runner
 
     for p in sorted(SEEDS.glob("*.txt"))[:2]:
         shutil.copy(p, tmp_path / p.name)

@@ -13,7 +13,7 @@ from reviewer.config import LLMSettings, load_config
 from reviewer.narrative import make_narrative
 from reviewer.narrative.facts import build_passages
 from reviewer.narrative.injection import MASK, find_injections
-from reviewer.runner import run_batch
+from reviewer.pipeline import run_batch
 
 from conftest import seed_path
 from support.fake_openai import FakeOpenAI

@@ -7,7 +7,7 @@ import pytest
 
 import reviewer
 from reviewer import stats
-from reviewer.batch import review_corpus
+from reviewer.pipeline import review_corpus
 from reviewer.config import load_config
 from reviewer.evaluate import load_labels, score
 from reviewer.stats.detectors import IForest, RobustZ

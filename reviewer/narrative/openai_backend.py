@@ -28,6 +28,7 @@ from ..config import Config, ConfigError, LLMSettings
 from ..model import SUBJECT_DEPARTMENT, Report
 from .errors import BackendError
 from .claims import InvalidReply, parse_reply
+from .endpoint import SharedEndpoint
 from .facts import FactBook, Passage
 from .llmlog import CallLog, endpoint_host
 
@@ -85,14 +86,6 @@ def chunk_passages(passages: list[Passage], max_chars: int) -> list[list[Passage
     return chunks
 
 
-# requests in flight across every process of a batch: a semaphore the batch runner shares with its workers
-# (reviewer.runner); None in a single process, where `concurrency` threads bound them
-REQUEST_SLOTS = None
-# consecutive failed requests across every process of a batch (a shared multiprocessing.Value the runner sets
-# up); None in a single process, where each backend counts its own
-FAILURES = None
-
-
 class _Count:
     def __init__(self) -> None:
         self.value = 0
@@ -102,9 +95,9 @@ class Breaker:
     """A circuit breaker: after `after` consecutive failed requests (each already retried by the SDK) no more
     requests are sent, and every report falls back at once instead of waiting out the timeouts again."""
 
-    def __init__(self, after: int) -> None:
+    def __init__(self, after: int, count=None) -> None:
         self.after = after
-        self.count = FAILURES if FAILURES is not None else _Count()
+        self.count = count if count is not None else _Count()  # shared by a batch's processes, or this one's
 
     @property
     def open(self) -> bool:
@@ -118,7 +111,9 @@ class Breaker:
 
 
 class OpenAIBackend:
-    def __init__(self, settings: LLMSettings, use_cache: bool = True) -> None:
+    def __init__(self, settings: LLMSettings, use_cache: bool = True, shared: SharedEndpoint | None = None) -> None:
+        """`shared`: what the processes of a batch share about the endpoint (None in a single process, where
+        `concurrency` threads bound the requests and the backend counts its own failures)."""
         self.settings = settings
         self.name = settings.model
         self.prompt_version = prompt_version()
@@ -127,7 +122,8 @@ class OpenAIBackend:
         self.client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                     timeout=settings.timeout, max_retries=settings.max_retries)
         self.endpoint = endpoint_host(settings.base_url)
-        self.breaker = Breaker(settings.breaker_after)
+        self.breaker = Breaker(settings.breaker_after, shared.failures if shared else None)
+        self.slots = shared.slots if shared else contextlib.nullcontext()
         self.last_stats: dict = {}
         self._lock = threading.Lock()
 
@@ -181,7 +177,7 @@ class OpenAIBackend:
                 raise BackendError(f"接口已连续 {self.breaker.after} 次请求失败，本批其余报告不再调用")
             t0 = time.perf_counter()
             try:
-                with REQUEST_SLOTS or contextlib.nullcontext():
+                with self.slots:
                     resp = self.client.chat.completions.create(**params)
             except openai.APIError as exc:
                 ms = int((time.perf_counter() - t0) * 1000)

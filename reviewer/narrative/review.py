@@ -108,13 +108,16 @@ class NarrativeReviewer:
         return out
 
 
-def make_narrative(name: str, config: Config, settings=None, use_cache: bool = True) -> NarrativeReviewer:
+def make_narrative(name: str, config: Config, settings=None, use_cache: bool = True, shared=None) -> NarrativeReviewer:
+    """The reviewer of the text: "heuristic" (offline), or "openai" at the endpoint of `settings` (the rules'
+    [llm] otherwise), with the heuristic to fall back on; `shared`: what a batch's processes share about the
+    endpoint (narrative.endpoint)."""
     heuristic = HeuristicBackend(config.narrative)
     if name == "heuristic":
         return NarrativeReviewer(heuristic)
     if name == "openai":
         from .openai_backend import OpenAIBackend, settings_from
 
-        backend = OpenAIBackend(settings or settings_from(config), use_cache=use_cache)
+        backend = OpenAIBackend(settings or settings_from(config), use_cache=use_cache, shared=shared)
         return NarrativeReviewer(backend, fallback=heuristic)
     raise ValueError(f"unknown narrative backend {name!r} (heuristic, openai)")

@@ -2,9 +2,10 @@
 with robust z-scores and an IsolationForest (detectors/).
 
     frame = project_features(reports)             # a DataFrame users can export
-    apply(reviews, config)                        # add/enrich stat findings, recompute risk
+    model = CorpusModel(frame, config)             # fitted once per batch
+    model.compare(rv)                             # one review's findings relative to its peers
 """
-from .corpus import Baselines, CorpusModel, apply, reference
+from .corpus import Baselines, CorpusModel, reference
 from .features import project_features
 
-__all__ = ["Baselines", "CorpusModel", "apply", "project_features", "reference"]
+__all__ = ["Baselines", "CorpusModel", "project_features", "reference"]

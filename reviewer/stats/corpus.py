@@ -92,7 +92,7 @@ def _z(x, med, scale) -> float:
 class CorpusModel:
     """What comparing one report with its peers needs from the whole batch, fitted once: the features frame,
     the peer baselines, the isolation-forest ranks and the corpus totals.  `score(rv)` then works on one
-    review at a time, so a batch can be scored as a stream (reviewer.runner)."""
+    review at a time, so a batch can be scored as a stream (reviewer.pipeline)."""
 
     def __init__(self, frame: pd.DataFrame, config: Config) -> None:
         self.config = config
@@ -133,15 +133,6 @@ class CorpusModel:
         _department(ctx, rv, self.corpus, self.cfg)
         rv.occurrences = sorted(rv.occurrences + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
-
-
-def apply(reviews: list, config: Config) -> pd.DataFrame:
-    """Add the corpus-relative occurrences to each examined review and enrich the stat occurrences the rules
-    raised (settle them after).  Returns the project feature frame."""
-    model = CorpusModel(project_features([rv.report for rv in reviews]), config)
-    for rv in reviews:
-        model.compare(rv)
-    return model.frame
 
 
 def _evidence(base: Baselines, idx, features: list[str]) -> dict:
@@ -301,4 +292,4 @@ def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
                                "peer_group": where, "peer_median": {"满分项目占比": round(peer_share, 4)}})
 
 
-__all__ = ["CorpusModel", "apply", "project_features", "report_features", "FEATURES", "reference"]
+__all__ = ["CorpusModel", "project_features", "report_features", "FEATURES", "reference"]

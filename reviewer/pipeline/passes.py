@@ -1,0 +1,143 @@
+"""The two passes of a batch, as the work one worker does on one report.
+
+Pass 1 (`Examine`): read, extract, check and review the text of one report (`report.examine`).  Between the
+passes the features of every report fit the corpus model (reviewer.stats.CorpusModel).  Pass 2 (`Settle`):
+compare one review with its peers and settle it (`compare_and_settle`), then write its memo folder.
+
+The on-disk batch (batch.py) and the in-memory run the evaluation uses (memory.py) run these same passes; they
+differ only in where a review goes between them (a pack on disk, or memory) and in what pass 2 writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config, LLMSettings
+from ..errors import ExtractionError, describe_fault
+from ..export import write_review_files
+from ..memo.render import BatchView
+from ..narrative import make_narrative
+from ..narrative.endpoint import SharedEndpoint
+from ..read import read_bytes
+from ..review import Review
+from ..settle import settle
+from ..stats import CorpusModel
+from ..stats.features import FEATURES, ID_COLUMNS, project_row
+from .report import Outcome, examine, guarded
+from .store import Pack, read_input, review_key, unopened
+
+COLUMNS = ID_COLUMNS + FEATURES  # of a report's features in its journal line, one list per project
+
+
+@dataclass
+class Reviewer:
+    """The narrative reviewer of one process, built there on first use: an LLM client is not shared across a
+    fork.  `narrative` is a backend name ("heuristic", "openai" with `llm`), None for the rules only, or a
+    reviewer already built (used as it is, in this process only)."""
+    config: Config
+    narrative: object = "heuristic"
+    llm: LLMSettings | None = None
+    cache: bool = True
+    shared: SharedEndpoint | None = None  # what the processes of a batch share about the LLM endpoint
+    _built: object = field(default=None, init=False, repr=False)
+
+    def get(self):
+        if not isinstance(self.narrative, str):
+            return self.narrative
+        if self._built is None:
+            self._built = (make_narrative("openai", self.config, self.llm, use_cache=self.cache, shared=self.shared)
+                           if self.narrative == "openai" else make_narrative(self.narrative, self.config))
+        return self._built
+
+
+def compare_and_settle(rv: Review, model: CorpusModel | None, config: Config, marks: dict | None = None) -> Review:
+    """Pass 2 of one review: its comparison with the peers (none without a model), then settle, once."""
+    if model is not None:
+        model.compare(rv)
+    return settle(rv, config, marks)  # a finding a reviewer rejected leaves the risk
+
+
+def features(rv: Review) -> list[list]:
+    """A report's projects as rows of the corpus features (COLUMNS)."""
+    return [[row[c] for c in COLUMNS] for row in (project_row(rv.report, p) for p in rv.report.projects)]
+
+
+@dataclass
+class Examine:
+    """Pass 1 of the on-disk batch, for one input path: its journal entry (status, key, features, the packed
+    review)."""
+    reviewer: Reviewer
+    setting: str  # the rules, backend and code a stored review was made under (store.setting_key)
+    limit: int  # bytes of an input
+    text_limit: int  # bytes of a text input (0: no bound)
+
+    def run(self, path_s: str) -> dict:
+        path = Path(path_s)
+        entry = {"pass": 1, "path": path_s, "name": path.name, "key": None}
+        try:
+            data = read_input(path, self.limit, self.text_limit)
+        except (OSError, ExtractionError) as exc:
+            return {**entry, "status": "unreadable", "error": unopened(exc)}
+        entry["key"] = review_key(data, path.name, self.setting)
+        config, cache = self.reviewer.config, self.reviewer.cache
+
+        def work_on(p: Path) -> Outcome:
+            rv = examine(read_bytes(data, p.name, cache, config.read), config, self.reviewer.get())
+            return Outcome(p, report=rv.report, review=rv)
+
+        outcome = guarded(path, work_on)
+        if outcome.review is None:
+            return {**entry, "status": "failed" if outcome.bug else "unreadable", "error": outcome.error}
+        rv = outcome.review
+        llm = {k: rv.narrative_stats.get(k, 0) for k in ("calls", "cache_hits", "tokens_in", "tokens_out")
+               if "chunks" in rv.narrative_stats}
+        # a text review that fell back to the heuristic is done again by the next run, when the endpoint may answer
+        return {**entry, "status": "ok", "features": features(rv), "llm": llm, "notes": rv.notes,
+                "retry": rv.fell_back, "packed": Pack.packed(rv)}
+
+    def lost(self, path_s: str) -> dict:
+        """The outcome of a report whose worker died reviewing it (no key: the next run tries it again)."""
+        return {"pass": 1, "path": path_s, "name": Path(path_s).name, "key": None, "status": "unreadable",
+                "error": "审核此文件时工作进程异常退出（内存不足、超时或程序崩溃，见 rules.toml [batch] max_worker_mb、"
+                         "max_seconds_per_report），未能审核"}
+
+
+@dataclass
+class Settle:
+    """Pass 2 of the on-disk batch, for one stored review: compared, settled, its memo folder written."""
+    config: Config
+    model: CorpusModel
+    view: BatchView
+    out: Path
+    scratch: Path
+    pack: Pack
+    marks: dict  # report → the reviewer's marks on its findings
+
+    def run(self, job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
+        path, folder, key, corpus, at = job
+        try:
+            rv = self.pack.review_at(at)
+            compare_and_settle(rv, self.model, self.config, self.marks.get(rv.report.source))
+            result = write_review_files(rv, self.config, self.view, self.out, self.scratch, folder)
+        except Exception as exc:  # one memo that cannot be written costs that report, not the batch
+            return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}
+        return path, {"pass": 2, "folder": folder, "key": key, "corpus": corpus, "result": result}
+
+    def lost(self, job: tuple) -> tuple[str, dict]:
+        return job[0], {"error": "写出审核意见时工作进程异常退出（内存不足、超时或程序崩溃），请报告此问题"}
+
+
+@dataclass
+class ExamineInMemory:
+    """Pass 1 of the in-memory run, for one path: its Outcome with the whole review."""
+    reviewer: Reviewer
+
+    def run(self, path: Path) -> Outcome:
+        def work(p: Path) -> Outcome:
+            rv = examine(p, self.reviewer.config, self.reviewer.get(), cache=self.reviewer.cache)
+            return Outcome(p, report=rv.report, review=rv)
+
+        return guarded(path, work)
+
+    def lost(self, path: Path) -> Outcome:
+        return Outcome(path, error="审核此文件时工作进程异常退出（内存不足或程序崩溃），未能审核")
