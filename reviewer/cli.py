@@ -9,7 +9,7 @@ from pathlib import Path
 from . import marks, pipeline
 from .config import ConfigError, load_config
 from .errors import ExtractionError, MarkError
-from .export import write_extraction
+from .output import write_eval, write_baseline, write_extraction
 from .inputs import find_inputs
 from .inspect import inspect_text, reading_summary
 
@@ -126,10 +126,10 @@ def _eval(args: argparse.Namespace) -> int:
         print(s["table"])
         for m in s["reports_missing"]:
             print(f"  report not found: {m}", file=sys.stderr)
-    evaluate.write(result, out, config)
+    write_eval(result, out, config)
     print(f"→ {out / 'eval.json'}, {out / 'eval.html'}")
     if args.write_baseline:
-        evaluate.write_baseline(result, Path(args.write_baseline))
+        write_baseline(result, Path(args.write_baseline))
         print(f"baseline written → {args.write_baseline}")
     if args.check_baseline:
         found = evaluate.regressions(result, evaluate.read_baseline(Path(args.check_baseline)))

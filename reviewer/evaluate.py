@@ -369,23 +369,8 @@ def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_d
     return result
 
 
-def write(result: dict, out_dir: Path, config) -> None:
-    """DIR/eval.json (figures, misses, false alarms with evidence) and DIR/eval.html."""
-    from .memo.render import render_eval
-
-    data = {**result, "sets": {k: {kk: vv for kk, vv in v.items() if kk != "table"} for k, v in result["sets"].items()}}
-    (out_dir / "eval.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out_dir / "eval.html").write_text(render_eval(data, config), encoding="utf-8")
-
-
 def read_baseline(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write_baseline(result: dict, path: Path) -> None:
-    data = {"_note": "per-code floors for the CI gate; update deliberately, with the reason in the commit",
-            **baseline_of(result)}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _llm_totals(outcomes) -> dict:

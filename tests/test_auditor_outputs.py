@@ -271,7 +271,7 @@ def test_every_rule_a_finding_cites_is_named_in_words():
 def test_control_characters_of_a_document_never_break_the_workbook_or_the_word_memo(tmp_path, rv003):
     # a form feed kept from a PDF's text in a 三公 table's title: found by the 10,000-file fuzz, where one such
     # report stopped the batch before its workbook was written
-    from reviewer.export import IssueList
+    from reviewer.output import IssueList
 
     config = load_config()
     f = rv003.findings[0]

@@ -362,3 +362,44 @@ def test_a_bad_read_limit_is_a_clear_error_before_anything_is_written(tmp_path, 
     proc = _review_cli([str(S004), "--out", str(tmp_path / "out"), "--config", str(tmp_path / "bad.toml")])
     assert proc.returncode == 2 and "[read] max_rows_per_table 须为正整数" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+
+
+# --- document text never becomes a spreadsheet formula --------------------------------------------------------
+
+@pytest.mark.parametrize("value, written", [
+    ('=HYPERLINK("http://x","点击")', '\'=HYPERLINK("http://x","点击")'), ("+1+1", "'+1+1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("-2+3", "'-2+3"), ("=1次", "'=1次"), ("-5", "-5"), ("+3.5%", "+3.5%"), ("-", "-"), ("项目=1", "项目=1"), (7.5, 7.5)])
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(value, written):
+    from reviewer.output import cell
+
+    assert cell(value) == written
+
+
+def test_no_output_of_a_batch_holds_a_formula_from_the_documents_text(tmp_path):
+    import openpyxl
+
+    text = SEEDS.joinpath("003_ddff5fd3e69ced26.txt").read_text(encoding="utf-8")
+    name = '=HYPERLINK("http://example.invalid","宣传交流工作经费")'
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(text.replace("宣传交流工作经费", name), encoding="utf-8")
+    s = run_batch([tmp_path / "in" / "r.txt"], tmp_path / "out", load_config(), jobs=1, quiet=True)
+    assert s.reports == 1
+    ws = openpyxl.load_workbook(tmp_path / "out" / "问题清单.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(isinstance(c.value, str) and c.value.startswith("'=HYPERLINK") for c in cells)
+    for f in ("features.csv", "summary.csv"):
+        with open(tmp_path / "out" / f, encoding="utf-8-sig") as fh:
+            values = [v for row in csv.reader(fh) for v in row]
+        assert not [v for v in values if v.startswith("=")], f
+    with open(tmp_path / "out" / "features.csv", encoding="utf-8-sig") as fh:
+        assert "'" + name in [row["project"] for row in csv.DictReader(fh)]
+
+
+def test_a_figure_printed_with_an_equals_sign_is_extracted_as_text_not_a_formula(tmp_path):
+    from reviewer.cli import main
+
+    assert main(["extract", str(SEEDS / "003_ddff5fd3e69ced26.txt"), "--out", str(tmp_path), "-q"]) == 0
+    with open(tmp_path / "indicators.csv", encoding="utf-8-sig") as fh:
+        actual = {r["level3"]: r["actual_raw"] for r in csv.DictReader(fh) if r["project"] == "宣传交流工作经费"}
+    assert actual["接待次数"] == "'=1次"  # the report prints "=1次"; a spreadsheet would run it as a formula

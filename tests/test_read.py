@@ -260,7 +260,7 @@ def test_a_pdf_is_read_once_then_found_by_its_content(tmp_path, monkeypatch):
 
 def test_cached_and_fresh_reading_give_byte_identical_outputs(tmp_path, monkeypatch):
     monkeypatch.setenv("REVIEWER_CACHE_DIR", str(tmp_path / "cache"))
-    from reviewer.export import report_json
+    from reviewer.output import report_json
 
     fresh = report_json(reviewer.extract(real_pdf("009"), cache=False))
     reviewer.extract(real_pdf("009"))

@@ -19,7 +19,6 @@ rules, which a resumed run keeps).
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -35,7 +34,7 @@ import pandas as pd
 from .. import marks
 from ..config import Config
 from ..errors import ExtractionError
-from ..export import BATCH_OUTPUTS, atomic_file, write_batch_files
+from ..output import BATCH_OUTPUTS, UNFINISHED, mark_finished, mark_unfinished, write_batch_files
 from ..inputs import memo_folders
 from ..memo.render import BatchView
 from ..narrative.endpoint import SharedEndpoint
@@ -126,7 +125,7 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
                                     failures, frame, config, view, scratch)
         for k in ("reports", "partial", "findings", "faulted"):
             setattr(summary, k, written[k])
-        (out / UNFINISHED).unlink()
+        mark_finished(out)
     finally:
         journal.close()
         pack.close()
@@ -134,13 +133,8 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     return summary
 
 
-UNFINISHED = "审核未完成.txt"
-
-
 def _begin(out: Path, fresh: bool) -> Path:
-    """OUT/.work ready (emptied when `fresh`), and its scratch folder (returned).  Until the batch files are
-    written, OUT says it is unfinished, and holds no index of an earlier run that would disagree with the memos
-    this run writes."""
+    """OUT/.work ready (emptied when `fresh`), and its scratch folder (returned); OUT marked unfinished."""
     work = out / WORK
     if fresh and work.exists():
         shutil.rmtree(work)
@@ -148,13 +142,7 @@ def _begin(out: Path, fresh: bool) -> Path:
     scratch = work / "tmp"  # what a killed run was writing: never an output
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
-    with atomic_file(out / UNFINISHED, scratch) as fh:
-        fh.write("本文件夹的审核尚未完成：审核正在进行，或已中断。各报告的审核意见可能只写出了一部分，"
-                 "汇总文件（index.html、summary.csv、findings.jsonl、features.csv）在审核完成后才写出。\n"
-                 "以同样的命令再次运行即可从中断处继续；完成后本文件自动删除。\n".encode("utf-8"))
-    for name in BATCH_OUTPUTS:
-        with contextlib.suppress(FileNotFoundError):
-            os.rename(out / name, scratch / name)
+    mark_unfinished(out, scratch)
     return scratch
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import Config, LLMSettings
 from ..errors import ExtractionError, describe_fault
-from ..export import write_review_files
+from ..output import write_review_files
 from ..memo.render import BatchView
 from ..narrative import make_narrative
 from ..narrative.endpoint import SharedEndpoint

@@ -1,0 +1,44 @@
+"""One report's memo folder: memo.md, memo.html, memo.docx, findings.json (and scatter.svg), written together
+or not at all; returns what the batch files need of the report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..memo.render import index_row, render_memo, summary_row
+from ..model import to_jsonable
+from .files import atomic_folder, write_text
+
+def findings_payload(rv, findings: list[dict]) -> dict:
+    """DIR/<report>/findings.json: the reading status, what was not checked, the findings and the risk."""
+    r = rv.report
+    return {
+        "report": r.source, "department": r.department, "year": r.year,
+        "read_status": r.status, "read_issues": [to_jsonable(i) for i in r.issues],
+        "not_judged": [to_jsonable(i) for i in rv.unjudged],
+        "not_checked": rv.suppressed,
+        "verdict": rv.verdict.label, "verdict_reasons": rv.verdict.reasons,
+        "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
+        "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
+        "dropped_claims": rv.dropped_claims, "faults": rv.faults,
+        "risk_contributions": [{"id": f.id, "code": f.code, "subject": f.subject, "points": pts}
+                               for f, pts in rv.risk.contributions],
+        "findings": findings,  # rv.findings as dicts
+    }
+
+
+def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str) -> dict:
+    """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
+    report: its summary.csv row, its index row, its findings.jsonl lines."""
+    md, html, svg, docx = render_memo(rv, config, view)
+    findings = [f.to_dict() for f in rv.findings]
+    with atomic_folder(out_dir / name, scratch) as folder:
+        write_text(folder / "memo.md", md)
+        write_text(folder / "memo.html", html)
+        (folder / "memo.docx").write_bytes(docx)
+        if svg:
+            write_text(folder / "scatter.svg", svg + "\n")
+        write_text(folder / "findings.json", json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n")
+    return {"summary": {**summary_row(rv, list(config.codes)), "memo": f"{name}/memo.html"},
+            "index": index_row(rv, config, f"{name}/memo.html"),
+            "findings": [json.dumps(f, ensure_ascii=False) for f in findings]}
