@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test bench bench-scale clean
+.PHONY: run test eval bench bench-scale clean
 
 $(BIN)/reviewer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ run: $(BIN)/reviewer
 
 test: $(BIN)/reviewer
 	$(BIN)/pytest -q
+
+eval: $(BIN)/reviewer  # the eval gate: every committed label set and the synthetic one, against the baseline
+	$(BIN)/python tests/support/synth.py --spec evals/synth.toml --out out/eval-synth
+	$(BIN)/reviewer eval evals/*.jsonl out/eval-synth/synth.jsonl --out out/eval --check-baseline evals/baseline.json
 
 bench: $(BIN)/reviewer
 	$(BIN)/python bench/bench_read.py

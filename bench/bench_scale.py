@@ -3,7 +3,7 @@ of the whole process tree, output size, and a second run of the same command (re
 
     python bench/bench_scale.py [--sizes 1000 10000 100000] [--work /tmp/bench_scale] [--jobs 0]
 
-Each size gets its own synthetic corpus (`reviewer synth --seed 1`, made once and kept in WORK/in-N; its
+Each size gets its own synthetic corpus (`tests/support/synth.py --seed 1`, made once and kept in WORK/in-N; its
 generation is not timed).  The timed command is `reviewer review WORK/in-N --out WORK/out-N -q` in a
 subprocess, into an output folder that does not exist yet, with the default settings otherwise (every core).
 Memory is sampled every second from /proc: the sum of the proportional set sizes (PSS: a page shared by the
@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def corpus(work: Path, n: int) -> Path:
     d = work / f"in-{n}"
     if not (d / "README.md").exists() or sum(1 for _ in d.glob("synth_*.txt")) != n:
-        subprocess.run([sys.executable, "-m", "reviewer", "synth", "--n", str(n), "--seed", "1", "--out", str(d)],
+        subprocess.run([sys.executable, str(ROOT / "tests" / "support" / "synth.py"), "--n", str(n), "--seed", "1",
+                        "--out", str(d)],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return d
 

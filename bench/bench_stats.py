@@ -10,7 +10,9 @@ corpus: robust z per peer group (department; region and year) and the IsolationF
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,9 @@ import reviewer
 from reviewer.config import load_config
 from reviewer.stats import Baselines, project_features
 from reviewer.stats.detectors import IForest
-from reviewer.synth import generate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.synth import generate  # noqa: E402  (test-data generator)
 
 
 def main() -> None:

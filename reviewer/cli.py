@@ -141,16 +141,6 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _synth(args: argparse.Namespace) -> int:
-    from .synth import write_corpus
-
-    summary = write_corpus(Path(args.out), args.n, args.seed, args.anomaly_rate)
-    total = sum(summary["anomalies"].values())
-    print(f"wrote {summary['reports']} synthetic reports with {total} injected anomalies → {args.out} "
-          f"(labels in {Path(args.out) / 'labels.jsonl'})")
-    return 0
-
-
 def _review_options(p: argparse.ArgumentParser) -> None:
     """Options shared by review and eval: rules, narrative backend, parallelism."""
     p.add_argument("--profile", default="default", help="rule profile from rules.toml (default, guangxi, …)")
@@ -202,8 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_mark)
 
     p = sub.add_parser("eval", help="score the review against labelled findings, per code and category")
-    p.add_argument("labels", nargs="*", help="label files (.jsonl) or synthetic specs (.toml); "
-                                             "default: evals/seeds.jsonl evals/synth.toml")
+    p.add_argument("labels", nargs="*", help="label files (.jsonl); default: every label set in evals/")
     p.add_argument("--out", default="out/eval", help="output folder (default: out/eval)")
     p.add_argument("--corpus", action="append", help="folder to look for the labelled reports in (repeatable)")
     _review_options(p)
@@ -211,12 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-baseline", help="record the current figures as the baseline")
     p.set_defaults(func=_eval)
 
-    p = sub.add_parser("synth", help="write a synthetic corpus with labelled anomalies (never real data)")
-    p.add_argument("--n", type=int, default=100, help="number of reports (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="random seed: same seed, same corpus")
-    p.add_argument("--anomaly-rate", type=float, default=0.3, help="share of projects with an injected anomaly")
-    p.add_argument("--out", default="out/synth", help="output folder (default: out/synth)")
-    p.set_defaults(func=_synth)
     return parser
 
 

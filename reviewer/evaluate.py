@@ -27,8 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settle import places
+from .config import ConfigError
 from .model import Finding
+from .settle import places
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ",", "、": ","})
 
@@ -301,7 +302,7 @@ def table(result: EvalResult) -> str:
 # --- running an eval ----------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LABELS = [ROOT / "evals" / "seeds.jsonl", ROOT / "evals" / "synth.toml"]
+DEFAULT_LABELS = sorted((ROOT / "evals").glob("*.jsonl"))  # the committed label sets
 
 
 @dataclass
@@ -323,20 +324,12 @@ def _find_reports(names: set[str], dirs: list[Path]) -> tuple[list[Path], list[s
     return [found[n] for n in sorted(found)], sorted(names - set(found))
 
 
-def load_set(path: Path, work_dir: Path, corpus_dirs: list[Path]) -> LabelSet:
-    """A label file (.jsonl, reports found beside it or in the corpus folders) or a synthetic spec
-    (.toml, reports and labels regenerated into work_dir)."""
-    if path.suffix == ".toml":
-        import tomllib
-
-        from .synth import write_corpus
-
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-        out = work_dir / path.stem
-        write_corpus(out, int(spec.get("n", 100)), int(spec.get("seed", 0)), float(spec.get("anomaly_rate", 0.3)))
-        labels = load_labels([out / "labels.jsonl"])
-        reports, missing = _find_reports({lab.report for lab in labels}, [out])
-        return LabelSet(path.stem, labels, reports, missing)
+def load_set(path: Path, corpus_dirs: list[Path]) -> LabelSet:
+    """A label file (.jsonl), its reports found beside it or in the corpus folders.  A synthetic set is written
+    by the test-data generator first (tests/support/synth.py --spec evals/synth.toml --out DIR: DIR/synth.jsonl)."""
+    if path.suffix != ".jsonl":
+        raise ConfigError(f"{path}：评估集须为标注文件（.jsonl）；合成评估集请先用 python tests/support/synth.py "
+                          f"--spec {path} --out 目录 生成，再评估 目录/{path.stem}.jsonl")
     labels = load_labels([path])
     reports, missing = _find_reports({lab.report for lab in labels}, [path.parent, *corpus_dirs, ROOT / "corpus"])
     return LabelSet(path.stem, labels, reports, missing)
@@ -355,7 +348,7 @@ def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_d
     result = {"backend": backend_name, "prompt_version": prompt, "profile": config.profile,
               "rules": config.fingerprint(), "sets": {}}
     for path in map(Path, label_paths):
-        ls = load_set(path, out_dir, [Path(d) for d in corpus_dirs])
+        ls = load_set(path, [Path(d) for d in corpus_dirs])
         outcomes = review_corpus(ls.reports, config, narrative, jobs=jobs)
         findings = [f for o in outcomes if o.review for f in o.review.findings]
         verdicts = {o.name: o.review.verdict.label for o in outcomes if o.review and o.review.verdict}

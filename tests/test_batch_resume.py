@@ -20,7 +20,7 @@ from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.progress import Progress
 from reviewer.pipeline import run_batch
-from reviewer.synth import write_corpus
+from support.synth import write_corpus
 
 from support.fake_openai import FakeOpenAI
 

@@ -12,6 +12,7 @@ from reviewer.config import load_config
 from reviewer.narrative import make_narrative
 
 from support.fake_openai import FakeOpenAI, recorded
+from support.synth import write_eval_set
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALS = ROOT / "evals"
@@ -20,7 +21,8 @@ BASELINE = json.loads((EVALS / "baseline.json").read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def heuristic_result(tmp_path_factory):
-    return evaluate.run([EVALS / "seeds.jsonl", EVALS / "synth.toml", EVALS / "real.jsonl",
+    synth = write_eval_set(EVALS / "synth.toml", tmp_path_factory.mktemp("synth"))
+    return evaluate.run([EVALS / "seeds.jsonl", synth, EVALS / "real.jsonl",
                          EVALS / "labelled.jsonl", EVALS / "labelled_pdf.jsonl", EVALS / "heldout.jsonl"],
                         tmp_path_factory.mktemp("eval"))
 

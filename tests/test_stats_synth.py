@@ -11,7 +11,7 @@ from reviewer.pipeline import review_corpus
 from reviewer.config import load_config
 from reviewer.evaluate import load_labels, score
 from reviewer.stats.detectors import IForest, RobustZ
-from reviewer.synth import generate, write_corpus
+from support.synth import generate, write_corpus
 
 from conftest import SEEDS, seed_path
 

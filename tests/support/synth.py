@@ -1,6 +1,8 @@
-"""Synthetic reports for evals, benchmarks and reference distributions — never real data.
+"""Synthetic reports for evals, benchmarks and reference distributions — never real data.  A test-data
+generator: it uses the reviewer's text layouts, the reviewer never uses it.
 
-    reviewer synth --n 1000 --seed 7 --out corpus/synth
+    python tests/support/synth.py --n 1000 --seed 7 --out out/synth          # a corpus (bench_scale.py uses it)
+    python tests/support/synth.py --spec evals/synth.toml --out out/eval-synth  # the eval set: out/eval-synth/synth.jsonl
 
 Reports come in the seeds' layouts (云南 tab-separated with 指标性质/度量单位, central one-cell-per-line
 with 项目绩效分析, 元 with thousands separators) and units.  Budgets, execution rates, indicator counts
@@ -11,17 +13,19 @@ Same seed, same corpus, byte for byte.
 """
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import math
 import random
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .read.document import Cell, Row
-from .read.text import render_rows
+from reviewer.read.document import Cell, Row
+from reviewer.read.text import render_rows
 
-SYNTH_MARK = "【合成数据】本报告由 reviewer synth 生成，仅用于测试和评估，不是真实单位的报告。"
+SYNTH_MARK = "【合成数据】本报告由测试数据生成器生成，仅用于测试和评估，不是真实单位的报告。"
 CITIES = ["甲州市", "乙川市", "丙山市", "丁江市", "戊原市", "己平市", "庚宁市", "辛安市", "壬水市", "癸林市",
           "东陵市", "西岭市", "南湖市", "北岗市", "中屿市"]
 OFFICES = ["人民政府外事办公室", "人民政府驻北京联络处", "人民政府合作交流办公室", "文化和旅游局", "商务局",
@@ -61,9 +65,9 @@ class Fitted:
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path | None = None) -> "Fitted":
-        from . import extract
+        from reviewer import extract
 
-        seeds_dir = seeds_dir or Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+        seeds_dir = seeds_dir or Path(__file__).resolve().parents[2] / "corpus" / "seeds"
         budgets, rates, counts = [], [], []
         for path in sorted(seeds_dir.glob("*.txt")):
             report = extract(path)
@@ -562,8 +566,8 @@ def generate(n: int, seed: int = 0, anomaly_rate: float = 0.3, fitted: Fitted | 
         yield SynthReport(name, text, labels, clean, projects, dept, year, style)
 
 
-def write_corpus(out: Path, n: int, seed: int = 0, anomaly_rate: float = 0.3) -> dict:
-    """DIR/synth_*.txt, DIR/labels.jsonl (finding-shaped labels and clean entries), DIR/README.md."""
+def write_corpus(out: Path, n: int, seed: int = 0, anomaly_rate: float = 0.3, labels: str = "labels.jsonl") -> dict:
+    """DIR/synth_*.txt, DIR/<labels> (finding-shaped labels and clean entries), DIR/README.md."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     lines = []
@@ -581,9 +585,38 @@ def write_corpus(out: Path, n: int, seed: int = 0, anomaly_rate: float = 0.3) ->
         for subject in r.clean:
             lines.append(json.dumps({"report": r.name, "subject": subject, "clean": True,
                                      "note": "合成数据：未注入异常"}, ensure_ascii=False))
-    (out / "labels.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    (out / labels).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     (out / "README.md").write_text(
         f"{SYNTH_MARK}\n生成参数：n={n} seed={seed} anomaly_rate={anomaly_rate}\n"
-        "labels.jsonl：每行一个注入的异常（字段同 findings.jsonl），或一个未注入异常的项目（clean: true）。\n",
+        f"{labels}：每行一个注入的异常（字段同 findings.jsonl），或一个未注入异常的项目（clean: true）。\n",
         encoding="utf-8")
     return {"reports": reports, "anomalies": counts}
+
+
+def write_eval_set(spec: Path, out: Path) -> Path:
+    """The synthetic eval set a spec (evals/synth.toml: n, seed, anomaly_rate) describes, written into `out`;
+    returns its label file, named after the spec (synth.jsonl), which `reviewer eval` takes like any other."""
+    params = tomllib.loads(spec.read_text(encoding="utf-8"))
+    labels = f"{spec.stem}.jsonl"
+    write_corpus(out, int(params["n"]), int(params["seed"]), float(params["anomaly_rate"]), labels)
+    return out / labels
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="write a synthetic corpus with labelled anomalies (never real data)")
+    ap.add_argument("--spec", type=Path, help="an eval spec (evals/synth.toml): write that eval set")
+    ap.add_argument("--n", type=int, default=100, help="reports (default 100)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--anomaly-rate", type=float, default=0.3, help="share of projects with an injected anomaly")
+    ap.add_argument("--out", type=Path, default=Path("out/synth"), help="output folder (default: out/synth)")
+    args = ap.parse_args()
+    if args.spec:
+        print(f"→ {write_eval_set(args.spec, args.out)}")
+        return
+    summary = write_corpus(args.out, args.n, args.seed, args.anomaly_rate)
+    print(f"wrote {summary['reports']} synthetic reports with {sum(summary['anomalies'].values())} injected "
+          f"anomalies → {args.out} (labels in {args.out / 'labels.jsonl'})")
+
+
+if __name__ == "__main__":
+    main()

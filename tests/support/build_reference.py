@@ -1,6 +1,6 @@
 """Rebuild reviewer/stats/reference.json: feature distributions of the seeds plus a synthetic corpus.
 
-    python -m reviewer.stats.build_reference [--n 2000] [--seed 42]
+    python tests/support/build_reference.py [--n 2000] [--seed 42]
 
 The reference is what a corpus too small for its own baseline (one report) is compared with.
 """
@@ -10,13 +10,18 @@ import argparse
 import json
 from pathlib import Path
 
-from .. import extract
-from ..config import load_config
-from ..synth import generate
-from . import REFERENCE
-from .features import FEATURES, project_features
+import sys
 
-SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "seeds"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from reviewer import extract  # noqa: E402
+from reviewer.config import load_config  # noqa: E402
+from reviewer.stats.corpus import REFERENCE  # noqa: E402
+from reviewer.stats.features import FEATURES, project_features  # noqa: E402
+from support.synth import generate  # noqa: E402
+
+SEEDS = ROOT / "corpus" / "seeds"
 
 
 def build(n: int, seed: int) -> dict:
