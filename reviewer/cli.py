@@ -126,6 +126,8 @@ def _eval(args: argparse.Namespace) -> int:
         print(s["table"])
         for m in s["reports_missing"]:
             print(f"  report not found: {m}", file=sys.stderr)
+        for m in s["reports_faulted"]:
+            print(f"  核查因程序错误未完成：{m['report']}：{m['faults'][0]}", file=sys.stderr)
     write_eval(result, out, config)
     print(f"→ {out / 'eval.json'}, {out / 'eval.html'}")
     if args.write_baseline:

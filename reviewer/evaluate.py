@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ConfigError
-from .model import Finding
+from .model import Finding, Quote, to_jsonable
+from .read import Location
 from .settle import places
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ",", "、": ","})
@@ -111,21 +112,27 @@ def load_labels(paths) -> list[Label]:
     return out
 
 
-_PAGE = re.compile(r"第(\d+)页")
-
 
 def spots_of(f: Finding) -> list[tuple[str, str, list[tuple[int | None, int | None]]]]:
     """(subject, severity, [(display line, page)…]) for each place a finding stands for: a merged finding's places
     (each where it is quoted), or the finding itself with every line it quotes."""
-    def spot(line, location) -> tuple[int | None, int | None]:
-        m = _PAGE.search(location or "")
-        return (line, int(m.group(1)) if m else None)
-
     items = f.evidence.get("items")
     if items:
-        return [(i["subject"], i["severity"], [spot(i.get("line"), i.get("location"))]) for i in items]
-    quotes = f.evidence.get("quotes") or []
-    return [(f.subject, f.severity, [spot(q.get("line"), q.get("location")) for q in quotes])]
+        return [(i["subject"], i["severity"], [_spot(i.get("line"), i.get("location"))]) for i in items]
+    quotes = [(q.line, q.location) if isinstance(q, Quote) else (q.get("line"), q.get("location"))
+              for q in f.evidence.get("quotes") or []]
+    return [(f.subject, f.severity, [_spot(line, where) for line, where in quotes])]
+
+
+_PAGE = re.compile(r"第(\d+)页")
+
+
+def _spot(line, where) -> tuple[int | None, int | None]:
+    """(display line, page) of a place: `where` is a Location (a review in memory) or its label (findings.jsonl)."""
+    if isinstance(where, Location):
+        return line, where.page
+    m = _PAGE.search(where or "")
+    return line, int(m.group(1)) if m else None
 
 
 @dataclass
@@ -238,7 +245,7 @@ def score(findings: list[Finding], labels: list[Label], categories: dict[str, st
         else:
             result.false_alarms.append({"report": f.report, "subject": f.subject, "code": f.code,
                                         "severity": f.severity, "message": f.message,
-                                        "quotes": f.evidence.get("quotes", [])[:2]})
+                                        "quotes": to_jsonable(f.evidence.get("quotes", [])[:2])})
     result.clean_cases, result.clean_violations = _clean(findings, labels)
     result.verdicts = _verdicts(labels, verdicts or {})
     for c in codes.values():
@@ -356,6 +363,9 @@ def run(label_paths, out_dir: Path, config=None, narrative="heuristic", corpus_d
         entry = scored.to_dict()
         entry["reports_missing"] = ls.missing
         entry["reports_failed"] = [{"report": o.name, "error": o.error} for o in outcomes if o.review is None]
+        # a check stopped by a fault of the program: its findings are missing, the verdict is 未能审核
+        entry["reports_faulted"] = [{"report": o.name, "faults": o.review.faults} for o in outcomes
+                                    if o.review is not None and o.review.faults]
         entry["llm"] = _llm_totals(outcomes)
         entry["table"] = table(scored)
         result["sets"][ls.name] = entry

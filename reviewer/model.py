@@ -350,6 +350,8 @@ class Report:
     multiline_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)  # cell-per-line blocks
     warnings: list[str] = field(default_factory=list)
     issues: list[ReadIssue] = field(default_factory=list)  # what could not be read, and where
+    # what later stages may still quote once the lines are dropped (reviewer.pipeline.store.slim): line → Quote
+    kept_quotes: dict[int, Quote] = field(default_factory=dict, repr=False)
 
     @property
     def accounts_label(self) -> str:
@@ -373,11 +375,23 @@ class Report:
     def status(self) -> str:
         return "完整读取" if self.complete else "部分读取"
 
+    def where(self, line: int | None) -> Location | None:
+        """Where a display line is in the file (a line of a text has no other place than its number)."""
+        if not line:
+            return None
+        return self.line_locs[line - 1] if 1 <= line <= len(self.line_locs) else Location(line=line)
+
     def location(self, line: int | None) -> str:
         """Where a display line is in the file, as a user finds it: 第12行, 第3页第7行, Sheet1!第5行 …"""
-        if line is None or not (1 <= line <= len(self.line_locs)):
-            return f"第{line}行" if line else ""
-        return str(self.line_locs[line - 1])
+        where = self.where(line)
+        return str(where) if where else ""
+
+    def quote_at(self, line: int | None) -> Quote | None:
+        """A display line as a finding quotes it: where it is and what it prints (None when it prints nothing)."""
+        if line in self.kept_quotes:
+            return self.kept_quotes[line]
+        text = self.quote(line)
+        return Quote(line, self.where(line), text) if text else None
 
     def quote(self, line: int | None, width: int = 160) -> str:
         """The source text of a line, cells separated by │, for memos.
@@ -411,7 +425,7 @@ def to_jsonable(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in fields(obj):
-            if f.name in ("lines", "line_locs", "multiline_rows"):
+            if f.name in ("lines", "line_locs", "multiline_rows", "kept_quotes"):
                 continue
             out[f.name] = to_jsonable(getattr(obj, f.name))
         return out
@@ -429,6 +443,14 @@ def to_jsonable(obj: Any) -> Any:
 
 
 SUBJECT_DEPARTMENT = "部门整体"  # the subject of department-wide findings and of 决算 tables (FINDINGS.md)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A place a finding rests on, as a reader finds it; serialised as {line, location, text}."""
+    line: int | None  # the report's display line (the `line` of the outputs)
+    location: Location  # where it is printed (file, page, sheet, table, row; on a PDF page the characters' box)
+    text: str  # what is printed there (a table row with its cells separated by │)
 
 
 @dataclass
@@ -461,8 +483,9 @@ class Finding:
         }
 
     def sort_key(self) -> tuple:
-        quotes = self.evidence.get("quotes") or [{}]
-        return (SEVERITIES.index(self.severity), quotes[0].get("line") or 0, self.subject, self.code, self.message)
+        quotes = self.evidence.get("quotes")
+        return (SEVERITIES.index(self.severity), (quotes[0].line if quotes else 0) or 0, self.subject, self.code,
+                self.message)
 
 
 SEVERITIES = ["high", "medium", "low"]

@@ -52,7 +52,7 @@ def test_repeats_of_one_kind_merge_into_one_finding_listing_every_place(rv003):
     (sat,) = [f for f in rv003.findings if f.code == "satisfaction_ceiling" and f.evidence.get("rule") == "PL-05"]
     assert sat.evidence["occurrences"] == 9 and len(sat.evidence["subjects"]) == 9
     assert {i["subject"] for i in sat.evidence["items"]} >= {"对台工作特费", "外事培训费", "残疾人就业保障金"}
-    assert all(i["location"].startswith("第") for i in sat.evidence["items"])
+    assert all(str(i["location"]).startswith("第") for i in sat.evidence["items"])
     # nothing an occurrence said is lost: every (subject, code) of the occurrences is a place of a finding
     places = {(i["subject"], f.code) for f in rv003.findings for i in f.evidence.get("items", [])} | \
              {(f.subject, f.code) for f in rv003.findings}

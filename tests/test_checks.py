@@ -29,7 +29,7 @@ def test_rate_mismatch_20_04_vs_20_40(findings):
     (f,) = of(findings, "003", "rate_mismatch")
     assert f.subject == "外事接待费" and f.severity == "high"
     assert f.evidence["stated"] == 20.04 and f.evidence["recomputed"] == pytest.approx(20.4)
-    assert any("20.04%" in q["text"] for q in f.evidence["quotes"])
+    assert any("20.04%" in q.text for q in f.evidence["quotes"])
     # rounding is not a finding: 5.44/5.8 = 93.79% printed "94%"; 506,745.04/626,500 = 80.885% printed 80.88%
     assert not of(findings, "003", "rate_mismatch", "专项事务工作经费")
     assert not of(findings, "004", "rate_mismatch")

@@ -31,6 +31,11 @@ def test_no_code_falls_below_the_baseline(heuristic_result):
     assert evaluate.regressions(heuristic_result, BASELINE) == []
 
 
+def test_no_check_stops_on_a_fault_of_the_program_on_any_labelled_document(heuristic_result):
+    # a fault costs its check and turns the verdict to 未能审核: on the labelled corpus it is a bug, never a reading
+    assert {name: s["reports_faulted"] for name, s in heuristic_result["sets"].items() if s["reports_faulted"]} == {}
+
+
 def test_seed_labels_cover_every_seed_and_clean_cases_stay_clean(heuristic_result):
     seeds = heuristic_result["sets"]["seeds"]
     assert seeds["reports"] == 5 and not seeds["reports_missing"]

@@ -29,7 +29,7 @@ def test_completion_claim_against_one_of_seven_trainings(reviews):
     assert f.severity == "high" and f.source == "heuristic"
     assert "1次" in f.message and "≥7次" in f.message and "14.2%" in f.message
     assert any("培训次数" in fact for fact in f.evidence["facts"])
-    assert any("按预定进度完成" in q["text"] for q in f.evidence["quotes"])
+    assert any("按预定进度完成" in q.text for q in f.evidence["quotes"])
 
 
 def test_completion_claims_supported_when_figures_agree(reviews):

@@ -328,7 +328,7 @@ def test_a_table_the_contents_list_and_the_document_lacks_is_a_finding(reviews):
     """024 lists "三、支出决算表" in its 目录 and goes from 收入决算表 straight to 财政拨款收入支出决算总表; 023, the
     same document untouched, prints all nine.  A copy of only the 目录 (dev 054) is not judged: it prints no table."""
     (gone,) = [f for f in reviews["024"].occurrences if f.evidence.get("rule") == "JS-00"]
-    assert gone.code == "missing" and "三、支出决算表" in gone.message and gone.evidence["quotes"][0]["line"] == 17
+    assert gone.code == "missing" and "三、支出决算表" in gone.message and gone.evidence["quotes"][0].line == 17
     assert not [f for f in reviews["023"].occurrences if f.evidence.get("rule") == "JS-00"]
     toc = reviewer.review(REAL / "054_zhejiang_cncn_2022_dept_final_toc_dotleaders.txt")
     assert not [f for f in toc.occurrences if f.evidence.get("rule") == "JS-00"]

@@ -65,7 +65,7 @@ def _flag(ctx: Context, table: AccountsTable, message: str, stated, rec: Interva
     ctx.hold(table, lambda: ctx.finding(
         S, "arithmetic", severity, message, check=check, table=f"{table.number} {table.title}".strip(),
         stated=stated if stated is not None else 0.0, recomputed=round(rec.mid, 4),
-        tolerance=round(rec.width / 2 + 0.5 * 10 ** (-table.decimals), 6), lines=lines, rule=rule))
+        tolerance=round(rec.width / 2 + 0.5 * 10 ** (-table.decimals), 6), at=lines, rule=rule))
 
 
 def check(ctx: Context) -> None:
@@ -261,7 +261,7 @@ def _misaligned(ctx: Context, table: AccountsTable, col: str, wrong: list, rows:
                 check="accounts_hierarchy", table=f"{table.number} {table.title}".strip(),
                 figures={f"{p['code']} {p['name']}": f"{fmt_num(stated)}（下级合计 {fmt_num(rec.mid)}）"
                          for p, _, stated, rec in wrong[:8]},
-                lines=[int(p["line"]) for p, *_ in wrong[:5]], rule="JS-02b")
+                at=[int(p["line"]) for p, *_ in wrong[:5]], rule="JS-02b")
 
 
 def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, classes, value_cols) -> None:
@@ -384,13 +384,13 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
             ctx.finding(S, "arithmetic", "medium",
                         f"{table.title}：{money_label} {fmt_num(money)}，{count_label}却为 {fmt_num(count or 0)}。",
                         check="sangong_counts", table=f"{table.number} {table.title}".strip(), stated=count or 0,
-                        figures={money_label: money, count_label: count}, lines=[line(money_key), line(count_key)],
+                        figures={money_label: money, count_label: count}, at=[line(money_key), line(count_key)],
                         rule="SG-03")
         elif count and count > 0 and not money and money_key in rows:
             ctx.finding(S, "arithmetic", "low",
                         f"{table.title}：{count_label} {fmt_num(count)}，{money_label}却为 0。",
                         check="sangong_counts", table=f"{table.number} {table.title}".strip(), stated=money or 0,
-                        figures={money_label: money, count_label: count}, lines=[line(money_key), line(count_key)],
+                        figures={money_label: money, count_label: count}, at=[line(money_key), line(count_key)],
                         rule="SG-03")
     for small, big, label in (("trips", "groups", "出国人次少于团组数"), ("people", "batches", "接待人次少于接待批次"),
                               ("fa_batches", "batches", "外事接待批次多于国内接待批次")):
@@ -398,7 +398,7 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
         bad = (a is not None and b is not None and a < b) if small != "fa_batches" else (a is not None and b is not None and a > b)
         if bad:
             ctx.finding(S, "arithmetic", "medium", f"{table.title}：{label}（{fmt_num(a)} 与 {fmt_num(b)}）。",
-                        check="sangong_counts", table=f"{table.number} {table.title}".strip(), lines=[line(small), line(big)],
+                        check="sangong_counts", table=f"{table.number} {table.title}".strip(), at=[line(small), line(big)],
                         rule="SG-03")
 
 
@@ -452,4 +452,4 @@ def _cross(ctx: Context) -> None:
                         f"{table.title}合计“{column}”为 {fmt_num(stated) if stated is not None else '空'}，"
                         f"{other_table.title}对应数为 {fmt_num(other)}。",
                         check="accounts_cross", table=f"{table.number} {table.title}".strip(),
-                        stated=stated if stated is not None else "空", recomputed=other, lines=[line, other_line], rule=rule)
+                        stated=stated if stated is not None else "空", recomputed=other, at=[line, other_line], rule=rule)

@@ -162,7 +162,7 @@ def _compare(ctx: Context, table: AccountsTable, what: str, stated: float, line:
     if not am.agree(stated, am.iv(other)):
         ctx.finding(S, "cross_table", "high", f"{table.title}{what}为 {fmt_num(stated)}，{other_table.title}对应数为 {fmt_num(other)}。",
                     check="budget_cross", table=table.title, stated=stated, recomputed=other,
-                    lines=[line, other_line], rule=rule)
+                    at=[line, other_line], rule=rule)
 
 
 def _classes_against_items(ctx: Context, expenditure: AccountsTable, summary: AccountsTable) -> None:

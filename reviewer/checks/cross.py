@@ -74,7 +74,7 @@ def _projects_vs_tasks(ctx: Context) -> None:
         detail = "；".join(f"项目表{a}，部门整体自评表“{task.name}”{b}" for _, a, b in diffs)
         ctx.finding(
             p.name, "cross_table", "high", f"项目支出绩效自评表与部门整体支出绩效自评表的{what}不一致：{detail}。",
-            check="project_vs_tasks", table="项目资金 / 部门年度重点工作任务", lines=[t.line, task.line], rule="DW-01",
+            check="project_vs_tasks", table="项目资金 / 部门年度重点工作任务", at=[t.line, task.line], rule="DW-01",
             stated=t.rate if t.rate.number is not None else t.budget_full,
             recomputed=task.rate.number if task.rate.number is not None else task.approved_total.number,
             figures={"项目表全年预算数": t.budget_full, "项目表全年执行数": t.executed, "项目表执行率": t.rate,
@@ -108,7 +108,7 @@ def _cost_indicators_vs_execution(ctx: Context) -> None:
             ctx.finding(p.name, "cross_table", "medium",
                         f"成本指标实际完成 {names}，合计 {fmt_num(spent)}{unit}{also}，而项目资金表全年执行数为 {t.executed.raw}。",
                         check="cost_vs_execution", table="绩效指标 / 项目资金", stated=round(spent, 4), recomputed=e,
-                        tolerance=round(tol, 4), lines=[i.line for i in costs] + [t.line], rule="PL-02")
+                        tolerance=round(tol, 4), at=[i.line for i in costs] + [t.line], rule="PL-02")
 
 
 def _carryover_vs_accounts(ctx: Context) -> None:
@@ -131,7 +131,7 @@ def _carryover_vs_accounts(ctx: Context) -> None:
             ctx.finding(p.name, "cross_table", "high",
                         f"项目表上年结转资金 {v.raw}{p.funds.unit}，而收入支出决算表年初结转和结余只有 {start:,.2f}{t01.unit}。",
                         check="carryover_vs_accounts", table="项目资金 / 公开01表", stated=v, recomputed=start,
-                        lines=[row.line, line], rule="XT-02")
+                        at=[row.line, line], rule="XT-02")
 
 
 def pair_tasks(projects, tasks):
@@ -191,7 +191,7 @@ def _projects_vs_spending(ctx: Context) -> None:
         S, "cross_table", "medium",
         f"各项目支出绩效自评表的全年执行数合计 {fmt_num(s)}{unit}，多于{where}所列项目支出 {fmt_num(stated)}{unit}（{listing}）。",
         check="projects_vs_accounts", table="项目支出绩效自评表 / 决算", stated=round(s, 4), recomputed=stated,
-        tolerance=tol, lines=[line] + [p.funds.total.line for p, _ in fiscal], rule="PE-06",
+        tolerance=tol, at=[line] + [p.funds.total.line for p, _ in fiscal], rule="PE-06",
     )
 
 
@@ -227,7 +227,7 @@ def _department_funds_vs_accounts(ctx: Context) -> None:
             f"部门整体支出绩效自评表“{row.label}”执行数 {executed.raw}万元，{table.number}{table.title}“{name}”为 "
             f"{value:,.2f}{table.unit}" + (f"（合 {convert(value, table.unit, '万元'):,.2f}万元）。" if table.unit != "万元" else "。"),
             check="department_vs_accounts", table="部门整体支出绩效自评表 / 决算", stated=executed,
-            recomputed=round(convert(value, table.unit, "万元"), 4), lines=[row.line, line], rule="DW-01",
+            recomputed=round(convert(value, table.unit, "万元"), 4), at=[row.line, line], rule="DW-01",
         )
 
 
@@ -279,5 +279,5 @@ def _compare_quote(ctx: Context, m: re.Match, value: float, table, line: int, te
         S, "cross_table", "high",
         f"文字说明写“{m.group(0).strip()}”，{where}为 {value:,.2f}{table.unit}。",
         check="narrative_vs_accounts", table="部门整体支出绩效自评情况 / 决算", stated=quoted,
-        recomputed=round(convert(value, table.unit, unit), 4), lines=[text_line, line], rule="TX-01",
+        recomputed=round(convert(value, table.unit, unit), 4), at=[text_line, line], rule="TX-01",
     )

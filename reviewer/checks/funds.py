@@ -17,7 +17,7 @@ def check(ctx: Context) -> None:
         ctx.checked("funds_present", "项目资金表已填报", p.name)
         if t is None:
             ctx.finding(p.name, "missing", "medium", "项目资金表缺失，无法核对预算执行情况。", check="funds_present",
-                        table=TABLE, lines=[p.line])
+                        table=TABLE, at=[p.line])
             continue
         d = precision(getattr(r, a) for r in p.funds.rows() for a, _ in COLUMNS)
         _sub_rows(ctx, p, d)
@@ -52,7 +52,7 @@ def _sub_rows(ctx: Context, p: Project, d: int | None) -> None:
             f"{label}：年度资金总额填报 {stated.raw}，但其中各行（{detail}）合计为 {fmt_num(recomputed.mid)}。",
             check="funds_sum", table=TABLE, stated=stated, recomputed=round(recomputed.mid, 4),
             tolerance=round(recomputed.width / 2 + half_unit(stated), 4),
-            lines=[f.total.line] + [r.line for r in subs], rule="PE-01",
+            at=[f.total.line] + [r.line for r in subs], rule="PE-01",
         )
 
 
@@ -69,7 +69,7 @@ def _execution_ratio(ctx: Context, p: Project, t: FundsRow, d: int | None) -> In
         if e.number > 0:
             ctx.finding(p.name, "missing", "medium",
                         f"全年预算数为空或为 0，却有全年执行数 {e.raw}，执行率无从计算。",
-                        check="exec_rate", table=TABLE, lines=[t.line], rule="PE-03")
+                        check="exec_rate", table=TABLE, at=[t.line], rule="PE-03")
         return None
     try:
         return Interval.of(e, decimals=d) / Interval.of(b, decimals=d)
@@ -86,7 +86,7 @@ def _rate(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> None
     if stated.number is None:
         ctx.finding(p.name, "missing", "medium",
                     f"执行率未填报；按 {t.executed.raw} ÷ {t.budget_full.raw} 应为 {fmt_num(pct.mid)}%。",
-                    check="exec_rate", table=TABLE, recomputed=round(pct.mid, 4), lines=[t.line], rule="PE-03")
+                    check="exec_rate", table=TABLE, recomputed=round(pct.mid, 4), at=[t.line], rule="PE-03")
         return
     shown = stated
     if stated.unit != "%" and stated.number <= 1.0 and pct.mid > 1.5:  # printed as a fraction, 0.9997
@@ -98,7 +98,7 @@ def _rate(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> None
         f"执行率填报为 {stated.raw}，按全年执行数 {t.executed.raw} ÷ 全年预算数 {t.budget_full.raw} 计算应为 "
         f"{fmt_num(pct.mid)}%。",
         check="exec_rate", table=TABLE, stated=shown.number, recomputed=round(pct.mid, 4),
-        tolerance=round(pct.width / 2 + half_unit(shown), 4), lines=[t.line], rule="PE-03",
+        tolerance=round(pct.width / 2 + half_unit(shown), 4), at=[t.line], rule="PE-03",
         figures={"全年执行数": t.executed, "全年预算数": t.budget_full},
         correction=f"执行率 {stated.raw} 应为 {fmt_num(pct.mid)}%",
     )
@@ -113,7 +113,7 @@ def _score(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> Non
     if score.number is None:
         ctx.finding(p.name, "missing", "medium",
                     f"预算执行率得分未填报；按规则应为 {fmt_num(expected.mid)}。",
-                    check="exec_score", table=TABLE, recomputed=round(expected.mid, 4), lines=[t.line], rule="SC-02")
+                    check="exec_score", table=TABLE, recomputed=round(expected.mid, 4), at=[t.line], rule="SC-02")
         return
     if agrees(score, expected, ctx.config.rules.rounding_slack):
         return
@@ -129,7 +129,7 @@ def _score(ctx: Context, p: Project, t: FundsRow, ratio: Interval | None) -> Non
         # a unit that scored itself below the rule erred on the safe side: worth a note, low
         p.name, "exec_score", "high" if above else "low", message,
         check="exec_score", table=TABLE, stated=score, recomputed=round(expected.mid, 4),
-        tolerance=round(expected.width / 2 + half_unit(score), 4), lines=[t.line], rule="SC-02",
+        tolerance=round(expected.width / 2 + half_unit(score), 4), at=[t.line], rule="SC-02",
         figures={"执行率(复核)": round(ratio.mid * 100, 4), "分值": weight, "执行率(填报)": t.rate},
         correction=f"预算执行率得分 {score.raw} 应为 {fmt_num(expected.mid)}" if above else "",
     )
@@ -146,14 +146,14 @@ def _over_execution(ctx: Context, p: Project, t: FundsRow, d: int | None) -> Non
         ctx.finding(
             p.name, "exec_exceeds_allocation", "high",
             f"财政下达数只有 {allocated.raw}，全年执行数却为 {e.raw}，执行了未到位的资金。",
-            check="exec_vs_budget", table=TABLE, stated=e, recomputed=allocated.number, lines=[t.line], rule="PE-04",
+            check="exec_vs_budget", table=TABLE, stated=e, recomputed=allocated.number, at=[t.line], rule="PE-04",
             figures={"财政下达数": allocated, "全年执行数": e, "全年预算数": t.budget_full},
         )
     elif t.budget_full.number is not None and Interval.of(e, slack, d).lo > Interval.of(t.budget_full, slack, d).hi:
         ctx.finding(
             p.name, "exec_exceeds_allocation", "medium",
             f"全年执行数 {e.raw} 超过全年预算数 {t.budget_full.raw}，超预算支出需要说明。",
-            check="exec_vs_budget", table=TABLE, stated=e, recomputed=t.budget_full.number, lines=[t.line],
+            check="exec_vs_budget", table=TABLE, stated=e, recomputed=t.budget_full.number, at=[t.line],
             rule="PE-04",
         )
 
@@ -172,7 +172,7 @@ def _budget_change(ctx: Context, p: Project, t: FundsRow, d: int | None) -> None
             p.name, "budget_adjusted", "medium",
             f"全年预算数由年初的 {b0.raw} 调减为 {b1.raw}（{fmt_num(change * 100, 1)}%），恰好等于全年执行数 {e.raw}，"
             f"执行率因此显示为 100%；按年初预算计算执行率为 {fmt_num(e.number / b0.number * 100)}%。",
-            check="budget_change", table=TABLE, stated=b1, recomputed=b0.number, lines=[t.line], rule="PE-02",
+            check="budget_change", table=TABLE, stated=b1, recomputed=b0.number, at=[t.line], rule="PE-02",
             figures=figures,
         )
     elif abs(change) >= ctx.config.rules.budget_change_share and not explained:
@@ -180,6 +180,6 @@ def _budget_change(ctx: Context, p: Project, t: FundsRow, d: int | None) -> None
         ctx.finding(
             p.name, "budget_adjusted", "low",
             f"全年预算数由年初的 {b0.raw} {verb}为 {b1.raw}（{fmt_num(change * 100, 1)}%），表内未说明调整原因。",
-            check="budget_change", table=TABLE, stated=b1, recomputed=b0.number, lines=[t.line], rule="PE-02",
+            check="budget_change", table=TABLE, stated=b1, recomputed=b0.number, at=[t.line], rule="PE-02",
             figures=figures,
         )

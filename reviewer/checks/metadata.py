@@ -51,7 +51,7 @@ def _listed_tables(ctx: Context) -> None:
         ctx.checked("listed_tables", "目录所列表格均已公开")
         if not none and (SAME_TABLE.get(kind, kind), family) not in printed:
             ctx.finding(S, "missing", "high", f"目录列有“{entry.context}”，但文中没有这张表：公开的{family}表不全。",
-                        check="listed_tables", table="目录", lines=[entry.line], rule="JS-00",
+                        check="listed_tables", table="目录", at=[entry.line], rule="JS-00",
                         correction=f"补充公开“{entry.context}”")
 
 
@@ -74,7 +74,7 @@ def _names(ctx: Context) -> None:
                 ctx.finding(S, "metadata", "medium",
                             f"单位名称写法不一致：“{b}”（{len(by_value[b])} 处）与“{a}”（{len(by_value[a])} 处），"
                             f"疑为笔误（“{diff}”）。", check="names", table="单位名称",
-                            stated=b, recomputed=a, lines=by_value[b][:5] + by_value[a][:1])
+                            stated=b, recomputed=a, at=by_value[b][:5] + by_value[a][:1])
 
 
 _CODE_AROUND = re.compile(r"^[\s\d\-_.．、:：|/（()）\[\]]+|[\s\d\-_.．、:：|/（()）\[\]]+$")
@@ -106,7 +106,7 @@ def _organisation_variants(ctx: Context) -> None:
     for a, b in pairs:
         subject = next((s for s in (seen[a][0], seen[b][0]) if s != S), S)
         ctx.finding(subject, "metadata", "low", f"同一机构名称写法不一致：“{a}”与“{b}”。", check="organisations",
-                    table="文字说明", stated=b, recomputed=a, lines=[seen[a][1], seen[b][1]])
+                    table="文字说明", stated=b, recomputed=a, at=[seen[a][1], seen[b][1]])
 
 
 def _subject_texts(ctx: Context, year_goals: bool = True):
@@ -151,7 +151,7 @@ def _step_dates(ctx: Context) -> None:
             if n2 > n1 and d1 > d2:
                 ctx.finding(S, "metadata", "medium",
                             f"第 {n1} 步日期“{t1}”晚于第 {n2} 步“{t2}”，步骤日期顺序颠倒，疑年份笔误。",
-                            check="dates", table="文字说明", stated=t1, recomputed=t2, lines=[text.line])
+                            check="dates", table="文字说明", stated=t1, recomputed=t2, at=[text.line])
                 break
 
 
@@ -163,11 +163,11 @@ def _years(ctx: Context) -> None:
     for p in ctx.report.projects:
         if p.year and p.year != year:
             ctx.finding(p.name, "metadata", "medium", f"项目表年度为 {p.year} 年，报告其余部分为 {year} 年。",
-                        check="years", table="项目支出绩效自评表", stated=p.year, recomputed=year, lines=[p.line])
+                        check="years", table="项目支出绩效自评表", stated=p.year, recomputed=year, at=[p.line])
     dept = ctx.report.department_part
     if dept and dept.year and dept.year != year:
         ctx.finding(S, "metadata", "medium", f"部门整体自评年度为 {dept.year} 年，报告其余部分为 {year} 年。",
-                    check="years", table="部门整体支出绩效自评", stated=dept.year, recomputed=year, lines=[dept.line])
+                    check="years", table="部门整体支出绩效自评", stated=dept.year, recomputed=year, at=[dept.line])
 
 
 def _template(ctx: Context) -> None:
@@ -179,16 +179,16 @@ def _template(ctx: Context) -> None:
         lines = [n for n, line in enumerate(ctx.report.lines, 1) if rx.search(line)]
         if lines:
             ctx.finding(S, "metadata", "low", f"{what}（{len(lines)} 处）。", check="template", table="模板",
-                        lines=lines[:5])
+                        at=lines[:5])
     for p in ctx.report.projects:
         if p.indicators and p.placeholder_indicators:
             ctx.finding(p.name, "metadata", "low",
                         f"绩效指标表中残留 {p.placeholder_indicators} 行空白模板行（如“指标3：”“……”）。",
-                        check="template", table="绩效指标", lines=p.placeholder_lines[:2] or [p.line])
+                        check="template", table="绩效指标", at=p.placeholder_lines[:2] or [p.line])
     for blank in ctx.report.blank_templates:
         ctx.finding(S, "missing", "low",
                     "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
-                    check="template", table="项目支出绩效自评表", lines=[blank.line])
+                    check="template", table="项目支出绩效自评表", at=[blank.line])
 
 
 TABLE_SUBJECTS = {"gov_fund": "政府性基金", "soe_capital": "国有资本经营", "sangong": "三公", "sangong_gpb": "三公"}
@@ -213,7 +213,7 @@ def _empty_tables(ctx: Context) -> None:
     if len(read) >= 3 and all(t.empty for t in read):
         ctx.checked("empty_tables", "空表附有说明")
         ctx.finding(S, "missing", "medium", f"已读取的 {len(read)} 张表均未填任何数字：是未填写的空白模板，不是决算或预算。",
-                    check="empty_tables", table="全部表格", lines=[t.line for t in read[:5]], rule="JS-08e")
+                    check="empty_tables", table="全部表格", at=[t.line for t in read[:5]], rule="JS-08e")
         return
     for table in read:
         if not table.empty:
@@ -222,4 +222,4 @@ def _empty_tables(ctx: Context) -> None:
         if not _said_empty(ctx, table):
             ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，表下也未说明原因（应注明“本单位本年度"
                         "没有……，故本表无数据”，或填列数字）。", check="empty_tables",
-                        table=f"{table.number} {table.title}".strip(), lines=[table.line], rule="JS-08e")
+                        table=f"{table.number} {table.title}".strip(), at=[table.line], rule="JS-08e")

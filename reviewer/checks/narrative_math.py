@@ -115,7 +115,7 @@ def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
         else:
             msg += "。"
         ctx.finding(subject, "arithmetic", "low" if explainable else "high", msg, check="narrative_arithmetic",
-                    table="文字说明", stated=stated, recomputed=round(exact, 4), lines=[text.line], rule="TX-04",
+                    table="文字说明", stated=stated, recomputed=round(exact, 4), at=[text.line], rule="TX-04",
                     figures={"金额": a.group(0), "人数": people},
                     correction="" if explainable else f"人均 {m.group('y')}{y_unit} 应为 {fmt_num(exact)}{y_unit}")
 
@@ -144,7 +144,7 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                             f"{fmt_num(abs(diff.mid) / k)}{delta_u}（{'增加' if diff.mid > 0 else '减少'}），"
                             f"文中写“{word}{m.group('delta')}{delta_u}”。", check="narrative_arithmetic",
                             table="文字说明", stated=_num(m.group("delta")), recomputed=round(abs(diff.mid) / k, 4),
-                            lines=[text.line], rule="TX-02",
+                            at=[text.line], rule="TX-02",
                             correction=f"“{word}{m.group('delta')}{delta_u}”应为“{'增加' if diff.mid > 0 else '减少'}"
                                        f"{fmt_num(abs(diff.mid) / k)}{delta_u}”")
                 continue
@@ -156,7 +156,7 @@ def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
                 ctx.finding(subject, "arithmetic", rate_severity(float(m.group("pct")), pct.mid, ctx.config.rules.rate_slip),
                             f"“{quote}”：{m.group('delta')}{delta_u} ÷ {m.group('prev')}{prev_u} = {fmt_num(pct.mid)}%，"
                             f"文中写 {m.group('pct')}%。", check="narrative_arithmetic", table="文字说明",
-                            stated=float(m.group("pct")), recomputed=round(pct.mid, 4), lines=[text.line], rule="TX-02",
+                            stated=float(m.group("pct")), recomputed=round(pct.mid, 4), at=[text.line], rule="TX-02",
                             correction=f"{m.group('pct')}% 应为 {fmt_num(pct.mid)}%")
 
 
@@ -177,7 +177,7 @@ def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None
                         f"“{a.group(0)} … {m.group(0)}”：{a.group(0)} ÷ {m.group('b')}{m.group('b_u')} = "
                         f"{fmt_num(share.mid)}%，文中写 {m.group('p')}%。", check="narrative_arithmetic",
                         table="文字说明", stated=float(m.group("p")), recomputed=round(share.mid, 4),
-                        lines=[text.line], rule="TX-03", correction=f"{m.group('p')}% 应为 {fmt_num(share.mid)}%")
+                        at=[text.line], rule="TX-03", correction=f"{m.group('p')}% 应为 {fmt_num(share.mid)}%")
 
 
 def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
@@ -219,7 +219,7 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
             ctx.finding(subject, "arithmetic", "high",
                         f"“{t.group(0)}，其中 {'、'.join(p.group(0) for p in parts)}”：分项合计 {fmt_num(rec.mid / k)}"
                         f"{t.group('u')}，与总数 {t.group(0)} 不符。", check="narrative_arithmetic", table="文字说明",
-                        stated=_num(t.group("n")), recomputed=round(rec.mid / k, 4), lines=[text.line], rule="TX-04")
+                        stated=_num(t.group("n")), recomputed=round(rec.mid / k, 4), at=[text.line], rule="TX-04")
 
 
 LEAD = 25  # an item of a breakdown names its amount first: "人员经费 809961.19 元,主要包括…"
@@ -277,7 +277,7 @@ def _breakdown_over_paragraphs(ctx: Context, subject: str, texts: list[Text]) ->
                     f"“{head.group(0)}，其中 {'、'.join(a.group(0) for a in used)}”（分列于其后各段）：分项合计 "
                     f"{fmt_num(rec.mid / k)}{head.group('a_u')}，与总数 {head.group(0)} 不符。",
                     check="narrative_arithmetic", table="文字说明", stated=_num(head.group("a")),
-                    recomputed=round(rec.mid / k, 4), lines=[text.line] + [x.line for x in texts[i + 1:i + 1 + spread]],
+                    recomputed=round(rec.mid / k, 4), at=[text.line] + [x.line for x in texts[i + 1:i + 1 + spread]],
                     rule="TX-04")
 
 

@@ -45,7 +45,7 @@ def _empty_indicators(ctx: Context, p: Project) -> None:
         p.name, "missing", "high",
         f"项目预算 {money.raw}{p.funds.unit}，绩效指标全部空白" + ("，总得分也未填" if no_total else
                                                                 f"，总得分 {p.total_score.raw}") + "。",
-        check="indicators_present", table=TABLE, lines=[t.line, p.total_weight.line or p.end_line],
+        check="indicators_present", table=TABLE, at=[t.line, p.total_weight.line or p.end_line],
         figures={"全年预算数": money, "全年执行数": t.executed, "空白指标行": p.placeholder_indicators},
     )
 
@@ -65,11 +65,11 @@ def _score_vs_execution(ctx: Context, p: Project) -> None:
     if rate < ctx.config.rules.very_low_exec_rate and good:
         what = "资金一分未用" if t.executed.number == 0 else f"执行率仅 {fmt_num(rate)}%"
         ctx.finding(p.name, "high_score_low_exec", "high", f"{what}，{shown}。", check="score_vs_exec",
-                    table="项目资金", lines=[t.line, p.total_score.line, p.grade.line], rule="PL-01", figures=figures)
+                    table="项目资金", at=[t.line, p.total_score.line, p.grade.line], rule="PL-01", figures=figures)
     elif rate < ctx.config.rules.low_exec_rate and high:
         ctx.finding(p.name, "high_score_low_exec", "medium",
                     f"执行率 {fmt_num(rate)}%，低于 {fmt_num(ctx.config.rules.low_exec_rate)}%，{shown}。",
-                    check="score_vs_exec", table="项目资金", lines=[t.line, p.total_score.line], rule="PL-01",
+                    check="score_vs_exec", table="项目资金", at=[t.line, p.total_score.line], rule="PL-01",
                     figures=figures)
     elif rate < ctx.config.rules.low_exec_rate:
         _achievement_vs_execution(ctx, p, rate, figures)
@@ -91,7 +91,7 @@ def _achievement_vs_execution(ctx: Context, p: Project, rate: float, figures: di
                 f"执行率仅 {fmt_num(rate)}%，绩效指标却自评得到其分值的 {fmt_num(100 * claimed, 0)}%"
                 f"（{fmt_num(claimed * weights)} / {fmt_num(weights)} 分），总分 {p.total_score.raw}：资金大部分未用，"
                 "完成程度与资金使用不相称。",
-                check="score_vs_exec", table="项目资金", lines=[t.line, p.total_score.line], rule="PL-01",
+                check="score_vs_exec", table="项目资金", at=[t.line, p.total_score.line], rule="PL-01",
                 figures={**figures, "指标得分占分值": f"{fmt_num(100 * claimed, 1)}%"})
 
 
@@ -118,7 +118,7 @@ def _targets(ctx: Context, subject: str, indicators: list[Indicator], scored: bo
             subject, "target_too_low", "medium" if ratio >= far else "low",
             f"指标“{ind.level3}”年度指标值 {ind.target.raw}，实际完成 {ind.actual.raw}，为目标的 {fmt_num(ratio, 1)} 倍，"
             f"未说明偏差原因" + ("，仍得满分。" if scored else "。"),
-            check="target_level", table=TABLE, stated=a, recomputed=t, lines=[ind.line], rule="SC-06",
+            check="target_level", table=TABLE, stated=a, recomputed=t, at=[ind.line], rule="SC-06",
             figures={"年度指标值": ind.target, "实际完成值": ind.actual, "倍数": round(ratio, 4)},
         )
 
@@ -147,7 +147,7 @@ def _satisfaction(ctx, subject: str, indicators: list[Indicator], has_survey: bo
     ctx.finding(
         subject, "satisfaction_ceiling", "medium",
         f"{names}：满意度/认可度达到 100% 或未量化，报告中未见问卷、样本等调查依据。",
-        check="satisfaction", table=TABLE, lines=[i.line for i in at_ceiling] + [c.line for c in claims],
+        check="satisfaction", table=TABLE, at=[i.line for i in at_ceiling] + [c.line for c in claims],
         rule="PL-05", figures={"满格指标数": len(at_ceiling)},
     )
 
@@ -166,20 +166,20 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
             names = "、".join(f"“{i.level3}”" for i in weighted if i.qualitative)
             ctx.finding(subject, "qualitative", "medium",
                         f"产出和效益指标中定性指标占分值的 {fmt_num(share * 100, 1)}%（{names}），难以衡量。",
-                        check="qualitative", table=TABLE, lines=[i.line for i in weighted if i.qualitative],
+                        check="qualitative", table=TABLE, at=[i.line for i in weighted if i.qualitative],
                         rule="PL-06", figures={"定性分值占比": round(share, 4)})
     elif core:
         qual = [i for i in core if i.qualitative]
         if len(qual) / len(core) > ctx.config.rules.qualitative_weight_share:
             ctx.finding(subject, "qualitative", "medium",
                         f"产出和效益指标 {len(core)} 项中 {len(qual)} 项为定性表述，难以衡量。", check="qualitative",
-                        table=TABLE, lines=[i.line for i in qual], rule="PL-06")
+                        table=TABLE, at=[i.line for i in qual], rule="PL-06")
     for i in indicators:
         if i.level1.startswith("效益") and "%" in (i.unit, i.actual.unit, i.target.unit) and \
                 UNMEASURABLE_RE.search(i.level3) and not MEASURABLE_RE.search(i.level3):
             ctx.finding(subject, "qualitative", "low",
                         f"效益指标“{i.level3}”是定性描述，却以百分比计量（目标 {i.target.raw}，完成 {i.actual.raw}），无法测量。",
-                        check="qualitative", table=TABLE, lines=[i.line], rule="PL-06",
+                        check="qualitative", table=TABLE, at=[i.line], rule="PL-06",
                         figures={"年度指标值": i.target, "实际完成值": i.actual})
     restated = _restated(indicators)
     with_op = [i for i in restated if i.actual.op or i.actual.raw[:1] in "≥≤><"]
@@ -189,12 +189,12 @@ def _qualitative(ctx: Context, subject: str, indicators: list[Indicator]) -> Non
         ctx.finding(subject, "qualitative", "medium",
                     f"{len(indicators)} 项指标中 {len(restated)} 项的实际完成值与年度指标值一字不差，疑似照抄目标"
                     + ("；各项却全部得满分，得分缺乏依据。" if full else "。"),
-                    check="qualitative", table=TABLE, lines=[i.line for i in restated], rule="PL-03",
+                    check="qualitative", table=TABLE, at=[i.line for i in restated], rule="PL-03",
                     figures={"照抄项数": len(restated), "指标总数": len(indicators)})
     for i in with_op:
         ctx.finding(subject, "qualitative", "low",
                     f"指标“{i.level3}”的实际完成值“{i.actual.raw}”照抄了年度指标值（含比较符号），未填报实际数。",
-                    check="qualitative", table=TABLE, lines=[i.line], rule="PL-03",
+                    check="qualitative", table=TABLE, at=[i.line], rule="PL-03",
                     figures={"年度指标值": i.target, "实际完成值": i.actual})
 
 
@@ -222,4 +222,4 @@ def _all_full_marks(ctx: Context, p: Project) -> None:
     if _all_full(p.indicators) and p.total_score.number == 100:
         ctx.finding(p.name, "satisfaction_ceiling", "low",
                     f"全部 {len(scored)} 项指标均得满分，总分 100。", check="full_marks", table=TABLE,
-                    lines=[p.total_score.line], rule="PL-09", figures={"指标数": len(scored)})
+                    at=[p.total_score.line], rule="PL-09", figures={"指标数": len(scored)})

@@ -51,7 +51,7 @@ def _department(ctx: Context, dept: Department) -> None:
     if abs(weights - expected) > 0.011:
         ctx.finding(SUBJECT_DEPARTMENT, "weights", "high", f"部门整体绩效指标的权重合计为 {fmt_num(weights)}，总分值为 "
                     f"{fmt_num(expected)}。", check="weights", table=table, stated=expected, recomputed=round(weights, 4),
-                    tolerance=0.01, lines=[dept.total_weight.line], rule="DW-02")
+                    tolerance=0.01, at=[dept.total_weight.line], rule="DW-02")
     d = precision([i.score for i in scored] + [dept.total_score])
     for ind in scored:
         coef = ind.extra.get(COEFFICIENT)
@@ -63,7 +63,7 @@ def _department(ctx: Context, dept: Department) -> None:
             ctx.finding(SUBJECT_DEPARTMENT, "indicator_score", "high",
                         f"指标“{ind.level3}”权重 {ind.weight.raw}、指标得分系数 {coef.raw}，得分应为 "
                         f"{fmt_num(expected_score)}，表中为 {ind.score.raw}。", check="coefficient", table=table,
-                        stated=ind.score, recomputed=round(expected_score, 4), lines=[ind.line], rule="DW-02")
+                        stated=ind.score, recomputed=round(expected_score, 4), at=[ind.line], rule="DW-02")
     if dept.total_score.number is None or any(i.score.number is None for i in scored):
         return
     ctx.checked("total", "总得分等于各项得分之和", SUBJECT_DEPARTMENT)
@@ -71,7 +71,7 @@ def _department(ctx: Context, dept: Department) -> None:
     if not agrees(dept.total_score, recomputed, ctx.config.rules.rounding_slack, d):
         ctx.finding(SUBJECT_DEPARTMENT, "total_mismatch", "high", f"部门整体绩效指标总得分填报 {dept.total_score.raw}，"
                     f"各项得分相加为 {fmt_num(recomputed.mid)}。", check="total", table=table,
-                    stated=dept.total_score, recomputed=round(recomputed.mid, 4), lines=[dept.total_score.line],
+                    stated=dept.total_score, recomputed=round(recomputed.mid, 4), at=[dept.total_score.line],
                     rule="DW-02")
 
 
@@ -94,7 +94,7 @@ def _weights(ctx: Context, p: Project) -> Finding | None:
             f"预算执行率分值与各指标分值合计为 {fmt_num(s)}，总分值应为 100"
             + (f"（表中总分值 {p.total_weight.raw}）" if p.total_weight.number not in (None, 100) else "") + "。",
             check="weights", table=TABLE, stated=expected, recomputed=round(s, 4), tolerance=0.01,
-            lines=[p.total_weight.line, p.funds.total.line if p.funds.total else None], rule="SC-09",
+            at=[p.total_weight.line, p.funds.total.line if p.funds.total else None], rule="SC-09",
             figures={"预算执行率分值": funds_weight.number if funds_weight else None,
                      "指标分值合计": round(sum(v.number for v in weights), 4), "指标个数": len(weights)},
         )
@@ -110,7 +110,7 @@ def _subtotals(ctx: Context, p: Project) -> None:
                 ctx.finding(p.name, "arithmetic", "high",
                             f"绩效指标{label}填报 {stated.raw}，各指标合计为 {fmt_num(rec.mid)}。",
                             check="subtotals", table=TABLE, stated=stated, recomputed=round(rec.mid, 4),
-                            lines=[stated.line], rule="SC-09")
+                            at=[stated.line], rule="SC-09")
 
 
 def _total(ctx: Context, p: Project, d: int | None, over: Finding | None = None) -> None:
@@ -122,7 +122,7 @@ def _total(ctx: Context, p: Project, d: int | None, over: Finding | None = None)
         if any(v.number is not None for v in parts):
             ctx.checked("total", label, p.name)
             ctx.finding(p.name, "missing", "medium", "总得分未填报，但各项已打分。", check="total", table=TABLE,
-                        lines=[p.total_weight.line or p.end_line], rule="SC-10")
+                        at=[p.total_weight.line or p.end_line], rule="SC-10")
         return
     ctx.checked("total", label, p.name)
     rec = total(parts, d)
@@ -139,7 +139,7 @@ def _total(ctx: Context, p: Project, d: int | None, over: Finding | None = None)
         f"总得分填报 {stated.raw}，预算执行率得分与各指标得分相加为 {fmt_num(rec.mid)}"
         f"（相差 {fmt_num(stated.number - rec.mid)}）。",
         check="total", table=TABLE, stated=stated, recomputed=round(rec.mid, 4),
-        tolerance=round(rec.width / 2 + half_unit(stated), 4), lines=[stated.line], rule="SC-10",
+        tolerance=round(rec.width / 2 + half_unit(stated), 4), at=[stated.line], rule="SC-10",
         figures={"预算执行率得分": t.score if t else None,
                  "指标得分合计": round(total([i.score for i in p.indicators]).mid, 4)},
     )
@@ -205,7 +205,7 @@ def _flag(ctx: Context, p: Project, ind: Indicator, severity: str, message: str,
           correction: str = "") -> None:
     ctx.finding(
         p.name, "indicator_score", severity, f"指标“{ind.level3}”：{message}",
-        check="indicator_score", table=TABLE, stated=ind.score, recomputed=expected, lines=[ind.line], rule=rule,
+        check="indicator_score", table=TABLE, stated=ind.score, recomputed=expected, at=[ind.line], rule=rule,
         figures={"年度指标值": ind.target, "实际完成值": ind.actual, "分值": ind.weight, "得分": ind.score},
         correction=correction,
     )
@@ -220,7 +220,7 @@ def _deviation(ctx: Context, p: Project, lost: list[Indicator]) -> None:
     ctx.finding(
         p.name, "missing", "medium",
         f"{names}{more}指标被扣分，但未填写偏差原因分析及改进措施。",
-        check="deviation", table=TABLE, lines=[i.line for i in lost], rule="SC-12",
+        check="deviation", table=TABLE, at=[i.line for i in lost], rule="SC-12",
         figures={"扣分指标数": len(lost)},
     )
 
@@ -239,5 +239,5 @@ def _grade(ctx: Context, p: Project) -> None:
     if expected != short:
         ctx.finding(p.name, "grade", "high",
                     f"总分 {p.total_score.raw} 对应等级为“{expected}”，表中自评等级为“{grade}”。",
-                    check="grade", table=TABLE, stated=grade, recomputed=expected, lines=[p.grade.line], rule="RT-01",
+                    check="grade", table=TABLE, stated=grade, recomputed=expected, at=[p.grade.line], rule="RT-01",
                     figures={"等级标准": {b[0]: b[1] for b in bands}})

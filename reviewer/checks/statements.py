@@ -124,7 +124,7 @@ def _family(ctx: Context) -> str:
 
 
 def _finding(ctx: Context, p: Paragraph, code: str, severity: str, message: str, rule: str, **kw) -> Finding | None:
-    kw.setdefault("lines", [p.text.line])
+    kw.setdefault("at", [p.text.line])
     return ctx.finding(S, code, severity, message, check="statements", table="文字说明", rule=rule, **kw)
 
 
@@ -354,7 +354,7 @@ def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: Ac
     f = ctx.finding(S, "cross_table", "high",
                     f"说明写“{quote}”，{table.title}{what}为 {fmt_num(value)}{table.unit}{converted}。",
                     check="text_vs_table", table=f"文字说明 / {table.title}", stated=round(stated.mid / 1e4, 4),
-                    recomputed=round(in_wan, 4), lines=[p.text.line, line], rule="TX-01",
+                    recomputed=round(in_wan, 4), at=[p.text.line, line], rule="TX-01",
                     correction=f"“{quote}”应为 {fmt_num(value)}{table.unit}")
     return Tabled(value * k, f)
 

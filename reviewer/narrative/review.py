@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..checks.base import Context
 from ..config import Config
+from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT, Report
 from .claims import validate
 from .errors import BackendError
@@ -40,7 +40,7 @@ class NarrativeReviewer:
     def name(self) -> str:
         return self.backend.name
 
-    def review(self, report: Report, ctx: Context) -> NarrativeResult:
+    def review(self, report: Report, ctx: FindingBook) -> NarrativeResult:
         facts = build_facts(report)
         passages = self._guard(report, ctx, build_passages(report))
         result = NarrativeResult(self.backend.name)
@@ -72,7 +72,7 @@ class NarrativeReviewer:
             message = c.reason or f"“{c.quote}”与所引数字不符。"
             ctx.finding(
                 c.subject or ps.subject, code, c.severity, message, check="narrative", table=ps.label,
-                lines=[ps.line] + [f.line for f in cited] + [q.line for q in others],
+                at=[ps.line] + [f.line for f in cited] + [q.line for q in others],
                 figures={f.label: f.value for f in cited[:6]}, source=backend.name,
                 extra={"claim": c.quote, "verdict": c.verdict, "facts": [f.render() for f in cited],
                        "passages": [f"{q.id} {q.subject} / {q.label}" for q in others],
@@ -94,7 +94,7 @@ class NarrativeReviewer:
         return added
 
     @staticmethod
-    def _guard(report: Report, ctx: Context, passages: list[Passage]) -> list[Passage]:
+    def _guard(report: Report, ctx: FindingBook, passages: list[Passage]) -> list[Passage]:
         """Mask sentences that speak to the reviewer; flag them once per passage."""
         out = []
         for ps in passages:
@@ -102,7 +102,7 @@ class NarrativeReviewer:
             if found:
                 ctx.finding(ps.subject, "metadata", "medium",
                             f"“{ps.label}”中含有针对审核系统的指令性语句（“{found[0][:40]}”），已屏蔽，不影响审核结论。",
-                            check="injection", table=ps.label, lines=[ps.line], extra={"claim": found[0]})
+                            check="injection", table=ps.label, at=[ps.line], extra={"claim": found[0]})
                 ps = replace(ps, text=mask(ps.text))
             out.append(ps)
         return out

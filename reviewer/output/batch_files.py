@@ -14,7 +14,7 @@ from pandas.api.types import is_numeric_dtype
 from ..errors import describe_fault
 from ..marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from ..memo.render import SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, render_index_stream
-from ..settle import UNREVIEWED, first_quote
+from ..settle import UNREVIEWED
 from ..stats.features import FEATURES, ID_COLUMNS
 from .files import atomic_file, cell, csv_writer, deterministic_zip
 
@@ -76,7 +76,7 @@ class IssueList:
             ev = f["evidence"]
             items = ev.get("items") or []
             money = ev.get("materiality") or {}
-            quote = first_quote(ev)
+            quote = (ev.get("quotes") or [{}])[0]  # as findings.jsonl has it: {line, location, text}
             places = [i.get("location", "") for i in items] or [quote.get("location", "")]
             mark = ev.get("mark") or {}
             self._row([f.get("id", ""), summary.get("verdict", ""), f["report"], summary.get("department", ""),

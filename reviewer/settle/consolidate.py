@@ -21,7 +21,7 @@ import hashlib
 from collections import defaultdict
 
 from ..config import Config
-from ..model import SEVERITIES, Finding, Report
+from ..model import SEVERITIES, Finding, Quote, Report
 
 LEVEL_LABEL = {"major": "重大", "normal": "一般", "minor": "较小"}
 
@@ -49,9 +49,10 @@ def corrections(f: Finding) -> list[str]:
     return list(dict.fromkeys(c for c in found if c))
 
 
-def first_quote(evidence: dict) -> dict:
-    """The quoted row a finding leads with ({} when it quotes none)."""
-    return (evidence.get("quotes") or [{}])[0]
+def lead(f: Finding) -> Quote | None:
+    """The place a finding leads with (None when it quotes none)."""
+    quotes = f.evidence.get("quotes")
+    return quotes[0] if quotes else None
 
 
 def finding_id(report: str, code: str, key: str) -> str:
@@ -117,8 +118,8 @@ def _merge(items: list[tuple[Finding, dict]], code: str, key: str) -> Finding:
     evidence["occurrences"] = len(items)
     if len(items) > 1:
         evidence["items"] = [{"subject": f.subject, "severity": x["severity"], "message": f.message,
-                              "location": first_quote(f.evidence).get("location", ""),
-                              "line": first_quote(f.evidence).get("line"),
+                              "location": lead(f).location if lead(f) else "",
+                              "line": lead(f).line if lead(f) else None,
                               **({"correction": f.evidence["correction"]} if f.evidence.get("correction") else {})}
                              for f, x in items]
     return Finding(report=first.report, subject=first.subject, code=code, category=first.category,

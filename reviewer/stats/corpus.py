@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..checks.base import Context
 from ..config import Config, StatsRules
+from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
@@ -120,8 +120,7 @@ class CorpusModel:
         raised (the review is settled after this, once: reviewer.settle)."""
         if self.empty:
             return
-        ctx = Context(rv.report, self.config)
-        ctx.prior = rv.occurrences
+        ctx = FindingBook(rv.report, self.config, prior=rv.occurrences)
         index = self.corpus.projects(rv.report.source)
         _enrich(rv, self.base, index)
         for p in rv.report.projects:
@@ -157,12 +156,7 @@ def _enrich(rv, base: Baselines, index: dict) -> None:
             f.evidence.update(_evidence(base, idx, feats))
 
 
-def ctx_findings(ctx: Context):
-    """The report's findings so far: the rule and narrative ones, then the stat ones of this pass."""
-    return list(getattr(ctx, "prior", [])) + ctx.findings
-
-
-def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> None:
+def _outlier(ctx: FindingBook, subject: str, idx, base: Baselines, cfg: StatsRules) -> None:
     ctx.checked("outlier", "与同类项目相比无异常", subject)
     rank = base.values["iforest_rank"][idx]
     hits = []
@@ -171,7 +165,7 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> Non
         if math.isnan(z) or z * sign <= 0:
             continue
         already = {"budget_ratio": "budget_adjusted", "n_indicators": "missing"}.get(f)
-        if already and any(x.subject == subject and x.code == already for x in ctx_findings(ctx)):
+        if already and any(x.subject == subject and x.code == already for x in ctx.so_far()):
             continue  # the rule finding says it already; its evidence carries the peer comparison
         unusual = abs(z) >= cfg.outlier_z_alone or (
             abs(z) >= cfg.outlier_z and not math.isnan(rank) and rank >= cfg.outlier_rank)
@@ -192,7 +186,7 @@ def _outlier(ctx: Context, subject: str, idx, base: Baselines, cfg: dict) -> Non
                 check="outlier", table="统计", source="stats", extra=ev)
 
 
-def _score_gap(ctx: Context, rv, subject: str, idx, base: Baselines, cfg: dict) -> None:
+def _score_gap(ctx: FindingBook, rv, subject: str, idx, base: Baselines, cfg: StatsRules) -> None:
     v = base.values
     gap = v["score_gap"][idx]
     if math.isnan(gap) or gap < cfg.score_gap_points:
@@ -263,7 +257,7 @@ class _CorpusTotals:
         return (self.perfect_n - int((mine >= 99.5).sum())) / n, "本批其他报告"
 
 
-def _department(ctx: Context, rv, corpus: _CorpusTotals, cfg: dict) -> None:
+def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) -> None:
     """Patterns of a whole report against the corpus: every satisfaction at 100%, every project at 100."""
     if rv.report.source not in corpus.rows:
         return

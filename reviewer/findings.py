@@ -1,0 +1,153 @@
+"""Where every finding is made: below each stage that raises one (the checks, the text review, the comparison with
+peers), so that each builds findings the same way, in the shape of FINDINGS.md.
+
+    book = FindingBook(report, config)
+    book.checked("exec_rate", "执行率计算正确", "某项目")                      # a place examined
+    book.finding("某项目", "rate_mismatch", "high", "…", check="exec_rate", at=[row.line], rule="PE-03")
+
+A finding rests on places of the report (`at`: the report's display lines, or Quotes kept from an earlier pass);
+each becomes a `Quote` when the finding is made: where it is printed (a read `Location`: file, page, sheet, table,
+row, and on a PDF page the box of its characters) and the text printed there.  A finding carries its Quotes to
+the memo, so a finding made after the document's lines are gone (the corpus pass) still says where.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .config import Config
+from .errors import describe_fault
+from .model import Finding, Quote, Report, Value
+
+
+@dataclass
+class Coverage:
+    label: str
+    checked: int = 0
+    flagged: int = 0
+    subjects: set = field(default_factory=set)
+
+
+class FindingBook:
+    """One report's findings and what was examined, as one stage raises them.  `prior`: the findings earlier
+    stages raised on the same report (what the corpus pass adds to), for checks that must not say twice what is
+    said already."""
+
+    def __init__(self, report: Report, config: Config, prior: list[Finding] = ()) -> None:
+        self.report = report
+        self.config = config
+        self.prior = list(prior)
+        self.findings: list[Finding] = []
+        self.coverage: dict[str, Coverage] = {}
+        self._flagged: dict[str, set] = defaultdict(set)
+        # projects whose table was cut short: checks that need the whole table are not run for them
+        self.incomplete = {p.name for p in report.projects if p.incomplete}
+        self.whole_table_checks = set(config.rules.whole_table_checks)
+        self._suppressed: dict[str, list[str]] = {}  # subject → checks not run
+        self.labels: dict[str, str] = {}  # check → what it verifies, in words
+        self.faults: list[str] = []  # checks stopped by a fault of the program: what they did not finish
+
+    def so_far(self) -> list[Finding]:
+        """The report's findings so far: the earlier stages', then this one's."""
+        return self.prior + self.findings
+
+    def fault(self, family: str, exc: Exception) -> None:
+        """A check that failed: said in the memo (its findings so far are kept), counted in the batch."""
+        self.faults.append(f"“{family}”核查因程序错误未完成（{describe_fault(exc)}），其余核查照常进行；"
+                           "这部分内容未经完整核查，不能视为无问题")
+
+    def skipped(self, check: str, subject: str) -> bool:
+        """True when `check` needs the whole table and `subject`'s table was not read to its end."""
+        if check in self.whole_table_checks and subject in self.incomplete:
+            done = self._suppressed.setdefault(subject, [])
+            if check not in done:
+                done.append(check)
+            return True
+        return False
+
+    @property
+    def suppressed(self) -> dict[str, list[str]]:
+        """Subject → what was not checked for it because its table was not read to its end."""
+        return {s: [self.labels.get(k, k) for k in keys] for s, keys in self._suppressed.items()}
+
+    def checked(self, check: str, label: str, subject: str = "") -> None:
+        self.labels.setdefault(check, label)
+        if self.skipped(check, subject):  # not run, so not counted as found clean
+            return
+        cov = self.coverage.setdefault(check, Coverage(label))
+        cov.label = label  # a finding may have come first, under the check's key
+        cov.checked += 1
+        if subject:
+            cov.subjects.add(subject)
+
+    def quotes(self, at) -> list[Quote]:
+        """The places given, most relevant first, at most five, as Quotes (a place not printed is left out)."""
+        out = []
+        for place in list(dict.fromkeys(p for p in at if p))[:5]:
+            quote = place if isinstance(place, Quote) else self.report.quote_at(place)
+            if quote is not None:
+                out.append(quote)
+        return out
+
+    def finding(
+        self,
+        subject: str,
+        code: str,
+        severity: str,
+        message: str,
+        *,
+        check: str = "",
+        table: str = "",
+        stated=None,
+        recomputed=None,
+        tolerance=None,
+        figures: dict | None = None,
+        at: tuple | list = (),
+        rule: str = "",
+        ask: str = "",
+        source: str = "rules",
+        extra: dict | None = None,
+        correction: str = "",
+    ) -> Finding | None:
+        """Build and keep one finding.  Every finding of every stage is made here; a finding that would
+        rest on a part of the table that was not read is not made (None)."""
+        if self.skipped(check, subject):
+            return None
+        meta = self.config.code(code)
+        if severity not in ("high", "medium", "low"):
+            raise ValueError(f"bad severity {severity!r}")
+        evidence: dict = {}
+        for key, val in (("stated", stated), ("recomputed", recomputed), ("tolerance", tolerance)):
+            if val is not None:
+                evidence[key] = _plain(val)
+        if figures:
+            evidence["figures"] = {k: (v.raw if isinstance(v, Value) else _plain(v)) for k, v in figures.items()}
+        evidence["quotes"] = self.quotes(at)
+        if rule:
+            evidence["rule"] = rule
+        if correction:  # the figure as it should read, where the check knows it: "4.35% 应为 4.40%"
+            evidence["correction"] = correction
+        if extra:
+            evidence.update(extra)
+        evidence["ask"] = ask or meta.ask
+        f = Finding(
+            report=self.report.source, subject=subject, table=table, code=code, category=meta.category,
+            severity=severity, message=message, evidence=evidence, source=source,
+        )
+        self.findings.append(f)
+        if check:
+            cov = self.coverage.setdefault(check, Coverage(self.labels.get(check, check)))
+            key = (subject, table)
+            if key not in self._flagged[check]:
+                self._flagged[check].add(key)
+                cov.flagged += 1
+                cov.checked = max(cov.checked, cov.flagged)  # a place found wrong was a place checked
+        return f
+
+
+def _plain(v):
+    if isinstance(v, Value):
+        return v.raw if v.number is None else v.number
+    if isinstance(v, float):
+        return round(v, 6)
+    return v
