@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.pipeline import find_reports
+from reviewer.pipeline import find_reports, review_corpus
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.progress import Progress
@@ -65,6 +65,18 @@ def test_parallel_equals_sequential_byte_for_byte(corpus, clean, tmp_path):
     assert {n for n in clean if n.count("/") == 0} == {"findings.jsonl", "summary.csv", "features.csv", "index.html",
                                                      "问题清单.xlsx"}
     assert sum(n.endswith("/memo.html") for n in clean) == s.reports
+
+
+def test_the_batch_on_disk_finds_what_the_batch_in_memory_finds(corpus, clean):
+    """The same passes either way: a review the disk batch stores keeps no indicators, and its comparison with peers
+    must not depend on them (it once skipped every project)."""
+    on_disk = [json.loads(line) for line in clean["findings.jsonl"].decode("utf-8").splitlines()]
+    in_memory = [f.to_dict() for o in review_corpus(find_reports([corpus]), load_config()) if o.review
+                 for f in o.review.findings]
+    key = lambda f: (f["report"], f["subject"], f["code"], f["message"])  # noqa: E731
+    assert sorted(map(key, on_disk)) == sorted(map(key, in_memory))
+    stats = [f for f in on_disk if f["source"] == "stats" and f["subject"] != "部门整体"]
+    assert len(stats) >= 3  # projects compared with their peers: the synthetic outliers are found on disk too
 
 
 def test_a_second_run_redoes_nothing_and_fresh_redoes_everything(corpus, clean, tmp_path):

@@ -164,11 +164,13 @@ class Pack(AppendOnly):
 
 def slim(rv: Review) -> Review:
     """The review without what only extraction needed (the document's lines, table frames, prose): what the
-    memo, the index and the comparison with peers read of it."""
+    memo, the index and the comparison with peers read of it, and the quotes of the places that comparison may
+    rest on (each project's heading row), so that its findings still say where."""
     r = rv.report
+    kept = {q.line: q for q in (r.quote_at(p.line) for p in r.projects) if q is not None}
     report = replace(
-        r, lines=[], line_locs=[], multiline_rows=[], prose=[],
-        projects=[Project(name=p.name, incomplete=p.incomplete) for p in r.projects],
+        r, lines=[], line_locs=[], multiline_rows=[], prose=[], kept_quotes=kept,
+        projects=[Project(name=p.name, incomplete=p.incomplete, line=p.line) for p in r.projects],
         blank_templates=[Project() for _ in r.blank_templates],
         accounts=[AccountsTable(kind=t.kind, title=t.title, family=t.family, unread=t.unread) for t in r.accounts],
         department_part=Department(name=r.department_part.name) if r.department_part else None)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..config import Config, StatsRules
 from ..findings import FindingBook
-from ..model import SUBJECT_DEPARTMENT
+from ..model import SUBJECT_DEPARTMENT, Project
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
 
@@ -125,10 +125,11 @@ class CorpusModel:
         _enrich(rv, self.base, index)
         for p in rv.report.projects:
             idx = index.get(p.name)
-            # a table not read to its end, or whose indicators were not read at all, is not compared with peers
-            if idx is not None and not p.incomplete and p.indicators:
-                _outlier(ctx, p.name, idx, self.base, self.cfg)
-                _score_gap(ctx, rv, p.name, idx, self.base, self.cfg)
+            # a table not read to its end, or whose indicators were not read at all, is not compared with peers (the
+            # model's features say so: a review a batch stored keeps no indicators, only its projects' names)
+            if idx is not None and not p.incomplete and self.base.values["n_indicators"][idx] > 0:
+                _outlier(ctx, p, idx, self.base, self.cfg)
+                _score_gap(ctx, rv, p, idx, self.base, self.cfg)
         _department(ctx, rv, self.corpus, self.cfg)
         rv.occurrences = sorted(rv.occurrences + ctx.findings, key=lambda f: f.sort_key())
         rv.coverage.update(ctx.coverage)
@@ -156,7 +157,8 @@ def _enrich(rv, base: Baselines, index: dict) -> None:
             f.evidence.update(_evidence(base, idx, feats))
 
 
-def _outlier(ctx: FindingBook, subject: str, idx, base: Baselines, cfg: StatsRules) -> None:
+def _outlier(ctx: FindingBook, p: Project, idx, base: Baselines, cfg: StatsRules) -> None:
+    subject = p.name
     ctx.checked("outlier", "与同类项目相比无异常", subject)
     rank = base.values["iforest_rank"][idx]
     hits = []
@@ -183,11 +185,11 @@ def _outlier(ctx: FindingBook, subject: str, idx, base: Baselines, cfg: StatsRul
     ctx.finding(subject, "outlier", "medium",
                 f"{FEATURE_LABELS[f]}为 {shown}，偏离{group}{abs(z):.1f} 个稳健标准差"
                 + ("" if math.isnan(rank) else f"，孤立森林异常排名前 {max(0.1, (1 - rank) * 100):.1f}%") + "。",
-                check="outlier", table="统计", source="stats", extra=ev)
+                check="outlier", table="统计", source="stats", extra=ev, at=[p.line])
 
 
-def _score_gap(ctx: FindingBook, rv, subject: str, idx, base: Baselines, cfg: StatsRules) -> None:
-    v = base.values
+def _score_gap(ctx: FindingBook, rv, p: Project, idx, base: Baselines, cfg: StatsRules) -> None:
+    subject, v = p.name, base.values
     gap = v["score_gap"][idx]
     if math.isnan(gap) or gap < cfg.score_gap_points:
         return
@@ -199,7 +201,7 @@ def _score_gap(ctx: FindingBook, rv, subject: str, idx, base: Baselines, cfg: St
     ctx.finding(subject, "high_score_low_exec", "medium",
                 f"自评总分 {v['self_score'][idx]:.2f}，按表内执行率和指标完成值应得约 "
                 f"{v['justified_score'][idx]:.2f}，高出 {gap:.2f} 分，{group}的中位差距为 {med:.2f} 分。",
-                check="score_vs_exec", table="统计", source="stats",
+                check="score_vs_exec", table="统计", source="stats", at=[p.line],
                 extra=_evidence(base, idx, ENRICH["high_score_low_exec"]))
 
 
