@@ -266,3 +266,13 @@ def test_cached_and_fresh_reading_give_byte_identical_outputs(tmp_path, monkeypa
     reviewer.extract(real_pdf("009"))
     cached = report_json(reviewer.extract(real_pdf("009")))
     assert json.dumps(cached, ensure_ascii=False) == json.dumps(fresh, ensure_ascii=False)
+
+
+def test_a_location_names_its_file_only_when_a_document_comes_in_several():
+    from reviewer.read import Location
+
+    assert str(Location(page=3, table=1, row=4)) == "第3页表1第4行"
+    assert str(Location(page=3, table=1, row=4, file="附件2.pdf")) == "附件2.pdf 第3页表1第4行"
+    assert str(Location(sheet="自评表", row=5, col=4, file="a.xlsx")) == "a.xlsx 自评表!D5"
+    box = Location(page=1, box=(10.0, 20.0, 30.0, 40.0))
+    assert str(box) == "第1页" and box != Location(page=1)  # the box is part of where, not of the label

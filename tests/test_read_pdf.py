@@ -90,6 +90,34 @@ def test_cells_and_paragraphs_are_located_and_whole():
     assert str(value.loc) == "第10页表1第3行第4列"
 
 
+def test_every_cell_row_and_paragraph_of_a_pdf_knows_the_box_of_its_characters():
+    """The box is where the characters are on the page: cropping the page to it gives the cell's text back."""
+    doc = read(real_pdf("001"), cache=False)
+    cells = [c for r in doc.rows() for c in r.cells if c.text.strip()]
+    assert cells and all(c.loc.box is not None for c in cells)
+    value = next(c for r in doc.rows() for c in r.cells if c.text == "2,932,700")
+    (row,) = [r for r in doc.rows() if value in r.cells]
+    row_box = doc.line_locs[row.line - 1].box
+    with pdfplumber.open(real_pdf("001")) as pdf:
+        page = pdf.pages[value.loc.page - 1]
+        assert page.crop(value.loc.box).extract_text().strip() == "2,932,700"
+        assert "一般公共服务支出" in page.crop(row_box).extract_text()  # the row's box holds every cell of it
+        para = next(r for r in doc.rows() if r.cells[0].text.startswith("31. “住房保障支出"))
+        where = doc.line_locs[para.line - 1]
+        text = pdf.pages[where.page - 1].crop(where.box).extract_text().replace("\n", "")
+        assert text.startswith("31. “住房保障支出") and "348.52" in text
+
+
+def test_a_finding_on_a_pdf_carries_the_box_of_the_row_it_quotes():
+    rv = reviewer.review(real_pdf("001"))
+    quoted = [q for f in rv.findings for q in f.evidence["quotes"]]
+    assert quoted and all(q.location.page and q.location.box for q in quoted)
+    with pdfplumber.open(real_pdf("001")) as pdf:
+        for q in quoted:
+            shown = pdf.pages[q.location.page - 1].crop(q.location.box).extract_text()
+            assert re.sub(r"\s", "", shown)[:6] == re.sub(r"[\s│]", "", q.text)[:6]
+
+
 def test_a_blank_template_pdf_is_read_as_empty_tables_and_never_approved(tmp_path):
     """The 上海 决算 template: nine tables of headers and no figure.  A table that prints no figure is read as
     empty (nothing in it was left unread), the document is said to be a blank template, and with nothing to check

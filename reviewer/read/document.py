@@ -43,8 +43,15 @@ class Location:
     row: int | None = None  # row of that table or sheet
     col: int | None = None  # column of that table or sheet
     paragraph: int | None = None  # n-th paragraph (Word, web page)
+    # a document read from several files: which one (None: the report's own file, the only one)
+    file: str | None = None
+    # on a PDF page: where the characters are, (x0, top, x1, bottom) in points from the top left of the page as shown
+    box: tuple[float, float, float, float] | None = None
 
     def __str__(self) -> str:
+        return f"{self.file} {self._place()}" if self.file else self._place()
+
+    def _place(self) -> str:
         if self.sheet is not None:
             if self.col is not None:
                 return f"{self.sheet}!{column_letter(self.col)}{self.row}"

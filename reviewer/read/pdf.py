@@ -78,6 +78,25 @@ class Line:
         return self
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the top left of the page as shown
+
+
+def box_of(chars: list[Char]) -> Box | None:
+    """Where characters are on the page (a Location's box: what evidence images and OCR build on)."""
+    if not chars:
+        return None
+    return (round(min(c.x0 for c in chars), 1), round(min(c.top for c in chars), 1),
+            round(max(c.x1 for c in chars), 1), round(max(c.bottom for c in chars), 1))
+
+
+def union(*boxes: Box | None) -> Box | None:
+    """The box around the boxes given (None when none is)."""
+    real = [b for b in boxes if b is not None]
+    if not real:
+        return None
+    return (min(b[0] for b in real), min(b[1] for b in real), max(b[2] for b in real), max(b[3] for b in real))
+
+
 def text_of(chars: list[Char]) -> str:
     """Characters of one line as text: a gap of a quarter of the glyph height or more is a space."""
     out = []
@@ -450,18 +469,26 @@ def _columns(rows: list[Line]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in bands]
 
 
-def _aligned(rows: list[Line]) -> list[list[str]] | None:
+def _aligned(rows: list[Line]) -> tuple[list[list[str]], list[list[Box | None]]] | None:
+    """The rows as a grid of aligned columns, with each cell's box; None when the columns are not aligned."""
     bands = _columns(rows)
-    grid = []
+    grid, boxes = [], []
     for line in rows:
-        texts = [""] * len(bands)
+        texts, places = [""] * len(bands), [None] * len(bands)
         for seg in line.segments:
             k = next(i for i, (a, b) in enumerate(bands) if a - 1.0 <= seg[0].x0 <= b + 1.0)
             if texts[k]:
                 return None  # two cells in one band: the columns are not aligned
-            texts[k] = text_of(seg)
+            texts[k], places[k] = text_of(seg), box_of(seg)
         grid.append(texts)
-    return grid
+        boxes.append(places)
+    return grid, boxes
+
+
+def _segments(rows: list[Line]) -> tuple[list[list[str]], list[list[Box | None]]]:
+    """The rows as they are, each run of characters a cell, with its box."""
+    return ([[text_of(seg) for seg in line.segments] for line in rows],
+            [[box_of(seg) for seg in line.segments] for line in rows])
 
 
 @dataclass
@@ -475,6 +502,8 @@ class _Item:
     grid: list = field(default_factory=list)
     layout: str = "pdf"  # pdf (running text), ruled, words
     covered: list | None = None  # for ruled tables: where each covered cell's text is (up, left, "")
+    box: Box | None = None  # of text: where its characters are on the page
+    boxes: list | None = None  # of a table: each grid cell's box (None for an empty or covered cell)
 
 
 def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
@@ -496,8 +525,9 @@ def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
         ):
             out[-1].text = join_wrapped(out[-1].text, text)
             out[-1].lines += 1
+            out[-1].box = union(out[-1].box, box_of(line.chars))
         else:
-            out.append(_Item(line.top, "text", text))
+            out.append(_Item(line.top, "text", text, box=box_of(line.chars)))
         prev = line
     return out
 
@@ -525,10 +555,11 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
                 break
         else:
             loose.append(c)
-    items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled", covered=g.covered())
-             for g in grids]
+    items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled", covered=g.covered(),
+                   boxes=_grid_boxes(g)) for g in grids]
     lines = group_lines(loose, seg_gap=1.0)
-    items += [_Item(ln.top, "furniture", text_of(ln.chars)) for ln in lines if _is_page_number(ln, frame)]
+    items += [_Item(ln.top, "furniture", text_of(ln.chars), box=box_of(ln.chars))
+              for ln in lines if _is_page_number(ln, frame)]
     lines = [ln for ln in lines if not _is_page_number(ln, frame)]
     items += _line_items(lines, frame.w if frame.rotation in (0, 180) else frame.h)
     items.sort(key=lambda it: it.top)
@@ -553,10 +584,11 @@ def _line_items(lines: list[Line], page_width: float) -> list[_Item]:
                 end += 1
             rows = lines[k:end + 1]
             if len(rows) == 1:
-                items.append(_Item(rows[0].top, "text", " ".join(text_of(seg) for seg in rows[0].segments)))
+                items.append(_Item(rows[0].top, "text", " ".join(text_of(seg) for seg in rows[0].segments),
+                                   box=box_of(rows[0].chars)))
             else:
-                grid = _aligned(rows) or [[text_of(seg) for seg in line.segments] for line in rows]
-                items.append(_Item(rows[0].top, "table", lines=len(rows), grid=grid, layout="words"))
+                grid, boxes = _aligned(rows) or _segments(rows)
+                items.append(_Item(rows[0].top, "table", lines=len(rows), grid=grid, layout="words", boxes=boxes))
             k = end + 1
             continue
         end = k
@@ -565,6 +597,14 @@ def _line_items(lines: list[Line], page_width: float) -> list[_Item]:
         items += _paragraphs(lines[k:end + 1], page_width)
         k = end + 1
     return items
+
+
+def _grid_boxes(g: Grid) -> list[list[Box | None]]:
+    """Each grid cell's box: where the characters of its merged cell are (None where there are none)."""
+    out: list[list[Box | None]] = [[None] * (len(g.xs) - 1) for _ in range(len(g.ys) - 1)]
+    for pos, chars in g.cells.items():
+        out[pos[0]][pos[1]] = box_of(chars)
+    return out
 
 
 def _grid_texts(g: Grid) -> list[list[str]]:
@@ -664,11 +704,14 @@ def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
     line = table = 0
     for it in items:
         if it.kind in ("text", "furniture"):
-            b.text(it.text, Location(page=page, line=line + 1), "pdf", furniture=it.kind == "furniture")
+            b.text(it.text, Location(page=page, line=line + 1, box=it.box), "pdf", furniture=it.kind == "furniture")
         else:
             table += 1
-            t = table
-            b.table(it.grid, lambda r, c, t=t: Location(page=page, table=t, row=r + 1, col=c + 1),
-                    lambda r, t=t: Location(page=page, table=t, row=r + 1), it.layout, Location(page=page, table=t),
+            t, boxes = table, it.boxes or [[] for _ in it.grid]
+            b.table(it.grid,
+                    lambda r, c, t=t, boxes=boxes: Location(page=page, table=t, row=r + 1, col=c + 1,
+                                                            box=boxes[r][c] if c < len(boxes[r]) else None),
+                    lambda r, t=t, boxes=boxes: Location(page=page, table=t, row=r + 1, box=union(*boxes[r])),
+                    it.layout, Location(page=page, table=t),
                     covered=it.covered or [[""] * len(row) for row in it.grid])
         line += it.lines
