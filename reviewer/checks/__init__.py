@@ -11,12 +11,13 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..model import Report
-from . import accounts, budget, cross, funds, metadata, narrative_math, plausibility, scores, statements
+from . import (account_tables, budget_tables, cross, funds, metadata, narrative_math, plausibility, scores,
+               text_vs_tables)
 from .base import Context
 
-# the tables' own identities first: a comparison with a table (cross, statements) is made only when its rows and
+# the tables' own identities first: a comparison with a table (cross, text_vs_tables) is made only when its rows and
 # columns were confirmed by them (Context.verified)
-CHECKS = [funds, scores, plausibility, accounts, budget, cross, statements, narrative_math, metadata]
+CHECKS = [funds, scores, plausibility, account_tables, budget_tables, cross, text_vs_tables, narrative_math, metadata]
 
 with open(Path(__file__).with_name("applies.toml"), "rb") as _fh:
     APPLIES: dict[str, dict] = tomllib.load(_fh)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..model import SUBJECT_DEPARTMENT, Value
-from .accounts import _side_amount, _total_row, sangong_rows
+from .account_tables import _side_amount, _total_row, sangong_rows
 from .base import Context
 from .common import TO_YUAN, convert, fmt_num, same_project
 from .tolerance import Interval, agrees

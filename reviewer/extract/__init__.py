@@ -5,7 +5,7 @@
     report.projects[0].funds.total.rate.number   # 15.45
 
 report.py runs it: the file is read into a `Document`, its rows cut into parts by their titles (segment.py), each
-part read by its own reader (project.py, department.py, accounts.py, prose.py), and what a document lacks or could
+part read by its own reader (project.py, department.py, account_tables.py, prose.py), and what a document lacks or could
 not give said as read issues (completeness.py).
 """
 from .report import extract

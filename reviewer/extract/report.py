@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import ExtractionError
 from ..model import Department, Mention, Report
 from ..read import Document, Limits, ReadIssue, read
-from .accounts import parse_accounts
+from .account_tables import parse_accounts
 from .completeness import ending_issue, lost_figures, missing_parts, unread_amounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project

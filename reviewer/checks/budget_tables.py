@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import SUBJECT_DEPARTMENT, AccountsTable
-from .accounts import Amounts, _flag, _val
+from .account_tables import Amounts, _flag, _val
 from .base import Context
 from .common import fmt_num
 

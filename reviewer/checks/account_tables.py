@@ -16,7 +16,7 @@ from .tolerance import Interval
 S = SUBJECT_DEPARTMENT
 
 def _vocabulary() -> dict:
-    with open(Path(__file__).with_name("accounts.toml"), "rb") as fh:
+    with open(Path(__file__).with_name("account_tables.toml"), "rb") as fh:
         return tomllib.load(fh)
 
 
@@ -79,7 +79,7 @@ def check(ctx: Context) -> None:
 
 def _identities(ctx: Context, table: AccountsTable) -> None:
     if table.kind in ("income_expenditure", "fiscal"):
-        if table.family == "决算":  # 预算's two-sided tables: checks/budget.py
+        if table.family == "决算":  # 预算's two-sided tables: checks/budget_tables.py
             _two_sided(ctx, table)
     elif "group" in table.frame.columns:  # 基本支出/项目支出 in blocks side by side
         _economic(ctx, table)

@@ -7,7 +7,7 @@
 - the reason given for a change against its direction (减少2.98%。主要原因是：…经费增加);
 - budget execution (TX-03): "年初预算为B万元，支出决算为A万元，完成年初预算的r%", 决算数大于/小于预算数;
 - amounts named in the prose against the table cells they stand for (TX-01): 功能分类 items (…（类）…（款）
-  …（项）), and the totals listed in statements.toml.
+  …（项）), and the totals listed in text_vs_tables.toml.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT, AccountsTable, Finding, Paragraph
-from .accounts import _val
+from .account_tables import _val
 from .base import Context
 from ..numbers import NUM
 from .common import DOWN, TO_YUAN, UP, fmt_num
@@ -53,7 +53,7 @@ PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]{1,40})（类）(?:(?P<l2>[
 
 
 def _vocabulary() -> list[dict]:
-    with open(Path(__file__).with_name("statements.toml"), "rb") as fh:
+    with open(Path(__file__).with_name("text_vs_tables.toml"), "rb") as fh:
         entries = tomllib.load(fh)["amount"]
     return [dict(e, rx=re.compile(f"(?:{e['label']})$")) for e in entries]
 
@@ -393,7 +393,7 @@ def _path_row(rows: list[dict], names: list[str]) -> dict | None:
 
 
 def _totals(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
-    """The totals the paragraph names (statements.toml) against their tables; the cells compared, by position."""
+    """The totals the paragraph names (text_vs_tables.toml) against their tables; the cells compared, by position."""
     out: dict[int, Tabled] = {}
     for fig in p.figures:
         if fig.kind != "amount":

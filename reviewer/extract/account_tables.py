@@ -34,7 +34,7 @@ ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二
 
 @lru_cache(maxsize=1)
 def schemas() -> dict:
-    with open(Path(__file__).with_name("accounts.toml"), "rb") as fh:
+    with open(Path(__file__).with_name("account_tables.toml"), "rb") as fh:
         return tomllib.load(fh)
 
 
