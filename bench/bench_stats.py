@@ -54,10 +54,10 @@ def main() -> None:
     zs = [b.z(i, "log_budget") for i in range(0, len(frame))]
     t_score_z = time.perf_counter() - t0
     t0 = time.perf_counter()
-    forest = IForest(cfg.rules.iforest_features).fit(frame)
+    forest = IForest(cfg.stats.iforest_features).fit(frame)
     t_fit_f = time.perf_counter() - t0
     t0 = time.perf_counter()
-    forest.score(frame)
+    forest.decision_function(frame)
     t_score_f = time.perf_counter() - t0
     print(f"robust z: fit {t_fit_z:.2f} s (department and region/year groups), score one feature for every "
           f"project {t_score_z:.2f} s")

@@ -37,11 +37,25 @@ def test_features_from_real_tables():
 
 def test_detectors_are_deterministic_and_robust():
     frame = pd.DataFrame({"x": [1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 1.0, 9.0], "g": ["a"] * 8})
-    z = RobustZ(["x"], min_group=5).fit(frame, frame["g"]).score(frame, frame["g"])
+    z = RobustZ(["x"], min_group=5).fit(frame, frame["g"]).decision_function(frame, frame["g"])
     assert z["x"].iloc[-1] > 20 and abs(z["x"].iloc[0]) < 1
-    a = IForest(["x"]).fit(frame).score(frame)
-    b = IForest(["x"]).fit(frame).score(frame)
+    a = IForest(["x"]).fit(frame).decision_function(frame)
+    b = IForest(["x"]).fit(frame).decision_scores_
     assert a.equals(b) and a["iforest_rank"].iloc[-1] == a["iforest_rank"].max()
+
+
+def test_every_detector_fits_in_the_manner_of_pyod():
+    from reviewer.stats.detectors import Detector, NotFittedError
+
+    frame = pd.DataFrame({"x": [1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 1.0, 9.0], "g": ["a"] * 8})
+    for det in (RobustZ(["x"], min_group=5), IForest(["x"])):
+        assert isinstance(det, Detector) and not [k for k in vars(det) if k.endswith("_")]  # nothing learnt yet
+        with pytest.raises(NotFittedError):
+            det.decision_function(frame, frame["g"])
+        fitted = det.fit(frame, frame["g"])
+        assert fitted is det and [k for k in vars(det) if k.endswith("_") and not k.startswith("_")]
+        again = det.decision_function(frame, frame["g"])
+        assert again.equals(det.decision_scores_)  # the fitted rows scored again: the same scores
 
 
 def test_stat_findings_carry_features_peer_group_and_median(seed_reviews):

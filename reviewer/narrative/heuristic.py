@@ -10,9 +10,10 @@ import re
 from collections import defaultdict
 
 from ..checks.common import same_project, similarity_at_least
-from ..config import NarrativeRules
+from ..config import Config, NarrativeRules
 from ..model import SUBJECT_DEPARTMENT, Report
 from .facts import FactBook, Passage, execution_ratio
+from .registry import register
 
 COMPLETE_RE = re.compile(r"按预定进度完成|按预算要求(?:及时)?完成|按计划(?:进度)?完成|圆满完成|全面完成|顺利完成|"
                          r"全部完成|如期完成|均已完成|完成了?既定|达到预期")
@@ -25,6 +26,12 @@ CHANGE_PCT_RE = re.compile(r"(?:较|比)(?:上年|去年|上年度|同期)[^。�
 PRIOR_AMOUNT_RE = re.compile(r"(?:上年|去年|上年度|\d{4}年)[^。；]{0,12}?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)")
 SENTENCE_SPLIT_RE = re.compile(r"[。；;\n]")
 PROJECT_CLAIM_KEYS = {"outcome", "implementation", "output", "effect", "notes", "total_remark", "deviation"}
+
+
+@register("heuristic", offline=True)
+def make(config: Config, **_) -> HeuristicBackend:
+    """The offline checker, with the rules' [narrative] thresholds."""
+    return HeuristicBackend(config.narrative)
 
 
 class HeuristicBackend:

@@ -20,9 +20,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-import openai
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ..config import Config, ConfigError, LLMSettings
 from ..model import SUBJECT_DEPARTMENT, Report
@@ -31,6 +29,7 @@ from .claims import InvalidReply, parse_reply
 from .endpoint import SharedEndpoint
 from .facts import FactBook, Passage
 from .llmlog import CallLog, endpoint_host
+from .registry import register
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 PROMPT_FILES = ("narrative_review.system.j2", "narrative_review.user.j2", "narrative_review.repair.j2")
@@ -65,6 +64,8 @@ def prompt_version() -> str:
 def chunk_passages(passages: list[Passage], max_chars: int) -> list[list[Passage]]:
     """Passages in order, grouped so each chunk stays under max_chars; a long passage is split on
     Chinese sentence boundaries and its pieces keep the passage id."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # here: only an LLM review splits text
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=max(200, max_chars // 2), chunk_overlap=0, keep_separator="end",
         separators=["\n\n", "\n", "。", "；", "，", ""])
@@ -110,6 +111,13 @@ class Breaker:
         self.count.value = 0
 
 
+@register("openai")
+def make(config: Config, settings: LLMSettings | None = None, use_cache: bool = True,
+         shared: SharedEndpoint | None = None) -> OpenAIBackend:
+    """The backend at the endpoint of `settings` (the rules' [llm] and the environment otherwise)."""
+    return OpenAIBackend(settings or settings_from(config), use_cache=use_cache, shared=shared)
+
+
 class OpenAIBackend:
     def __init__(self, settings: LLMSettings, use_cache: bool = True, shared: SharedEndpoint | None = None) -> None:
         """`shared`: what the processes of a batch share about the endpoint (None in a single process, where
@@ -119,6 +127,9 @@ class OpenAIBackend:
         self.prompt_version = prompt_version()
         self.use_cache = use_cache
         self.log = CallLog(settings.cache, secrets=[settings.api_key])
+        import openai  # here, not at the top: the SDK takes half a second to import, and offline runs never need it
+
+        self.api_error = openai.APIError
         self.client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
                                     timeout=settings.timeout, max_retries=settings.max_retries)
         self.endpoint = endpoint_host(settings.base_url)
@@ -179,7 +190,7 @@ class OpenAIBackend:
             try:
                 with self.slots:
                     resp = self.client.chat.completions.create(**params)
-            except openai.APIError as exc:
+            except self.api_error as exc:
                 ms = int((time.perf_counter() - t0) * 1000)
                 self.log.record(**common, status="error", error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=ms)
                 self._count(calls=1)

@@ -18,8 +18,9 @@ from ..model import SUBJECT_DEPARTMENT, Report
 from .claims import validate
 from .errors import BackendError
 from .facts import Passage, build_facts, build_passages
-from .heuristic import HeuristicBackend
+from . import heuristic, openai_backend  # noqa: F401  (each registers its backend)
 from .injection import find_injections, mask
+from .registry import BACKENDS
 
 
 @dataclass
@@ -112,12 +113,10 @@ def make_narrative(name: str, config: Config, settings=None, use_cache: bool = T
     """The reviewer of the text: "heuristic" (offline), or "openai" at the endpoint of `settings` (the rules'
     [llm] otherwise), with the heuristic to fall back on; `shared`: what a batch's processes share about the
     endpoint (narrative.endpoint)."""
-    heuristic = HeuristicBackend(config.narrative)
-    if name == "heuristic":
-        return NarrativeReviewer(heuristic)
-    if name == "openai":
-        from .openai_backend import OpenAIBackend, settings_from
-
-        backend = OpenAIBackend(settings or settings_from(config), use_cache=use_cache, shared=shared)
-        return NarrativeReviewer(backend, fallback=heuristic)
-    raise ValueError(f"unknown narrative backend {name!r} (heuristic, openai)")
+    if name not in BACKENDS:
+        raise ValueError(f"unknown narrative backend {name!r} ({', '.join(sorted(BACKENDS))})")
+    entry = BACKENDS[name]
+    backend = entry.make(config, settings=settings, use_cache=use_cache, shared=shared)
+    if entry.offline:
+        return NarrativeReviewer(backend)
+    return NarrativeReviewer(backend, fallback=BACKENDS["heuristic"].make(config))

@@ -105,7 +105,7 @@ class CorpusModel:
         ranks = pd.Series(math.nan, index=frame.index)
         if len(frame) >= cfg.min_group:
             forest = IForest(cfg.iforest_features).fit(frame)
-            ranks = forest.train_score(frame)["iforest_rank"]
+            ranks = forest.decision_scores_["iforest_rank"]
         frame["iforest_rank"] = ranks
         self.base.values["iforest_rank"] = ranks.to_numpy()
         self.corpus = _CorpusTotals(frame, cfg)

@@ -1,9 +1,11 @@
-"""Anomaly detectors, one per file, behind a tiny interface (PyOD style):
+"""Anomaly detectors, one per file, each a `Detector` (base.py) in the manner of PyOD:
 
-    det = RobustZ(features).fit(frame, groups)     # learn what is usual
-    scores = det.score(frame, groups)              # DataFrame: one column per feature (or "iforest")
+    det = RobustZ(features).fit(frame, groups)     # learn what is usual (fitted attributes end in _)
+    det.decision_scores_                           # the fitted rows' scores
+    det.decision_function(other, groups)           # DataFrame: one column per feature (or iforest, iforest_rank)
 """
+from .base import Detector, NotFittedError
 from .iforest import IForest
 from .robust_z import RobustZ
 
-__all__ = ["RobustZ", "IForest"]
+__all__ = ["Detector", "IForest", "NotFittedError", "RobustZ"]
