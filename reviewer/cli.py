@@ -131,7 +131,7 @@ def _eval(args: argparse.Namespace) -> int:
     write_eval(result, out, config)
     print(f"→ {out / 'eval.json'}, {out / 'eval.html'}")
     if args.write_baseline:
-        write_baseline(result, Path(args.write_baseline))
+        write_baseline(evaluate.baseline_of(result), Path(args.write_baseline))
         print(f"baseline written → {args.write_baseline}")
     if args.check_baseline:
         found = evaluate.regressions(result, evaluate.read_baseline(Path(args.check_baseline)))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks.base import Coverage
-from .checks.rescore import ProjectRescore
 from .config import Config
+from .findings import Coverage
 from .model import Finding, Report
+from .scoring import ProjectRescore
 from .settle import Risk, Verdict
 
 
@@ -35,7 +35,7 @@ class Review:
     occurrences: list[Finding] = field(default_factory=list)  # what the checks raised, one per place
     verdict: Verdict | None = None  # 审核结论 (reviewer.verdict)
     money: dict[str, float] = field(default_factory=dict)  # project → 全年预算数 in 万元 (materiality)
-    rescores: list[ProjectRescore] = field(default_factory=list)  # 评分复核, per project (checks.rescore)
+    rescores: list[ProjectRescore] = field(default_factory=list)  # 评分复核, per project (scoring.rescore)
 
     @property
     def checked_whole(self) -> bool:

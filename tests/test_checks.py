@@ -259,7 +259,7 @@ def test_the_rules_are_typed_sections_and_a_users_file_changes_only_what_it_name
 
 
 def test_rescore_gives_the_score_the_figures_justify(seeds):
-    from reviewer.checks.rescore import rescore
+    from reviewer.scoring import rescore
 
     bands = load_config().rules.grade_bands
     by_name = {p.name: rescore(p, bands) for p in seeds["003"].projects}

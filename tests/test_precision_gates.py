@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import reviewer
-from reviewer.checks.rescore import rescore
+from reviewer.scoring import rescore
 from reviewer.model import Indicator, Value
 from reviewer.scoring import allowed
 from reviewer.settle import AMEND, APPROVE, RETURN, UNREVIEWED

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..checks import run_checks
-from ..checks.rescore import rescore
+from ..scoring import rescore
 from ..config import Config, load_config
 from ..errors import ExtractionError, describe_fault
 from ..extract import extract

@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 import pandas as pd
 
 from ..checks.common import PERCENT_NAME_RE, SATISFACTION_RE, direction, numeric
-from ..checks.rescore import rescore
+from ..scoring import rescore
 from ..model import Project, Report
 
 FEATURES = [

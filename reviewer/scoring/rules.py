@@ -1,6 +1,6 @@
 """The scoring rules, once (RULES SC-03…SC-05, RT-01): which way an indicator counts, what score its own figures
 allow, and the grade a total falls in.  The reader settling a row with a surplus cell (extract/project.py), the
-indicator check (checks/scores.py) and the 评分复核表 (checks/rescore.py) all ask here, so the memo's table and its
+indicator check (checks/scores.py) and the 评分复核表 (rescore.py) all ask here, so the memo's table and its
 findings can never disagree.
 
     rule = allowed(indicator)
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Indicator, Value
+from ..model import Indicator, Value
 
 _UNIT_ALIASES = {"万": "万元", "百分比": "%", "％": "%"}
 REVERSE_NAME_RE = re.compile(r"成本|费用|经费|支出|差错|投诉|事故|失误|违规|违纪|超支|时长|耗时|周期")

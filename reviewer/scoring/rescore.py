@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Indicator, Project
-from .common import direction
-from ..scoring import allowed, band_of
+from .rules import allowed, band_of, direction
 
 @dataclass
 class PartRescore:
