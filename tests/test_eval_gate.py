@@ -125,3 +125,9 @@ def test_a_label_that_says_where_is_matched_there_and_only_there(tmp_path):
     assert "arithmetic" not in codes  # b.txt has a verdict label only
     assert [v["agree"] for v in result.verdicts] == [True, False] and result.verdict_agreement == 0.5
     assert [f["message"] for f in result.false_alarms] == ["narrative_contradiction at 600"]
+
+
+def test_a_synthetic_spec_given_to_eval_says_how_to_write_its_set(tmp_path, capsys):
+    assert main(["eval", str(EVALS / "synth.toml"), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "tests/support/synth.py --spec" in err and "synth.jsonl" in err and "Traceback" not in err
