@@ -139,3 +139,9 @@ def _safe(name: str) -> str:
     while len(s.encode("utf-8")) > _MAX_NAME_BYTES:
         s = s[:-1]
     return s
+
+
+def find_reports(paths) -> list[Path]:
+    """The files to review among `paths` and inside the folders among them (what is not a file to review, and why,
+    is in `find_inputs(paths).passed_over`)."""
+    return find_inputs(paths).reports
