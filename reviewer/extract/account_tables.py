@@ -23,6 +23,7 @@ from .segment import Part
 from .values import clean_text, compact, parse_value
 
 EMPTY_TABLE_RE = re.compile(r"空表|无数据|没有.*(?:收入|支出)")
+SPACED_CODE_RE = re.compile(r"^(\d{3})((?:\s+\d{2}){1,2})(?:\s+(\D.*))?$")
 CODE_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+(\S.*))?$")
 ECON_CODE_RE = re.compile(r"^\d{3}(?:\d{2})?$")
 UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
@@ -36,6 +37,22 @@ ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二
 def schemas() -> dict:
     with open(Path(__file__).with_name("account_tables.toml"), "rb") as fh:
         return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _column_words() -> dict[str, dict[str, str]]:
+    """family ("all", 预算, 决算) → a head as printed → the name the records give it (columns.toml)."""
+    with open(Path(__file__).with_name("columns.toml"), "rb") as fh:
+        data = tomllib.load(fh)
+    return {family: {compact(w): name for name, words in names.items() for w in words}
+            for family, names in data.items()}
+
+
+def canonical(names: list[str], family: str) -> list[str]:
+    """Column names in the national template's words, part by part ("本年支出:小计" → "本年支出:合计")."""
+    words = _column_words()
+    own = {**words.get(family, {}), **words["all"]}
+    return [":".join(own.get(part, part) for part in name.split(":")) for name in names]
 
 
 def strip_ordinal(label: str) -> str:
@@ -99,7 +116,7 @@ def _family(part: Part) -> str:
     if part.family != "auto":
         return part.family or "决算"
     header = "".join(compact(c.text) for r in part.rows[:8] for c in r.nonempty())
-    return "决算" if "决算" in header else "预算"
+    return "决算" if "决算" in header or "決算" in header else "预算"
 
 
 def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
@@ -190,20 +207,30 @@ def _unique(names: list[str]) -> list[str]:
 # --- two-sided and item tables -------------------------------------------------------------
 
 
+# the label column's head of one side of a two-sided table: 项目, 收入项目, 支出 项目, 科目, or the side itself
+_SIDE_LABEL = re.compile(r"^(?:收入|支出)?(?:项目|科目|项目名称)$|^(?:收入|支出)$")
+
+
 def _side_header(rows: list[Row]) -> int | None:
-    """The header row of a two-sided or item table: it prints 行次, or 项目 twice (收入 │ 支出 side by side)."""
-    for i, r in enumerate(rows):
+    """The header row of a two-sided or item table: it prints 行次, or a label column twice (收入 │ 支出 side by side:
+    项目 │ 预算数 │ 项目 │ 预算数, 收入项目 │ 金额 │ 支出项目 │ 金额)."""
+    def heads(r: Row) -> bool:
         texts = [compact(c.text) for c in r.cells]
-        if "行次" in texts or texts.count("项目") >= 2:
+        return "行次" in texts or sum(1 for t in texts if _SIDE_LABEL.match(t)) >= 2
+
+    for i, r in enumerate(rows):
+        if heads(r):
+            while i + 1 < len(rows) and heads(rows[i + 1]):  # 收入 │ 支出 over 项目 │ 预算数 │ 项目 │ 预算数
+                i += 1
             return i
     return None
 
 
-def _sides(header: Row, side_names: list[str]) -> list[tuple]:
+def _sides(header: Row, side_names: list[str], family: str) -> list[tuple]:
     """(side, label position, 行次 position or None, value positions, value names) of each side."""
     texts = [compact(c.text) for c in header.cells]
     row_no = [i for i, t in enumerate(texts) if t == "行次"]
-    labels = [r - 1 for r in row_no] if row_no else [i for i, t in enumerate(texts) if t == "项目"]
+    labels = [r - 1 for r in row_no] if row_no else [i for i, t in enumerate(texts) if _SIDE_LABEL.match(t)]
     names = side_names if len(labels) >= 2 else [""]
     sides = []
     for k, label in enumerate(labels[: len(names)]):
@@ -211,7 +238,7 @@ def _sides(header: Row, side_names: list[str]) -> list[tuple]:
         end = labels[k + 1] if k + 1 < len(labels) else len(header.cells)
         value_pos = list(range(first, end))
         sides.append((names[k], label, label + 1 if row_no else None, value_pos,
-                      [compact(_cell(header, p)) or f"列{p}" for p in value_pos]))
+                      canonical([compact(_cell(header, p)) or f"列{p}" for p in value_pos], family)))
     return sides
 
 
@@ -224,7 +251,7 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
             return frame
         table.warnings.append("未找到“行次”或“项目”表头")
         return pd.DataFrame()
-    sides = _sides(rows[header_i], ["收入", "支出"])
+    sides = _sides(rows[header_i], ["收入", "支出"], table.family)
     value_columns = list(dict.fromkeys(n for *_, names in sides for n in names))  # both sides may say 金额
     records, decimals = [], []
     for row in rows[header_i + 1 :]:
@@ -391,6 +418,9 @@ def _code_and_name(row: Row) -> tuple[str, str, int] | None:
         if all(parse_value(c.text).kind == "number" for _, c in cells[1:]):
             return "", compact(first), i0
         return None
+    spaced = SPACED_CODE_RE.match(first)  # "201 03 01" (类 款 项 one space apart), its name here or in the next cell
+    if spaced:
+        first = spaced.group(1) + compact(spaced.group(2)) + (f" {spaced.group(3)}" if spaced.group(3) else "")
     m = CODE_RE.match(first)
     if not m:
         return None
@@ -493,7 +523,7 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
         if data:
             table.warnings.append("无栏次行或分组表头，列按顺序对应")
 
-    names = _unique(names)
+    names = _unique(canonical(names, table.family))
     records, decimals = [], []
     for row, (code, name, npos) in data:
         rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": name}

@@ -6,6 +6,7 @@ The file is read into a `Document` (rows of located cells, whatever the format);
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections import Counter
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         report.projects, report.targets = report.projects + report.targets, []
     _collect_mentions(report, parts)
     report.kind = _document_kind(report, rows)
+    family = "预算" if "预算" in report.kind else "决算"  # of a 目录's entries whose title says neither
+    report.contents = [replace(m, value=m.value.replace("|auto", f"|{family}")) for m in report.contents]
     if not report.kind:
         raise ExtractionError(
             "未识别出报告内容：没有找到项目支出绩效自评表、部门整体支出绩效自评、决算或预算表，文字中也没有"

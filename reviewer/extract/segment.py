@@ -13,16 +13,21 @@ from pathlib import Path
 from ..read.document import Row
 from .values import compact
 
-def _load_titles() -> tuple[list[tuple[str, str, re.Pattern]], list[tuple[str, list[str]]]]:
+def _load_titles():
     with open(Path(__file__).with_name("titles.toml"), "rb") as fh:
         data = tomllib.load(fh)
     titles = [(e["kind"], e.get("family", "决算" if e["kind"].startswith("accounts:") else ""),
                re.compile(rf"^{e['pattern']}$")) for e in data["title"]]
-    return titles, [(d["kind"], d["words"]) for d in data["document"]]
+    signatures = [(e["kind"], e["all"]) for e in data["signature"]]
+    return titles, signatures, [(d["kind"], d["words"]) for d in data["document"]]
 
 
-# (kind, family, pattern) of every title, and (kind, words) of documents of running text, in titles.toml order
-_TITLES, DOCUMENT_WORDS = _load_titles()
+# (kind, family, pattern) of every title, (kind, words) of the titles told by their words, and (kind, words) of
+# documents of running text, in titles.toml order
+_TITLES, _SIGNATURES, DOCUMENT_WORDS = _load_titles()
+_NOT_A_TABLE_TITLE = re.compile(r"绩效|自评|评价|目标|说明|目录|报告")
+# a line that starts with a number (not a year) is an entry of a list or of a 目录, whatever punctuation follows it
+_NUMBERED = re.compile(r"^[（(]?(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))[)）]?\s*[,，、.．:：]")
 _PREFIX_RE = re.compile(r"^(?:#+|附件\d*[:：]?|\d{4}\s*(?:年度?|-)|[（(]?公开\d+表[）)]?)+")
 # the name of who prints the table, before its title: 桂林市司法局, 岳阳县, 区本级, 某某中心 (words only: "9.2025年单位…"
 # is a numbered entry of a table of contents)
@@ -56,10 +61,23 @@ def title_kind(row: Row) -> tuple[str, str] | None:
     text = _PREFIX_RE.sub("", text)
     text = _NUMBER_RE.sub("", text).strip("（）()")
     names = [m for m in _ORG_RE.finditer(text[:26]) if re.fullmatch(r"[\u4e00-\u9fff]+", text[:m.start()])]
-    for candidate in [text] + [_PREFIX_RE.sub("", text[m.end():]) for m in names]:
+    candidates = [text] + [_PREFIX_RE.sub("", text[m.end():]) for m in names]
+    for candidate in candidates:
         for kind, family, rx in _TITLES:
             if rx.match(candidate):
                 return kind, family
+    if _NUMBERED.match(text) or _NUMBERED.match(compact(cells[0].text)):
+        return None  # "9．2025年部门…预算表", "十、项目支出表", "四,、财政拨款…": an entry of a list or a 目录
+    return _by_signature(candidates[-1])
+
+
+def _by_signature(title: str) -> tuple[str, str] | None:
+    """(kind, family) of a table title no pattern names, by the words it holds (titles.toml [[signature]])."""
+    if not title.endswith("表") or len(title) > 40 or _NOT_A_TABLE_TITLE.search(title):
+        return None
+    for kind, words in _SIGNATURES:
+        if all(w in title for w in words):
+            return kind, "决算" if "决算" in title else "auto"
     return None
 
 
