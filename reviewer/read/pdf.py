@@ -419,6 +419,9 @@ def _grid(hs: list[tuple], vs: list[tuple]) -> Grid | None:
     return Grid(xs, ys, anchor)
 
 
+_FIGURE_PART = re.compile(r"(?:^|\s)[\d,.]{4,}$")
+
+
 def cell_text(chars: list[Char], right: float) -> str:
     """A cell's characters as text; a line that reaches the cell's right edge continues on the next."""
     lines = group_lines(chars, seg_gap=1e9)
@@ -429,7 +432,9 @@ def cell_text(chars: list[Char], right: float) -> str:
         if prev is None:
             out = t
         elif wrapped(prev, line, right):
-            out = join_wrapped(out, t)
+            # a figure too wide for its column runs on at the next line ("6,928,10" / "0"): one figure again (a short
+            # run of digits is a code's part, cut where a space was: "201 03" / "01")
+            out = out + t if _FIGURE_PART.search(out) and t[:1].isdigit() else join_wrapped(out, t)
         else:
             out += "\n" + t
         prev = line
@@ -504,6 +509,8 @@ class _Item:
     covered: list | None = None  # for ruled tables: where each covered cell's text is (up, left, "")
     box: Box | None = None  # of text: where its characters are on the page
     boxes: list | None = None  # of a table: each grid cell's box (None for an empty or covered cell)
+    xs: list | None = None  # of a ruled table: its column lines
+    reach: tuple[float, float] = (0.0, 1.0)  # of a table: its top and bottom, as shares of the page's height
 
 
 def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
@@ -511,12 +518,16 @@ def _paragraphs(lines: list[Line], page_width: float) -> list[_Item]:
     prose = [ln for ln in lines if len(ln.chars) >= 8]
     right = max((ln.x1 for ln in prose), default=page_width)
     left = min((ln.x0 for ln in prose), default=0.0)
+    # a page whose lines all stop well short of its width holds headings and captions, not wrapped paragraphs:
+    # "2024年一般公共预算基本支出表" and "编制单位：… 单位：元" below it are two lines, not one sentence
+    wraps = right - left >= 0.6 * page_width
     out: list[_Item] = []
     prev = None
     for line in lines:
         text = text_of(line.chars)
         if (
             prev is not None
+            and wraps
             and wrapped(prev, line, right)
             and line.x0 <= left + 0.6 * line.h
             and line.top - prev.bottom <= 0.9 * line.h
@@ -555,8 +566,9 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
                 break
         else:
             loose.append(c)
+    height = frame.h if frame.rotation in (0, 180) else frame.w
     items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled", covered=g.covered(),
-                   boxes=_grid_boxes(g)) for g in grids]
+                   boxes=_grid_boxes(g), xs=g.xs, reach=(g.ys[0] / height, g.ys[-1] / height)) for g in grids]
     lines = group_lines(loose, seg_gap=1.0)
     items += [_Item(ln.top, "furniture", text_of(ln.chars), box=box_of(ln.chars))
               for ln in lines if _is_page_number(ln, frame)]
@@ -637,7 +649,7 @@ def _garbled(items: list[_Item]) -> bool:
 def read_pdf(data: bytes, name: str) -> Document:
     pdf = _open(data)
     b = DocumentBuilder(name, "pdf")
-    scans, text_pages = [], 0
+    scans, text_pages, read = [], 0, []
     plumber = _Plumber(data)
     try:
         for i in range(len(pdf)):
@@ -654,11 +666,15 @@ def read_pdf(data: bytes, name: str) -> Document:
                 b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
                 continue
             text_pages += 1
-            _emit(b, items, i + 1)
+            read.append((i + 1, items))
         pages = len(pdf)
     finally:
         pdf.close()
         plumber.close()
+    for (_, before), (_, after) in zip(read, read[1:]):
+        _mend_broken_row(before, after)
+    for page, items in read:
+        _emit(b, items, page)
     if not text_pages:
         if scans:
             raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）；本工具不做文字识别（OCR），"
@@ -668,6 +684,58 @@ def read_pdf(data: bytes, name: str) -> Document:
         where = Location(page=first) if first == last else f"第{first}–{last}页（共 {last - first + 1} 页）"
         b.issue("页", where, "扫描件，无文字层，无法读取")
     return b.build(pages=pages)
+
+
+def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
+    """A ruled table whose last row the page break cut in two: the row's rest, at the top of the next page in a table
+    of the same columns ("经济分类科目" ┆ "名称", or "机关事业" ┆ "单位职业年金缴费支出" with "4,497,10" ┆ "0"), is put back
+    into it, when nothing else fits: the rest of a header (the table printed no figure yet), or a rest without a
+    label whose figures are whole only when put together."""
+    last = next((it for it in reversed(before) if it.kind != "furniture"), None)
+    first = next((it for it in after if it.kind != "furniture"), None)
+    if not (last and first and last.kind == first.kind == "table" and last.xs and first.xs and first.grid
+            and len(last.xs) == len(first.xs) and all(abs(a - b) <= 2.0 for a, b in zip(last.xs, first.xs))
+            and last.reach[1] >= 0.8 and first.reach[0] <= 0.2):
+        return
+    rest, cut = first.grid[0], last.grid[-1]
+    if not any(t.strip() for t in rest):
+        return
+    # a header cut in two: the table so far is its header (no figure yet), the cut row heads several columns, and the
+    # rest is words under some of them only ("科目编码 │ 经济分类科目 │ 合计 …" ┆ "│ 名称 │")
+    heads = [i for i, t in enumerate(cut) if t.strip()]
+    under = [i for i, t in enumerate(rest) if t.strip()]
+    words = (not any(_is_figure(t) for row in last.grid for t in row) and not any(_is_figure(t) for t in rest)
+             and len(heads) >= 2 and len(under) < len(heads) and set(under) <= set(heads))
+    # a row of figures cut in two: its rest has no label of its own, and each figure put together is whole
+    # ("4,497,10" ┆ "0"), where a figure already whole on the page before would mean a new row
+    figures = not rest[0].strip() and cut[0].strip() and all(_goes_on(a, b) for a, b in zip(cut, rest))
+    if not (words or figures):
+        return
+    last.grid[-1] = [(a + b if _is_figure(a + b) else join_wrapped(a, b)) if a and b else a or b
+                     for a, b in zip(cut, rest)]
+    last.boxes[-1] = [union(a, b) for a, b in zip(last.boxes[-1], first.boxes[0])]
+    for name in ("grid", "boxes", "covered"):
+        setattr(first, name, getattr(first, name)[1:])
+    first.lines -= 1
+    if not first.grid:
+        after.remove(first)
+
+
+_FIGURE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")  # 1,234.56 whole: "4,497,10" is a piece
+
+
+def _is_figure(text: str) -> bool:
+    return bool(_FIGURE.match(text.strip()))
+
+
+def _goes_on(cut: str, rest: str) -> bool:
+    """Whether `rest` may be the end of the cell `cut` began: one of them empty, words after words, or the piece of
+    a figure that only with `rest` is whole."""
+    if not cut.strip() or not rest.strip():
+        return True
+    if _is_figure(cut) or _is_figure(rest):
+        return not _is_figure(cut) and _is_figure(cut + rest)
+    return True
 
 
 def _runs(pages: list[int]) -> list[tuple[int, int]]:

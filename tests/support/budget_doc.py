@@ -15,7 +15,7 @@ import html
 import random
 import shutil
 import subprocess
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEPARTMENT = "某某市城市管理局"
@@ -222,14 +222,14 @@ class BudgetDoc:
         code, name = self._word(v, "科目编码"), self._word(v, "科目名称")
         n = v.header_rows
         if v.code_style == "split":
-            rows = [["科目编码", "", "", name]] + [["类", "款", "项", ""]] + [[""] * 4] * (n - 2)
+            rows = [["科目编码", "", "", name], ["类", "款", "项", ""]] + [[""] * 4 for _ in range(n - 2)]
             if n == 1:
                 rows = [["类", "款", "项", name]]
                 return rows, [], 4
             return rows, [(0, 0, 1, 3), (0, 3, n, 1), (1, 0, n - 1, 1), (1, 1, n - 1, 1), (1, 2, n - 1, 1)], 4
         if v.code_style == "in_name":
-            return [[name]] + [[""]] * (n - 1), [(0, 0, n, 1)] if n > 1 else [], 1
-        return [[code, name]] + [["", ""]] * (n - 1), [(0, 0, n, 1), (0, 1, n, 1)] if n > 1 else [], 2
+            return [[name]] + [[""] for _ in range(n - 1)], [(0, 0, n, 1)] if n > 1 else [], 1
+        return [[code, name]] + [["", ""] for _ in range(n - 1)], [(0, 0, n, 1), (0, 1, n, 1)] if n > 1 else [], 2
 
     def _code_cells(self, v: Variant, level: str, code: str, name: str) -> list[str]:
         if v.code_style == "split":
@@ -520,11 +520,38 @@ def _widths(grid, usable: float) -> list[float]:
 
 
 def _office_pdf(docx_path: Path, folder: Path) -> Path:
-    out = folder / "office"
-    out.mkdir(exist_ok=True)
-    subprocess.run([office(), "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx_path)],
-                   check=True, capture_output=True, timeout=180)
-    return out / (docx_path.stem + ".pdf")
+    return office_pdfs([docx_path], folder / "office")[0]
 
 
-__all__ = ["BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "ttf_font", "write", "replace"]
+def office_pdfs(docx_paths: list[Path], out: Path) -> list[Path]:
+    """Word files turned into PDF by LibreOffice, all in one run (it takes seconds to start); their stems must
+    differ."""
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([office(), "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, docx_paths)],
+                   check=True, capture_output=True, timeout=600)
+    return [out / (p.stem + ".pdf") for p in docx_paths]
+
+
+__all__ = ["BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "ttf_font", "write"]
+
+
+_NOT_FIGURES = {"code", "level", "name", "line", "loc", "raw", "side", "item", "row_no", "group"}
+
+
+def records(report) -> dict[str, dict]:
+    """A report's 预算 tables as `BudgetDoc.truth()` writes them: kind → key → column → 元 (keys: a code with its
+    digits only, or side|item)."""
+    out: dict[str, dict] = {}
+    for t in report.accounts:
+        scale = 10000 if t.unit == "万元" else 1
+        rows = out.setdefault(t.kind, {})
+        for r in t.records():
+            if t.kind == "income_expenditure":
+                key = f"{r.get('side')}|{r.get('name')}"
+            else:
+                key = "".join(ch for ch in str(r.get("code") or "") if ch.isdigit())
+                if not key:
+                    continue
+            rows[key] = {c: round(v * scale) for c, v in r.items()
+                         if c not in _NOT_FIGURES and isinstance(v, (int, float)) and v == v}
+    return out

@@ -1,0 +1,57 @@
+"""Reading by structure, not by the templates seen so far (issue 21): one 部门预算 of the national public set, printed
+the ways provinces print it (header synonyms, column order, with and without 栏次, four code styles, one to three
+header rows, 元 and 万元, letter-spaced titles, a table over two pages) and written as a web page, a workbook, a Word
+file and three kinds of PDF (a CID font, an embedded TrueType font, LibreOffice's): every figure of every table is
+read into the same records, under the national template's column names."""
+from __future__ import annotations
+
+import pytest
+
+import reviewer
+
+from support.budget_doc import VARIANTS, BudgetDoc, office, office_pdfs, records, ttf_font, write
+
+FORMS = ["html", "xlsx", "docx", "pdf", "pdf_ttf", "pdf_office"]
+DOC = BudgetDoc.make(seed=3)
+TRUTH = DOC.truth()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[tuple[str, str], object]:
+    folder = tmp_path_factory.mktemp("budgets")
+    out = {}
+    for k, v in enumerate(VARIANTS):
+        blocks = DOC.render(v)
+        for form in ("html", "xlsx", "docx", "pdf") + (("pdf_ttf",) if ttf_font() else ()):
+            out[v.name, form] = write(blocks, form, folder / f"v{k}", f"budget{k}")
+    if office():
+        for v, pdf in zip(VARIANTS, office_pdfs([out[v.name, "docx"] for v in VARIANTS], folder / "office")):
+            out[v.name, "pdf_office"] = pdf
+    return out
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_every_figure_of_a_national_budget_is_read_whatever_the_template_and_form(files, variant, form):
+    if (variant.name, form) not in files:
+        pytest.skip({"pdf_ttf": "no CJK TrueType font (CI installs fonts-wqy-zenhei)",
+                     "pdf_office": "LibreOffice is not installed (CI installs it)"}[form])
+    report = reviewer.extract(files[variant.name, form], cache=False)
+    assert report.kind == "部门预算" and report.complete, report.issues
+    got = records(report)
+    wrong = [(kind, key, column, value, got.get(kind, {}).get(key, {}).get(column))
+             for kind, rows in TRUTH.items() for key, cols in rows.items() for column, value in cols.items()
+             if got.get(kind, {}).get(key, {}).get(column) != value]
+    assert not wrong, f"{len(wrong)} of 238 figures misread, e.g. {wrong[:3]}"
+    assert sum(len(cols) for rows in TRUTH.values() for cols in rows.values()) == 238
+
+
+def test_the_generated_budget_adds_up_as_a_real_one_must():
+    """The truth the readers are held to obeys the identities a real budget obeys."""
+    e = TRUTH["expenditure"]
+    assert all(cols["合计"] == cols["基本支出"] + cols["项目支出"] for cols in e.values())
+    assert e["201"]["合计"] == e["20103"]["合计"] == sum(e[c]["合计"] for c in ("2010301", "2010302", "2010350"))
+    income = TRUTH["income"]
+    assert all(cols["合计"] == sum(v for k, v in cols.items() if k != "合计") for cols in income.values())
+    sides = TRUTH["income_expenditure"]
+    assert sides["收入|收入总计"] == sides["支出|支出总计"]
