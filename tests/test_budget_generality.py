@@ -37,7 +37,7 @@ def test_every_figure_of_a_national_budget_is_read_whatever_the_template_and_for
         pytest.skip({"pdf_ttf": "no CJK TrueType font (CI installs fonts-wqy-zenhei)",
                      "pdf_office": "LibreOffice is not installed (CI installs it)"}[form])
     report = reviewer.extract(files[variant.name, form], cache=False)
-    assert report.kind == "部门预算" and report.complete, report.issues
+    assert report.kind == "部门预算" and report.complete and not report.projects, report.issues
     got = records(report)
     wrong = [(kind, key, column, value, got.get(kind, {}).get(key, {}).get(column))
              for kind, rows in TRUTH.items() for key, cols in rows.items() for column, value in cols.items()
@@ -55,3 +55,24 @@ def test_the_generated_budget_adds_up_as_a_real_one_must():
     assert all(cols["合计"] == sum(v for k, v in cols.items() if k != "合计") for cols in income.values())
     sides = TRUTH["income_expenditure"]
     assert sides["收入|收入总计"] == sides["支出|支出总计"]
+
+
+def test_no_budget_or_accounts_table_of_the_corpus_is_taken_for_a_self_evaluation_and_every_one_still_is():
+    """Every table of every document: the 自评表 are where they are printed, and nowhere else."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    found = {}
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".txt", ".pdf") and p.parent.name != "templates":
+            try:
+                report = reviewer.extract(p)
+            except reviewer.ExtractionError:
+                continue
+            if report.projects:
+                found[p.stem[:3] + p.suffix] = (report.kind, len(report.projects))
+    assert found == {"000.txt": ("项目支出绩效自评表", 4), "001.txt": ("部门决算", 4),  # a 决算 with its projects' 自评表
+                     "003.txt": ("项目支出绩效自评表", 12), "004.txt": ("项目支出绩效自评表", 4),
+                     "030.txt": ("项目支出绩效自评表", 1), "039.txt": ("项目支出绩效自评表", 1),
+                     "102.txt": ("项目支出绩效自评表", 1), "104.txt": ("项目支出绩效自评表", 1)}
+

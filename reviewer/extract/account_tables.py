@@ -368,23 +368,46 @@ def _economic_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
         return found[-1] if found else default_group
 
     records, decimals = [], []
+    lei: dict[int, str] = {}  # block → its last 类, for a 款 printed without it
     for row in rows[header_i + 1 :]:
         _economic_totals(row, table, decimals)
-        for b in starts:
-            code = compact(_cell(row, b))
-            if not ECON_CODE_RE.match(code):
+        for k, b in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(row.cells)
+            found = _economic_entry([(i, row.cells[i]) for i in range(b, min(end, len(row.cells)))
+                                     if row.cells[i].text.strip()], lei.get(b, ""))
+            if found is None:
                 continue
+            code, name, amount = found
+            if len(code) == 3:
+                lei[b] = code
             records.append({
                 "group": group_of(b),
                 "code": code,
                 "level": "类" if len(code) == 3 else "款",
-                "name": clean_text(_cell(row, b + 1)),
-                "amount": _number(_cell(row, b + 2), row.line, decimals),
+                "name": clean_text(name),
+                "amount": _number(amount, row.line, decimals),
                 "line": row.line,
                 "loc": _loc(row),
                 "raw": _raw(row),
             })
     return _finish(records, ["group", "code", "level", "name", "amount", "line", "loc", "raw"], decimals, table)
+
+
+def _economic_entry(cells: list, lei: str) -> tuple[str, str, str] | None:
+    """(code, name, amount text) of one block of an economic-classification row: 30101 │ 基本工资 │ 262.33, or with the
+    code over its 类 │ 款 cells (301 │ 01 │ 基本工资 │ 262.33), or a 款 alone under the 类 above it (01 │ 基本工资)."""
+    if not cells:
+        return None
+    code = compact(cells[0][1].text)
+    if ECON_CODE_RE.match(code):
+        code, rest = _joined_code(code, cells[1:]) if len(code) == 3 else (code, cells[1:])
+    elif re.fullmatch(r"\d{1,2}", code) and lei:
+        code, rest = lei + code.zfill(2), cells[1:]
+    else:
+        return None
+    words = [c.text for _, c in rest if parse_value(c.text).kind != "number"]
+    figures = [c.text for _, c in rest if parse_value(c.text).kind == "number"]
+    return code, words[0] if words else "", figures[0] if figures else ""
 
 
 def _economic_totals(row: Row, table: AccountsTable, decimals: list[int]) -> None:
@@ -657,8 +680,11 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
 def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     """Blocks of 科目编码 名称 金额 side by side on a line ("301 工资福利支出 7,728.96 302 商品和服务支出 1,708.26")."""
     records, decimals = [], []
-    for row in rows:
-        tokens = row.nonempty()[0].text.split() if row.nonempty() else []
+    lines = [row.nonempty()[0].text.split() if row.nonempty() else [] for row in rows]
+    for i, row in enumerate(rows):
+        tokens = lines[i]
+        if i + 1 < len(lines) and (joined := _codes_then_rest(tokens, lines[i + 1])):
+            tokens, lines[i + 1] = joined, []  # one row printed over two lines: read once, here
         _economic_totals(_tokens_row(row, tokens), table, decimals)
         k = 0
         while k < len(tokens):
@@ -678,6 +704,33 @@ def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
                             "name": "".join(name), "amount": _number(amount, row.line, decimals), "line": row.line,
                             "loc": _loc(row), "raw": _raw(row)})
     return _finish(records, ["group", "code", "level", "name", "amount", "line", "loc", "raw"], decimals, table)
+
+
+def _codes_then_rest(codes: list[str], rest: list[str]) -> list[str] | None:
+    """A row of side-by-side blocks that a converter printed over two lines, the codes first ("301 01 302") and the
+    names and amounts after, each later block's 款 among them ("基本工资 262.33 01 办公费 21.21"), as one row of tokens
+    ("301 01 基本工资 262.33 302 01 办公费 21.21"), when exactly that reading fits: every token of the first line a
+    code, the second starting with a name, and one 款 on it for each later block that lacks one."""
+    if not codes or not rest or not all(re.fullmatch(r"\d{3}|\d{2}", t) for t in codes) \
+            or not re.fullmatch(r"\d{3}", codes[0]) or text_tables.NUMBER.match(rest[0]) or re.fullmatch(r"\d+", rest[0]):
+        return None
+    blocks: list[list[str]] = []
+    for t in codes:
+        if len(t) == 3:
+            blocks.append([t])
+        elif len(blocks[-1]) == 1:
+            blocks[-1].append(t)
+        else:
+            return None
+    kuan = [k for k, t in enumerate(rest) if re.fullmatch(r"\d{2}", t)]
+    lacking = [b for b in blocks[1:] if len(b) == 1]
+    if len(kuan) != len(lacking) or any(len(b) == 2 for b in blocks[1:]) and lacking:
+        return None
+    out, start = list(blocks[0]), 0
+    for block, cut in zip(blocks[1:], kuan):
+        out += rest[start:cut] + block + [rest[cut]]
+        start = cut + 1
+    return out + rest[start:]
 
 
 def _tokens_row(row: Row, tokens: list[str]) -> Row:
