@@ -76,3 +76,18 @@ def test_no_budget_or_accounts_table_of_the_corpus_is_taken_for_a_self_evaluatio
                      "030.txt": ("项目支出绩效自评表", 1), "039.txt": ("项目支出绩效自评表", 1),
                      "102.txt": ("项目支出绩效自评表", 1), "104.txt": ("项目支出绩效自评表", 1)}
 
+
+
+def test_the_budget_tables_of_a_province_are_told_by_their_words_without_its_own_title_patterns(monkeypatch):
+    """Leave one province out: without the title patterns written from 上海's 预算 documents, the words of their
+    titles alone still name all nine tables of a 上海 部门预算."""
+    from pathlib import Path
+
+    from reviewer.extract import segment
+
+    monkeypatch.setattr(segment, "_TITLES", [t for t in segment._TITLES if t[1] != "预算"])
+    pdf = Path(__file__).resolve().parents[1] / "corpus" / "real" / "files" / "002_shanghai_putuo_wanli_street_2025_dept_budget.pdf"
+    report = reviewer.extract(pdf, cache=False)
+    assert [t.kind for t in report.accounts] == ["income_expenditure", "income", "expenditure", "fiscal", "gpb",
+                                                 "gov_fund", "soe_capital", "basic_gpb", "sangong"]
+    assert {t.family for t in report.accounts} == {"预算"} and report.complete

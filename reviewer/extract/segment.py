@@ -68,7 +68,7 @@ def title_kind(row: Row) -> tuple[str, str] | None:
                 return kind, family
     if _NUMBERED.match(text) or _NUMBERED.match(compact(cells[0].text)):
         return None  # "9．2025年部门…预算表", "十、项目支出表", "四,、财政拨款…": an entry of a list or a 目录
-    return _by_signature(candidates[-1])
+    return _by_signature(candidates[0])  # the whole title: a unit's name never holds a table's words, its cut may
 
 
 def _by_signature(title: str) -> tuple[str, str] | None:
