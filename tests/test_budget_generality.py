@@ -9,7 +9,7 @@ import pytest
 
 import reviewer
 
-from support.budget_doc import VARIANTS, BudgetDoc, office, office_pdfs, records, ttf_font, write
+from support.budget_doc import SLIP, VARIANTS, BudgetDoc, office, office_pdfs, records, ttf_font, write
 
 FORMS = ["html", "xlsx", "docx", "pdf", "pdf_ttf", "pdf_office"]
 DOC = BudgetDoc.make(seed=3)
@@ -91,3 +91,14 @@ def test_the_budget_tables_of_a_province_are_told_by_their_words_without_its_own
     assert [t.kind for t in report.accounts] == ["income_expenditure", "income", "expenditure", "fiscal", "gpb",
                                                  "gov_fund", "soe_capital", "basic_gpb", "sangong"]
     assert {t.family for t in report.accounts} == {"预算"} and report.complete
+
+
+@pytest.mark.parametrize("form", ["html", "pdf"])
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_a_correct_budget_is_approved_and_a_slip_is_found_in_every_variant(tmp_path, variant, form):
+    right = reviewer.review(write(DOC.render(variant), form, tmp_path / "right", "budget"))
+    assert right.verdict.label == "建议认可" and not right.findings and not right.unjudged
+    wrong = reviewer.review(write(BudgetDoc.make(seed=3, slip=True).render(variant), form, tmp_path / "wrong", "budget"))
+    (f,) = wrong.findings  # the row's own sum and its 款's, one root cause, one finding
+    assert f.code == "arithmetic" and f.severity == "high" and SLIP[0] in f.message + str(f.evidence)
+

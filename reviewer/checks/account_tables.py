@@ -232,6 +232,8 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
         return
     for col, wrong in wrong_by_col.items():
         for parent, kids, stated, rec in wrong:
+            if stated is not None and _explained_by_a_row(table, col, kids, stated - rec.mid, am):
+                continue  # one figure printed wrong in a row below: that row's own sum says so, once
             _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{col}”为 {fmt_num(stated)}，"
                   f"下级科目合计 {fmt_num(rec.mid)}。", stated, rec,
                   [int(parent["line"])] + [int(k["line"]) for k in kids], "JS-02b", check="accounts_hierarchy")
@@ -240,6 +242,22 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
     if totals and classes:
         _total_row_check(ctx, table, am, totals[0], classes,
                          [c for c in value_cols if _certain(table, c, [totals[0], *classes])])
+
+
+def _explained_by_a_row(table: AccountsTable, col: str, kids: list[dict], gap: float, am) -> bool:
+    """A parent that misses the sum of its children by `gap` because exactly one child prints its `col` off by as much
+    against the child's own parts (its 合计 ≠ 基本支出 + 项目支出 by the same amount): one slip, not two."""
+    for target, parts in ROW_IDENTITIES.get(table.family, {}).get(table.kind, []):
+        if target != col or not _columns_known(table, target, set(parts)):
+            continue
+        parts = [p for p in parts if p in table.frame.columns]
+        slips = []
+        for k in kids:
+            stated, rec = _val(k[target]), am.sum(_val(k[p]) for p in parts)
+            if stated is not None and not am.agree(stated, rec, identity=False):
+                slips.append(stated - rec.mid)
+        return len(slips) == 1 and am.agree(-gap, am.iv(slips[0]), identity=False)
+    return False
 
 
 def _certain(table: AccountsTable, column: str, rows: list[dict]) -> bool:
@@ -289,8 +307,9 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
     f = table.frame
     am = Amounts(table, ctx)
     for target, parts in identities:
+        known = set(parts)
         parts = [p for p in parts if p in f.columns]
-        if target not in f.columns or not parts:
+        if target not in f.columns or not parts or not _columns_known(table, target, known):
             continue
         ctx.checked("accounts_rows", "决算表各行 合计 = 各组成列之和")
         for r in table.records():
@@ -304,6 +323,19 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
                 label = f"{r['code']} {r['name']}".strip()
                 _flag(ctx, table, f"{table.title}“{label}”：{target} {fmt_num(stated)}，{'＋'.join(parts)} 为 {fmt_num(rec.mid)}。",
                       stated, rec, [int(r["line"])], "JS-03a", check="accounts_rows")
+
+
+def _columns_known(table: AccountsTable, target: str, parts: set[str]) -> bool:
+    """Whether the table prints no column beside the target that its identities do not know: a column none of them
+    names (a source of money another template calls 一般公共预算拨款收入) may be a part of the sum, and the sum over
+    the others would then be short.  Columns under "其中", and those of another group, are not parts."""
+    known = {name for t, ps in ROW_IDENTITIES.get(table.family, {}).get(table.kind, []) for name in (t, *ps)}
+    group = target.rsplit(":", 1)[0] + ":" if ":" in target else ""
+    for c in table.value_columns:
+        beside = c.startswith(group) if group else ":" not in c  # not of another group (年初结转和结余: …)
+        if beside and c not in known and "其中" not in c:
+            return False
+    return True
 
 
 # --- economic classification --------------------------------------------------------------------

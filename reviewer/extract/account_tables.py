@@ -71,6 +71,9 @@ def parse_accounts(part: Part, kind: str) -> AccountsTable:
         frame = _economic_table(body, table)
     else:  # one code per row: 功能分类 (类/款/项) or, in 预算 tables, 经济分类 (类/款)
         frame = _code_table(body, table, schemas().get(kind if table.family == "决算" else f"budget_{kind}", {}))
+        if kind == "other" and (frame.empty or not frame["code"].astype(bool).any()):
+            table.lost.clear()  # a table of the province's own, without codes: its rows as printed
+            frame = _rows_table(body, table)
     table.frame = frame
     if frame.empty and not table.totals:
         table.unplaced = _figures_of(body)
@@ -313,6 +316,31 @@ def _item_list(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
         rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
         records.append(rec)
     return _finish(records, ["side", "item", "name", "row_no", *names, "line", "loc", "raw"], decimals, table)
+
+
+def _rows_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
+    """A table no template names (项目 │ 采购品目 │ 金额): each row that prints a figure, its cells under the names
+    its header rows give them, words as words and figures as numbers.  Read so that its figures are its own; no
+    check knows what they mean."""
+    first = next((i for i, r in enumerate(rows) if any(_is_number(c.text) for c in r.cells[1:])), None)
+    if first is None:
+        return pd.DataFrame()
+    data = [r for r in rows[first:] if any(_is_number(c.text) for c in r.cells[1:])]
+    width = max(len(r.cells) for r in data)
+    # a column of figures holds nothing else; the words of a row (its name, 采购品目 …) are its name
+    figure_pos = [p for p in range(1, width) if all(_is_number(_cell(r, p)) or not _cell(r, p).strip() for r in data)
+                  and any(_cell(r, p).strip() for r in data)]
+    names = _unique(canonical(_flat_header_names(rows[:first], figure_pos, strip_common=False), table.family))
+    records, decimals = [], []
+    for row in data:
+        words = [clean_text(_cell(row, p)) for p in range(width) if p not in figure_pos and _cell(row, p).strip()]
+        rec = {"code": "", "level": "合计" if words and compact(words[0]) in ("合计", "总计") else "",
+               "name": " ".join(words)}
+        for p, n in zip(figure_pos, names):
+            rec[n] = _number(_cell(row, p), row.line, decimals)
+        rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
+        records.append(rec)
+    return _finish(records, ["code", "level", "name", *names, "line", "loc", "raw"], decimals, table)
 
 
 def _column_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame | None:

@@ -18,7 +18,7 @@ def _load_titles():
         data = tomllib.load(fh)
     titles = [(e["kind"], e.get("family", "决算" if e["kind"].startswith("accounts:") else ""),
                re.compile(rf"^{e['pattern']}$")) for e in data["title"]]
-    signatures = [(e["kind"], e["all"]) for e in data["signature"]]
+    signatures = [(e["kind"], e["all"], e.get("none", [])) for e in data["signature"]]
     return titles, signatures, [(d["kind"], d["words"]) for d in data["document"]]
 
 
@@ -75,8 +75,8 @@ def _by_signature(title: str) -> tuple[str, str] | None:
     """(kind, family) of a table title no pattern names, by the words it holds (titles.toml [[signature]])."""
     if not title.endswith("表") or len(title) > 40 or _NOT_A_TABLE_TITLE.search(title):
         return None
-    for kind, words in _SIGNATURES:
-        if all(w in title for w in words):
+    for kind, words, others in _SIGNATURES:
+        if all(w in title for w in words) and not any(w in title for w in others):
             return kind, "决算" if "决算" in title else "auto"
     return None
 
@@ -121,6 +121,12 @@ def is_project_name_row(row: Row) -> bool:
     return bool(cells) and compact(cells[0].text) == "项目名称"
 
 
+def _heads_columns(row: Row, current: Part) -> bool:
+    """"项目名称 │ 采购品目 │ 合计" inside a 预算/决算 table heads its columns; a 自评表 prints 项目名称 │ its name."""
+    cells = row.nonempty()
+    return current.kind.startswith("accounts:") and len(cells) >= 3
+
+
 def split_parts(rows: list[Row]) -> list[Part]:
     parts: list[Part] = [Part("preamble", "")]
     for row in rows:
@@ -132,7 +138,7 @@ def split_parts(rows: list[Row]) -> list[Part]:
             continue
         if current.kind.startswith("accounts:") and _is_part_heading(row):
             parts.append(Part("preamble", "", [], None))  # 第三部分 …情况说明 after the last table: running text again
-        if is_project_name_row(row) and (
+        if is_project_name_row(row) and not _heads_columns(row, current) and (
             current.kind != "project" or any(is_project_name_row(r) for r in current.rows)
         ):
             parts.append(Part("project", "", [], None))

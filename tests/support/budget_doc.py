@@ -92,15 +92,19 @@ class Table:
     split_at: int | None = None  # the data row the second page starts with
 
 
+SLIP = ("2120104", 1_000)  # the row, and how much its printed 合计 is off, in a budget made with a slip
+
+
 @dataclass
 class BudgetDoc:
     basic: dict[str, int]  # 项 code → 基本支出 (元)
     project: dict[str, int]  # 项 code → 项目支出 (元)
     sources: dict[str, dict[str, int]]  # 项 code → source → 元
     economic: dict[str, int]  # economic 款 code → 元
+    slip: bool = False  # the 支出预算总表 prints one row's 合计 wrong (SLIP): what a review must find, in every variant
 
     @classmethod
-    def make(cls, seed: int = 3) -> BudgetDoc:
+    def make(cls, seed: int = 3, slip: bool = False) -> BudgetDoc:
         rng = random.Random(seed)
         items = [code for _, _, kuans in FUNCTIONS for _, _, xiangs in kuans for code, _ in xiangs]
         basic = {c: rng.randrange(2_000, 60_000) * 100 for c in items}
@@ -113,13 +117,14 @@ class BudgetDoc:
             shiye = rng.choice([0, rng.randrange(0, (total - other - fund) // 400 + 1) * 100])
             sources[c] = {"一般公共预算拨款收入": total - other - fund - shiye, "政府性基金预算拨款收入": fund,
                           "事业收入": shiye, "其他收入": other}
-        # the economic classification spreads the whole 基本支出
+        # the economic classification spreads the 基本支出 of the 一般公共预算 money (一般公共预算基本支出表 = the
+        # 基本支出 column of the 一般公共预算支出表)
         kuans = [k for _, _, _, ks in ECONOMIC for k, _ in ks]
-        total = sum(basic.values())
+        total = sum(min(sources[c]["一般公共预算拨款收入"], basic[c]) for c in items)
         shares = [rng.randrange(1, 50) for _ in kuans]
         economic = {k: total * s // sum(shares) // 100 * 100 for k, s in zip(kuans, shares)}
         economic[kuans[0]] += total - sum(economic.values())
-        return cls(basic, project, sources, economic)
+        return cls(basic, project, sources, economic, slip)
 
     # --- the figures ---------------------------------------------------------------------------------------
 
@@ -178,7 +183,7 @@ class BudgetDoc:
     def render(self, v: Variant) -> list:
         blocks: list = [("text", f"{DEPARTMENT}{YEAR}年部门预算")]
         for table in (self._totals_table(v), self._code_table(v, "income"), self._code_table(v, "expenditure"),
-                      self._code_table(v, "gpb"), self._economic_table(v)):
+                      self._code_table(v, "gpb"), self._economic_table(v), self._procurement_table(v)):
             blocks.append(("text", _spaced(table.title) if v.spaced_title else table.title))
             blocks.append(("text", f"编制单位：{DEPARTMENT}        单位：{v.unit}"))
             blocks.append(("table", table))
@@ -279,6 +284,8 @@ class BudgetDoc:
         if width > 1:
             merges.append((len(grid) - 1, 0, 1, width))
         for level, code, name, vals in rows:
+            if self.slip and kind == "expenditure" and code == SLIP[0]:
+                vals = [vals[0] + SLIP[1], *vals[1:]]
             grid.append(self._code_cells(v, level, code, name) + [self._money(v, x) for x in vals])
         split_at = header + len(rows) // 2 if v.split and kind == "expenditure" else None
         return Table(kind, title, grid, merges, header, split_at)
@@ -298,6 +305,16 @@ class BudgetDoc:
         for level, c, n, vals in rows:
             grid.append([c, n] + [self._money(v, x) for x in _order(vals, parts)])
         return Table("basic_gpb", f"{YEAR}年一般公共预算基本支出表", grid, merges, header)
+
+
+    def _procurement_table(self, v: Variant) -> Table:
+        """A table of the province's own, not in the national set: its rows must never be read as another's."""
+        rows = [("城市管理执法记录仪", "货物", 318_000), ("环卫作业车辆维修", "服务", 1_205_400),
+                ("办公设备购置", "货物", 96_500)]
+        grid = [["项目名称", "采购品目", self._word(v, "合计")]]
+        grid += [[name, kind, self._money(v, x)] for name, kind, x in rows]
+        grid.append(["合计", "", self._money(v, sum(x for *_, x in rows))])
+        return Table("other", f"{YEAR}年政府采购预算表", grid, [], 1)
 
 
 def _gpb_split(doc: BudgetDoc, code: str) -> list[int]:
@@ -532,7 +549,7 @@ def office_pdfs(docx_paths: list[Path], out: Path) -> list[Path]:
     return [out / (p.stem + ".pdf") for p in docx_paths]
 
 
-__all__ = ["BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "ttf_font", "write"]
+__all__ = ["SLIP", "BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "ttf_font", "write"]
 
 
 _NOT_FIGURES = {"code", "level", "name", "line", "loc", "raw", "side", "item", "row_no", "group"}
