@@ -220,7 +220,9 @@ class BudgetDoc:
             grid, merges = [["收入项目", amount, "支出项目", amount]], []
         for (a, x), (b, y) in zip(left, right):
             grid.append([a, "" if x is None else self._money(v, x), b, "" if y is None else self._money(v, y)])
-        return Table("income_expenditure", f"{YEAR}年部门收支预算总表", grid, merges, len(grid) - len(left))
+        header = len(grid) - len(left)
+        return Table("income_expenditure", f"{YEAR}年部门收支预算总表", grid, merges, header,
+                     header + len(left) // 2 if v.split else None)
 
     def _code_columns(self, v: Variant) -> tuple[list[list[str]], list, int]:
         """The code and name columns' header rows (as many as the variant's), merges, and their width."""
@@ -304,7 +306,8 @@ class BudgetDoc:
         merges.append((len(grid) - 1, 0, 1, 2))
         for level, c, n, vals in rows:
             grid.append([c, n] + [self._money(v, x) for x in _order(vals, parts)])
-        return Table("basic_gpb", f"{YEAR}年一般公共预算基本支出表", grid, merges, header)
+        return Table("basic_gpb", f"{YEAR}年一般公共预算基本支出表", grid, merges, header,
+                     header + len(rows) // 2 if v.split else None)
 
 
     def _procurement_table(self, v: Variant) -> Table:
