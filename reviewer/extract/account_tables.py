@@ -48,11 +48,19 @@ def _column_words() -> dict[str, dict[str, str]]:
             for family, names in data.items()}
 
 
+_HEAD_UNIT = re.compile(r"[（(](?:万元|千元|元)[)）]$")
+
+
 def canonical(names: list[str], family: str) -> list[str]:
-    """Column names in the national template's words, part by part ("本年支出:小计" → "本年支出:合计")."""
+    """Column names in the national template's words, part by part ("本年支出:小计" → "本年支出:合计"); a unit
+    printed after a head ("预算数（万元）") is the table's unit, not part of the column's name."""
     words = _column_words()
     own = {**words.get(family, {}), **words["all"]}
-    return [":".join(own.get(part, part) for part in name.split(":")) for name in names]
+    out = []
+    for name in names:
+        parts = [_HEAD_UNIT.sub("", part) or part for part in name.split(":")]
+        out.append(":".join(own.get(part, part) for part in parts))
+    return out
 
 
 def strip_ordinal(label: str) -> str:

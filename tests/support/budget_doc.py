@@ -212,7 +212,7 @@ class BudgetDoc:
             left.insert(len(left) - 3, ("", None))
         while len(right) < len(left):
             right.insert(len(right) - 3, ("", None))
-        amount = self._word(v, "预算数")
+        amount = self._word(v, "预算数") + ("（万元）" if v.unit == "万元" else "")  # a unit after the head
         if v.header_rows >= 2:
             grid = [["收入", "", "支出", ""], ["项目", amount, "项目", amount]]
             merges = [(0, 0, 1, 2), (0, 2, 1, 2)]
