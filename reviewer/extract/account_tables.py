@@ -154,9 +154,9 @@ def _take_meta(rows: list[Row], table: AccountsTable) -> list[Row]:
                 in_notes = True
                 table.notes.append(Text(clean_text(cells[0].text), row.line, row.end_line, cells[0].loc))
                 continue
-        for c in cells:  # unit or department printed beside the header
-            if (m := UNIT_RE.search(compact(c.text))) and not table.unit:
-                table.unit = m.group(1)
+        for c in cells:  # unit or department printed beside the header, or after a column's head (预算数（万元）)
+            if (m := UNIT_RE.search(compact(c.text)) or _HEAD_UNIT.search(compact(c.text))) and not table.unit:
+                table.unit = m.group(0).strip("（()）") if m.re is _HEAD_UNIT else m.group(1)
         body.append(row)
     return body
 

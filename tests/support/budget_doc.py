@@ -185,7 +185,9 @@ class BudgetDoc:
         for table in (self._totals_table(v), self._code_table(v, "income"), self._code_table(v, "expenditure"),
                       self._code_table(v, "gpb"), self._economic_table(v), self._procurement_table(v)):
             blocks.append(("text", _spaced(table.title) if v.spaced_title else table.title))
-            blocks.append(("text", f"编制单位：{DEPARTMENT}        单位：{v.unit}"))
+            # the 收支总表 of a 万元 variant says its unit only after its heads (预算数（万元）)
+            unit = "" if v.unit == "万元" and table.kind == "income_expenditure" else f"        单位：{v.unit}"
+            blocks.append(("text", f"编制单位：{DEPARTMENT}{unit}"))
             blocks.append(("table", table))
         return blocks
 
