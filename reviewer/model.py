@@ -301,6 +301,13 @@ class AccountsTable:
     # figures printed among its rows that no row holds (a row whose label wrapped round its figures, a code
     # printed apart from its name): the table's structure is not certain, so no sum of it is judged
     lost: list[tuple[int, str]] = field(default_factory=list)
+    # a column's name in the records (the national template's word) → the head the table prints, where they differ
+    heads: dict[str, str] = field(default_factory=dict)
+
+    def head(self, column: str) -> str:
+        """A column as the table prints it ("决算数"), for what a reader is told; the records name it "金额"."""
+        return ":".join(self.heads.get(part, part) for part in column.split(":")) if column not in self.heads \
+            else self.heads[column]
 
     def records(self) -> list[dict]:
         """The frame's rows as dicts (cached: checks read them many times, pandas row access is slow)."""

@@ -1,4 +1,5 @@
-"""Reading by structure, not by the templates seen so far (issue 21): one 部门预算 of the national public set, printed
+"""Reading by structure, not by the templates seen so far (issue 21): one 部门预算 and one 部门决算 of the national
+public sets, printed
 the ways provinces print it (header synonyms, column order, with and without 栏次, four code styles, one to three
 header rows, 元 and 万元, letter-spaced titles, a table over two pages) and written as a web page, a workbook, a Word
 file and three kinds of PDF (a CID font, an embedded TrueType font, LibreOffice's): every figure of every table is
@@ -9,7 +10,9 @@ import pytest
 
 import reviewer
 
-from support.budget_doc import SLIP, VARIANTS, BudgetDoc, office, office_pdfs, records, ttf_font, write
+from support.accounts_doc import AccountsDoc
+from support.budget_doc import (SLIP, VARIANTS, BudgetDoc, accounts_records, office, office_pdfs, records, ttf_font,
+                                 write)
 
 FORMS = ["html", "xlsx", "docx", "pdf", "pdf_ttf", "pdf_office"]
 DOC = BudgetDoc.make(seed=3)
@@ -101,4 +104,23 @@ def test_a_correct_budget_is_approved_and_a_slip_is_found_in_every_variant(tmp_p
     wrong = reviewer.review(write(BudgetDoc.make(seed=3, slip=True).render(variant), form, tmp_path / "wrong", "budget"))
     (f,) = wrong.findings  # the row's own sum and its 款's, one root cause, one finding
     assert f.code == "arithmetic" and f.severity == "high" and SLIP[0] in f.message + str(f.evidence)
+
+
+ACCOUNTS = AccountsDoc.make(seed=5)
+ACCOUNTS_TRUTH = ACCOUNTS.truth()
+
+
+@pytest.mark.parametrize("form", ["html", "xlsx", "docx", "pdf"])
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_every_figure_of_a_national_final_accounts_is_read_and_a_correct_one_approved(tmp_path, variant, form):
+    """The 决算 twin: 收入支出决算总表 (with and without 行次), 收入/支出决算表, 一般公共预算财政拨款支出决算表 and the side-by-side
+    基本支出决算表, in the same 8 ways: every figure read under the national names, and nothing to find in it."""
+    rv = reviewer.review(write(ACCOUNTS.render(variant), form, tmp_path, "accounts"))
+    assert rv.report.kind == "部门决算" and rv.report.complete and not rv.report.projects, rv.report.issues
+    got = accounts_records(rv.report)
+    wrong = [(kind, key, column, value, got.get(kind, {}).get(key, {}).get(column))
+             for kind, rows in ACCOUNTS_TRUTH.items() for key, cols in rows.items() for column, value in cols.items()
+             if got.get(kind, {}).get(key, {}).get(column) != value]
+    assert not wrong, f"{len(wrong)} figures misread, e.g. {wrong[:3]}"
+    assert rv.verdict.label == "建议认可" and not rv.findings and not rv.unjudged
 

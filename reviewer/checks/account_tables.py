@@ -234,7 +234,7 @@ def _hierarchy(ctx: Context, table: AccountsTable) -> None:
         for parent, kids, stated, rec in wrong:
             if stated is not None and _explained_by_a_row(table, col, kids, stated - rec.mid, am):
                 continue  # one figure printed wrong in a row below: that row's own sum says so, once
-            _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{col}”为 {fmt_num(stated)}，"
+            _flag(ctx, table, f"{table.title}：{parent['code']} {parent['name']}“{table.head(col)}”为 {fmt_num(stated)}，"
                   f"下级科目合计 {fmt_num(rec.mid)}。", stated, rec,
                   [int(parent["line"])] + [int(k["line"]) for k in kids], "JS-02b", check="accounts_hierarchy")
     totals = [r for r in records if r["level"] == "合计"]
@@ -274,7 +274,7 @@ def _misaligned(ctx: Context, table: AccountsTable, col: str, wrong: list, rows:
     first = wrong[0][0]
     listed = "、".join(f"{p['code']} {p['name']}" for p, *_ in wrong[:4]) + ("等" if len(wrong) > 4 else "")
     ctx.finding(S, "misaligned", "high",
-                f"{table.title}“{col}”列中 {len(wrong)} 个科目的数字与其下级科目之和不符（{listed}），"
+                f"{table.title}“{table.head(col)}”列中 {len(wrong)} 个科目的数字与其下级科目之和不符（{listed}），"
                 f"自“{first['code']} {first['name']}”起大面积不符，疑为数字与科目错行，全表数字不可采信。",
                 check="accounts_hierarchy", table=f"{table.number} {table.title}".strip(),
                 figures={f"{p['code']} {p['name']}": f"{fmt_num(stated)}（下级合计 {fmt_num(rec.mid)}）"
@@ -293,12 +293,12 @@ def _total_row_check(ctx: Context, table: AccountsTable, am: Amounts, tot, class
         return
     if all(stated is None for _, stated, _ in wrong):
         col, _, rec = max(wrong, key=lambda w: w[2].mid)
-        cols = "、".join(c for c, _, _ in wrong)
-        _flag(ctx, table, f"{table.title}：合计行为空，而各类科目有数（{cols}；如“{col}”合计应为 {fmt_num(rec.mid)}）。",
+        cols = "、".join(table.head(c) for c, _, _ in wrong)
+        _flag(ctx, table, f"{table.title}：合计行为空，而各类科目有数（{cols}；如“{table.head(col)}”合计应为 {fmt_num(rec.mid)}）。",
               None, rec, [int(tot["line"])], "JS-02b", check="accounts_hierarchy")
         return
     for col, stated, rec in wrong:
-        _flag(ctx, table, f"{table.title}：合计行“{col}”" + ("为空" if stated is None else f"为 {fmt_num(stated)}") +
+        _flag(ctx, table, f"{table.title}：合计行“{table.head(col)}”" + ("为空" if stated is None else f"为 {fmt_num(stated)}") +
               f"，各类合计 {fmt_num(rec.mid)}。", stated, rec, [int(tot["line"])], "JS-02b", check="accounts_hierarchy")
 
 
@@ -321,7 +321,8 @@ def _rows(ctx: Context, table: AccountsTable) -> None:
                 continue
             if not am.agree(stated, rec):
                 label = f"{r['code']} {r['name']}".strip()
-                _flag(ctx, table, f"{table.title}“{label}”：{target} {fmt_num(stated)}，{'＋'.join(parts)} 为 {fmt_num(rec.mid)}。",
+                _flag(ctx, table, f"{table.title}“{label}”：{table.head(target)} {fmt_num(stated)}，"
+                      f"{'＋'.join(map(table.head, parts))} 为 {fmt_num(rec.mid)}。",
                       stated, rec, [int(r["line"])], "JS-03a", check="accounts_rows")
 
 
@@ -481,7 +482,7 @@ def _cross(ctx: Context) -> None:
             continue  # a blank 合计 row is reported once, by the hierarchy check
         if not am.agree(stated, am.iv(other)):
             ctx.finding(S, "cross_table", "high",
-                        f"{table.title}合计“{column}”为 {fmt_num(stated) if stated is not None else '空'}，"
+                        f"{table.title}合计“{table.head(column)}”为 {fmt_num(stated) if stated is not None else '空'}，"
                         f"{other_table.title}对应数为 {fmt_num(other)}。",
                         check="accounts_cross", table=f"{table.number} {table.title}".strip(),
                         stated=stated if stated is not None else "空", recomputed=other, at=[line, other_line], rule=rule)

@@ -104,7 +104,8 @@ def _fund_columns(ctx: Context, table: AccountsTable) -> None:
         if stated is None and rec.mid == 0:
             continue
         if not am.agree(stated, rec):
-            _flag(ctx, table, f"{table.title}“{r['item']}”：合计 {fmt_num(stated)}，{'＋'.join(cols)} 为 {fmt_num(rec.mid)}。",
+            _flag(ctx, table, f"{table.title}“{r['item']}”：{table.head('合计')} {fmt_num(stated)}，"
+                  f"{'＋'.join(map(table.head, cols))} 为 {fmt_num(rec.mid)}。",
                   stated, rec, [int(r["line"])], "JS-04b", check="budget_identity")
 
 
@@ -150,7 +151,7 @@ def _cross(ctx: Context) -> None:
         stated, line = _total(table, column)
         if stated is None or other is None:
             continue
-        _compare(ctx, table, f"合计“{column}”", stated, line, other_table, other, other_line, rule)
+        _compare(ctx, table, f"合计“{table.head(column)}”", stated, line, other_table, other, other_line, rule)
     if t01 is not None and t03 is not None:
         _classes_against_items(ctx, t03, t01)
 

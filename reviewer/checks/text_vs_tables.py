@@ -374,7 +374,7 @@ def _paths(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
             continue
         col = table.value_columns[0]
         cell = _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
-                        int(row["line"]), f"“{row['code']} {row['name']}”{col}")
+                        int(row["line"]), f"“{row['code']} {row['name']}”{table.head(col)}")
         if cell:
             out[m.start("a")] = cell
     return out
@@ -407,7 +407,8 @@ def _totals(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
             continue
         value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
         stated = Interval.of(fig.value).scale(TO_YUAN.get(fig.value.unit, 1.0))
-        cell = _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line, f"{entry['row']}“{col}”")
+        cell = _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line,
+                        f"{entry['row']}“{table.head(col)}”")
         if cell:
             out[fig.pos] = cell
     return out

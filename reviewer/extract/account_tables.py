@@ -41,21 +41,42 @@ def schemas() -> dict:
 
 @lru_cache(maxsize=1)
 def _column_words() -> dict[str, dict[str, str]]:
-    """family ("all", 预算, 决算) → a head as printed → the name the records give it (columns.toml)."""
+    """section ("all", 预算, 决算, 决算.income_expenditure …) → a head as printed → the name the records give it
+    (columns.toml)."""
     with open(Path(__file__).with_name("columns.toml"), "rb") as fh:
         data = tomllib.load(fh)
-    return {family: {compact(w): name for name, words in names.items() for w in words}
-            for family, names in data.items()}
+    out = {}
+    for section, names in data.items():
+        out[section] = {compact(w): name for name, words in names.items() if isinstance(words, list) for w in words}
+        out |= {f"{section}.{kind}": {compact(w): name for name, words in table.items() for w in words}
+                for kind, table in names.items() if isinstance(table, dict)}
+    return out
+
+
+@lru_cache(maxsize=1)
+def known_heads() -> frozenset[str]:
+    """Every column name a template or the national vocabulary gives: a header whose words are all among them says
+    which column is which, in whatever order it prints them."""
+    names = {n for table in schemas().values() if isinstance(table, dict) for n in table.get("columns", [])}
+    names |= {n for words in _column_words().values() for n in words.values()}
+    return frozenset(names | {part for n in names for part in n.split(":")})
 
 
 _HEAD_UNIT = re.compile(r"[（(](?:万元|千元|元)[)）]$")
 
 
-def canonical(names: list[str], family: str) -> list[str]:
+def named(printed: list[str], table: AccountsTable) -> list[str]:
+    """The names the records give the columns whose heads the table prints, remembered beside them (table.heads)."""
+    names = canonical(printed, table.family, table.kind)
+    table.heads.update({n: p for n, p in zip(names, printed) if n != p and not p.startswith("列")})
+    return names
+
+
+def canonical(names: list[str], family: str, kind: str = "") -> list[str]:
     """Column names in the national template's words, part by part ("本年支出:小计" → "本年支出:合计"); a unit
     printed after a head ("预算数（万元）") is the table's unit, not part of the column's name."""
     words = _column_words()
-    own = {**words.get(family, {}), **words["all"]}
+    own = {**words.get(f"{family}.{kind}", {}), **words.get(family, {}), **words["all"]}
     out = []
     for name in names:
         parts = [_HEAD_UNIT.sub("", part) or part for part in name.split(":")]
@@ -237,7 +258,7 @@ def _side_header(rows: list[Row]) -> int | None:
     return None
 
 
-def _sides(header: Row, side_names: list[str], family: str) -> list[tuple]:
+def _sides(header: Row, side_names: list[str]) -> list[tuple]:
     """(side, label position, 行次 position or None, value positions, value names) of each side."""
     texts = [compact(c.text) for c in header.cells]
     row_no = [i for i, t in enumerate(texts) if t == "行次"]
@@ -249,7 +270,7 @@ def _sides(header: Row, side_names: list[str], family: str) -> list[tuple]:
         end = labels[k + 1] if k + 1 < len(labels) else len(header.cells)
         value_pos = list(range(first, end))
         sides.append((names[k], label, label + 1 if row_no else None, value_pos,
-                      canonical([compact(_cell(header, p)) or f"列{p}" for p in value_pos], family)))
+                      [compact(_cell(header, p)) or f"列{p}" for p in value_pos]))
     return sides
 
 
@@ -262,7 +283,7 @@ def _side_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
             return frame
         table.warnings.append("未找到“行次”或“项目”表头")
         return pd.DataFrame()
-    sides = _sides(rows[header_i], ["收入", "支出"], table.family)
+    sides = [(*side, named(heads, table)) for *side, heads in _sides(rows[header_i], ["收入", "支出"])]
     value_columns = list(dict.fromkeys(n for *_, names in sides for n in names))  # both sides may say 金额
     records, decimals = [], []
     for row in rows[header_i + 1 :]:
@@ -338,7 +359,7 @@ def _rows_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     # a column of figures holds nothing else; the words of a row (its name, 采购品目 …) are its name
     figure_pos = [p for p in range(1, width) if all(_is_number(_cell(r, p)) or not _cell(r, p).strip() for r in data)
                   and any(_cell(r, p).strip() for r in data)]
-    names = _unique(canonical(_flat_header_names(rows[:first], figure_pos, strip_common=False), table.family))
+    names = _unique(named(_flat_header_names(rows[:first], figure_pos, strip_common=False), table))
     records, decimals = [], []
     for row in data:
         words = [clean_text(_cell(row, p)) for p in range(width) if p not in figure_pos and _cell(row, p).strip()]
@@ -572,17 +593,19 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
         shift = max(0, name_pos + 1 - positions[0])  # the header was printed one cell left of the data
         orig = positions
         positions = [p + shift for p in positions]
-        names = columns if len(columns) == len(positions) else _flat_header_names(header_rows, orig)
+        said = _named(header_rows, orig, columns, table)
+        names = said or (columns if len(columns) == len(positions) else _flat_header_names(header_rows, orig))
     elif schema.get("groups") and (positions := _group_positions(header_rows, schema["groups"])):
         names = columns
     else:
         width = max((len(r.cells) for r, _ in data), default=name_pos + 1)
         positions = list(range(name_pos + 1, width))
-        names = columns[: len(positions)] if columns else _flat_header_names(header_rows, positions)
-        if data:
+        said = _named(header_rows, positions, columns, table)
+        names = said or (columns[: len(positions)] if columns else _flat_header_names(header_rows, positions))
+        if data and not said and columns:
             table.warnings.append("无栏次行或分组表头，列按顺序对应")
 
-    names = _unique(canonical(names, table.family))
+    names = _unique(named(names, table))
     records, decimals = [], []
     for row, (code, name, npos) in data:
         rec = {"code": code, "level": LEVELS.get(len(code), "合计"), "name": name}
@@ -592,6 +615,19 @@ def _code_table(rows: list[Row], table: AccountsTable, schema: dict) -> pd.DataF
         rec["line"], rec["loc"], rec["raw"] = row.line, _loc(row), _raw(row)
         records.append(rec)
     return _finish(records, ["code", "level", "name", *names, "line", "loc", "raw"], decimals, table)
+
+
+def _named(header_rows: list[Row], positions: list[int], columns: list[str], table: AccountsTable) -> list[str] | None:
+    """The columns as the header's own words name them, when each names a different column of the table's template
+    (in the national template's words): a province's order, or a template column it does not print, is read as
+    printed.  None when the words do not say (a converted table whose merged heads lost their places)."""
+    if not positions:
+        return None
+    printed = _flat_header_names(header_rows, positions)
+    said = canonical(printed, table.family, table.kind)
+    if len(set(said)) != len(said) or not set(said) <= (set(columns) | known_heads()):
+        return None
+    return named(printed, table)
 
 
 def _row_values(row: Row, npos: int, name_pos: int, positions: list[int], table: AccountsTable) -> dict[int, str]:

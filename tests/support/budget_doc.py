@@ -554,7 +554,7 @@ def office_pdfs(docx_paths: list[Path], out: Path) -> list[Path]:
     return [out / (p.stem + ".pdf") for p in docx_paths]
 
 
-__all__ = ["SLIP", "BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "ttf_font", "write"]
+__all__ = ["SLIP", "BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "accounts_records", "ttf_font", "write"]
 
 
 _NOT_FIGURES = {"code", "level", "name", "line", "loc", "raw", "side", "item", "row_no", "group"}
@@ -576,4 +576,15 @@ def records(report) -> dict[str, dict]:
                     continue
             rows[key] = {c: round(v * scale) for c, v in r.items()
                          if c not in _NOT_FIGURES and isinstance(v, (int, float)) and v == v}
+    return out
+
+
+def accounts_records(report) -> dict[str, dict]:
+    """`records`, the economic table of a 决算 (one amount per code, side by side) as AccountsDoc.truth() writes it."""
+    out = records(report)
+    for t in report.accounts:
+        if t.kind == "basic_gpb" and "amount" in t.frame.columns:
+            scale = 10000 if t.unit == "万元" else 1
+            out["basic_gpb"] = {r["code"]: {"amount": round(r["amount"] * scale)} for r in t.records()
+                                if r.get("code") and r["amount"] == r["amount"]}
     return out
