@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from support.budget_doc import DEPARTMENT, ECONOMIC, FUNCTIONS, Table, Variant, _ordinal, _spaced
+from support.budget_doc import DEPARTMENT, ECONOMIC, FUNCTIONS, Table, Variant, _ordinal, _spaced, function_rows
 
 YEAR = 2024
 INCOME = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
@@ -53,18 +53,7 @@ class AccountsDoc:
         return cls(income, spending, gpb, economic)
 
     def rows(self, values) -> list[tuple[str, str, str, list[int]]]:
-        out = []
-        for code, name, kuans in FUNCTIONS:
-            lei = len(out)
-            out.append(["类", code, name, None])
-            for kcode, kname, xiangs in kuans:
-                kuan = len(out)
-                out.append(["款", kcode, kname, None])
-                for xcode, xname in xiangs:
-                    out.append(["项", xcode, xname, values(xcode)])
-                out[kuan][3] = [sum(v) for v in zip(*(r[3] for r in out[kuan + 1:]))]
-            out[lei][3] = [sum(v) for v in zip(*(r[3] for r in out[lei + 1:] if r[0] == "款"))]
-        return [tuple(r) for r in out]
+        return function_rows(values)
 
     def _income_values(self, c):
         return [sum(self.income[c].values())] + [self.income[c][s] for s in INCOME]

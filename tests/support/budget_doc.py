@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from support.render import html_table, number_and_format, spans
+
 DEPARTMENT = "某某市城市管理局"
 YEAR = 2024
 
@@ -129,19 +131,7 @@ class BudgetDoc:
     # --- the figures ---------------------------------------------------------------------------------------
 
     def function_rows(self, values) -> list[tuple[str, str, str, list[int]]]:
-        """(level, code, name, values) for every 类, 款 and 项, each a sum of what is under it."""
-        out = []
-        for code, name, kuans in FUNCTIONS:
-            lei = len(out)
-            out.append(["类", code, name, None])
-            for kcode, kname, xiangs in kuans:
-                kuan = len(out)
-                out.append(["款", kcode, kname, None])
-                for xcode, xname in xiangs:
-                    out.append(["项", xcode, xname, values(xcode)])
-                out[kuan][3] = [sum(v) for v in zip(*(r[3] for r in out[kuan + 1:]))]
-            out[lei][3] = [sum(v) for v in zip(*(r[3] for r in out[lei + 1:] if r[0] == "款"))]
-        return [tuple(r) for r in out]
+        return function_rows(values)
 
     def economic_rows(self) -> list[tuple[str, str, str, list[int]]]:
         out = []
@@ -322,6 +312,23 @@ class BudgetDoc:
         return Table("other", f"{YEAR}年政府采购预算表", grid, [], 1)
 
 
+def function_rows(values) -> list[tuple[str, str, str, list[int]]]:
+    """(level, code, name, values) for every 类, 款 and 项 of FUNCTIONS, each a sum of what is under it; `values(code)`
+    gives a 项's figures."""
+    out = []
+    for code, name, kuans in FUNCTIONS:
+        lei = len(out)
+        out.append(["类", code, name, None])
+        for kcode, kname, xiangs in kuans:
+            kuan = len(out)
+            out.append(["款", kcode, kname, None])
+            for xcode, xname in xiangs:
+                out.append(["项", xcode, xname, values(xcode)])
+            out[kuan][3] = [sum(v) for v in zip(*(r[3] for r in out[kuan + 1:]))]
+        out[lei][3] = [sum(v) for v in zip(*(r[3] for r in out[lei + 1:] if r[0] == "款"))]
+    return [tuple(r) for r in out]
+
+
 def _gpb_split(doc: BudgetDoc, code: str) -> list[int]:
     """基本支出 and 项目支出 of the 一般公共预算 money of an item: 基本支出 first."""
     gpb = doc.sources[code]["一般公共预算拨款收入"]
@@ -402,35 +409,12 @@ def _html(blocks: list) -> str:
         for k, (grid, merges) in enumerate(_pages(item)):
             if k:
                 out.append("<p>续表</p>")
-            out.append(_html_table(grid, merges))
+            out.append(html_table(grid, merges))
     return "\n".join(out + ["</body></html>"]) + "\n"
-
-
-def _spans(merges):
-    spans = {(r, c): (rs, cs) for r, c, rs, cs in merges}
-    covered = {(r + i, c + j) for (r, c), (rs, cs) in spans.items() for i in range(rs) for j in range(cs)} - set(spans)
-    return spans, covered
-
-
-def _html_table(grid, merges) -> str:
-    spans, covered = _spans(merges)
-    rows = []
-    for r, row in enumerate(grid):
-        tds = []
-        for c, text in enumerate(row):
-            if (r, c) in covered:
-                continue
-            rs, cs = spans.get((r, c), (1, 1))
-            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
-            tds.append(f"<td{attrs}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(tds) + "</tr>")
-    return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
 
 
 def _xlsx(blocks: list, path: Path) -> Path:
     import openpyxl
-
-    from support.render import number_and_format
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -446,7 +430,7 @@ def _xlsx(blocks: list, path: Path) -> Path:
             r0 += 1
             continue
         for grid, merges in _pages(item)[:1] if item.split_at is None else [(item.grid, item.merges)]:
-            spans, covered = _spans(merges)
+            _, covered = spans(merges)
             for r, row in enumerate(grid):
                 for c, text in enumerate(row):
                     if not text or (r, c) in covered:
@@ -554,7 +538,7 @@ def office_pdfs(docx_paths: list[Path], out: Path) -> list[Path]:
     return [out / (p.stem + ".pdf") for p in docx_paths]
 
 
-__all__ = ["SLIP", "BudgetDoc", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "accounts_records", "ttf_font", "write"]
+__all__ = ["SLIP", "BudgetDoc", "function_rows", "FORMATS", "VARIANTS", "Variant", "office", "office_pdfs", "records", "accounts_records", "ttf_font", "write"]
 
 
 _NOT_FIGURES = {"code", "level", "name", "line", "loc", "raw", "side", "item", "row_no", "group"}

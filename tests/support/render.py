@@ -81,21 +81,32 @@ def to_html(rows: list[Row]) -> str:
         if kind == "text":
             out += [f"<p>{html.escape(line[0])}</p>" for line in grid]
             continue
-        spans = {(r, c): (rs, cs) for r, c, rs, cs in _merges(grid)}
-        covered = {(r + i, c + j) for (r, c), (rs, cs) in spans.items() for i in range(rs) for j in range(cs)} - set(spans)
-        out.append("<table border=\"1\">")
-        for r, row in enumerate(grid):
-            tds = []
-            for c, text in enumerate(row):
-                if (r, c) in covered:
-                    continue
-                rs, cs = spans.get((r, c), (1, 1))
-                attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
-                tds.append(f"<td{attrs}>{html.escape(text).replace(chr(10), '<br>')}</td>")
-            out.append("<tr>" + "".join(tds) + "</tr>")
-        out.append("</table>")
+        out.append(html_table(grid, _merges(grid)))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def spans(merges: list[tuple[int, int, int, int]]) -> tuple[dict, set]:
+    """(row, col) → (rowspan, colspan) of each merged cell, and the positions its span covers."""
+    at = {(r, c): (rs, cs) for r, c, rs, cs in merges}
+    covered = {(r + i, c + j) for (r, c), (rs, cs) in at.items() for i in range(rs) for j in range(cs)} - set(at)
+    return at, covered
+
+
+def html_table(grid: list[list[str]], merges: list[tuple[int, int, int, int]]) -> str:
+    """A grid as an HTML table, merged cells spanning what they cover."""
+    at, covered = spans(merges)
+    rows = []
+    for r, row in enumerate(grid):
+        tds = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rs, cs = at.get((r, c), (1, 1))
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            tds.append(f"<td{attrs}>{html.escape(text).replace(chr(10), '<br>')}</td>")
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
 
 
 # --- spreadsheets -----------------------------------------------------------------------------
