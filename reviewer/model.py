@@ -352,6 +352,7 @@ class Report:
     accounts: list[AccountsTable] = field(default_factory=list)
     prose: list[Paragraph] = field(default_factory=list)  # running text outside the forms, with its figures
     kind: str = ""  # what the document is: 部门决算, 部门预算, 项目支出绩效自评表, 情况说明, 目录 …
+    files: tuple[str, ...] = ()  # one report read from several files (reviewer.pipeline.grouping): their names
     lines: list[str] = field(default_factory=list, repr=False)
     line_locs: list[Location] = field(default_factory=list, repr=False)
     multiline_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)  # cell-per-line blocks

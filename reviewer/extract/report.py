@@ -29,10 +29,14 @@ UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
 TITLE_NAME_RE = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分)?(?!纳入|关于|根据|按照)(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:委员会|办公室|办事处|局|委|办|中心|院|所|站|馆|"
     r"社|厅|政府|街道|学校|医院|幼儿园|大队|支队|协会|学会))(?:\d{4}年度?(?:部门|单位)(?:决算|预算)|概况)")
-_DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制")
-# a label with its value after a colon, or a label alone (its value in the next cell)
+_DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制", "预算", "决算")
+# a label with its value after a colon, or a label alone (its value in the next cell); a 预算/决算 cover's
+# "预算主管部门：某某局", "预算单位：某某局"
 DEPT_LABEL_RE = re.compile(
-    r"^(部门(?:名称)?|主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位))\s*(?:[:：]\s*(\S.*)?)?$")
+    r"^(部门(?:名称)?|(?:预算|决算)?主管部门|实施单位|填列单位(?:（公章）)?|编制(?:部门|单位)|(?:预算|决算)单位)"
+    r"\s*(?:[:：]\s*(\S.*)?)?$")
+# a cover's or heading's title: "上海市普陀区2024年区级部门预算", "2025年单位预算编制说明", "某某局2023年度部门决算"
+COVER_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年度?(?:[区市县省州镇乡]级)?(?:部门|单位)(?:预算|决算)")
 
 
 def extract(source: str | Path | Document, name: str | None = None, cache: bool = True,
@@ -48,7 +52,7 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
     report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, pages=doc.pages,
-                    layout=doc.layout,
+                    layout=doc.layout, files=doc.files,
                     lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
                     multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks
                                     if b.layout == "cell-per-line"])
@@ -113,10 +117,10 @@ FORM_KINDS = ("项目支出绩效自评表", "部门整体支出绩效自评表"
 def _document_kind(report: Report, rows) -> str:
     """What the document is, from what was read in it; for running text only, from its opening words."""
     opening = compact("".join(c.text for r in rows[:60] for c in r.nonempty()))
+    cover = compact("".join(c.text for r in rows[:10] for c in r.nonempty()))
     if report.accounts:
         family = "决算" if "决算" in {t.family for t in report.accounts} else "预算"
-        # a unit's own accounts (单位决算, 单位预算) say so; a department's, or a title that says neither, 部门
-        return f"单位{family}" if f"单位{family}" in opening and f"部门{family}" not in opening else f"部门{family}"
+        return _level(family, cover, opening) + family
     if report.projects or report.blank_templates:
         return "项目支出绩效自评表"
     if report.targets:
@@ -124,11 +128,20 @@ def _document_kind(report: Report, rows) -> str:
     if report.department_part:
         return "部门整体支出绩效自评"
     kind = next((k for k, words in DOCUMENT_WORDS if any(w in opening for w in words)), "")
-    if kind in ("部门决算", "部门预算") and f"单位{kind[2:]}" in opening and kind not in opening:
-        kind = f"单位{kind[2:]}"
+    if kind in ("部门决算", "部门预算"):
+        kind = _level(kind[2:], cover, opening) + kind[2:]
     if kind and _contents_only(report, rows):
         return "目录"
     return kind
+
+
+def _level(family: str, cover: str, opening: str) -> str:
+    """部门 or 单位: a unit's own accounts (单位决算, 单位预算) say so, on the cover first ("2025年区级单位预算
+    预算单位：某某局"; a department's opening pages may name its 预算单位 in passing); a title that says neither, 部门."""
+    unit, dept = f"单位{family}" in cover or f"{family}单位" in cover, f"部门{family}" in cover
+    if unit != dept:
+        return "单位" if unit else "部门"
+    return "单位" if f"单位{family}" in opening and f"部门{family}" not in opening else "部门"
 
 
 _TOC_LINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|"
@@ -213,6 +226,8 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
                     continue
                 if m.group(2) and not re.match(r"^\S+?\s*[:：]", clean_text(c.text)):
                     continue  # "部门负责…" is a sentence, not a label
+                if m.group(1)[:2] in ("预算", "决算") and not m.group(2):
+                    continue  # a column head "预算单位", not a cover's label
                 value = m.group(2) or (clean_text(cells[k + 1].text) if k + 1 < len(cells) else "")
                 value = UNIT_AFTER_RE.split(value)[0]  # "编制部门：某某局 单位：元" on one line
                 if value and not DEPT_LABEL_RE.match(value) and "（" != value[:1]:
@@ -222,7 +237,8 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
             joined = compact(row.joined())
             if len(cells) == 1 and len(joined) <= 50 and (m := TITLE_NAME_RE.match(joined)) and m.end() >= len(joined) - 2:
                 report.departments.append(Mention(m.group("name"), "标题", row.line))
-            if len(cells) <= 2 and len(joined) < 40 and "年度" in joined and (m := _own_year(joined)):
+            if len(cells) <= 2 and len(joined) < 40 and (m := COVER_YEAR_RE.search(joined) or (
+                    "年度" in joined and _own_year(joined))):
                 if not part.title or compact(part.title) not in joined:
                     report.years.append(Mention(m.group(1), clean_text(row.joined()), row.line))
     for p in report.projects:

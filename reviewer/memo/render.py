@@ -253,7 +253,8 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
     contributions = [(v, by_finding.get(id(f), 0.0)) for v, f in zip(views, rv.findings)]
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
     return {
-        "source": r.source, "department": r.department or "（未注明单位）", "year": r.year or "",
+        "source": (f"{r.source}（由 {len(r.files)} 个文件组成：{'、'.join(r.files)}）" if r.files else r.source),
+        "department": r.department or "（未注明单位）", "year": r.year or "",
         "risk": rv.risk, "counts": rv.counts(), "overview": _overview(rv), "groups": groups,
         "conclusion": rv.verdict, "rescore": rescore, "rectify": rectify,
         "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
@@ -334,7 +335,7 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
            "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
-           "error": "；".join(rv.faults)}
+           "error": "；".join(rv.faults), "files": list(rv.report.files)}
     for code in codes:
         row[code] = sum(1 for f in rv.findings if f.code == code)
     return row

@@ -18,7 +18,8 @@ from ..settle import UNREVIEWED
 from ..stats.features import FEATURES, ID_COLUMNS
 from .files import atomic_file, cell, csv_writer, deterministic_zip
 
-SUMMARY_COLUMNS = ["report", "memo", "department", "year", "read_status", "read_issues", "verdict", "reasons",
+# one row per input file: a report read from several files has a row for each, `part_of` naming the report
+SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "read_status", "read_issues", "verdict", "reasons",
                    "risk_score", "risk_band", "findings",
                    "high", "medium", "low", "projects"]
 
@@ -147,7 +148,7 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
         def ranked():  # the index rows in triage order; each report's summary.csv and workbook rows on their way
             for i in order:
                 r = results[i]
-                summary.writerow(r["summary"])
+                summary.writerows(per_file(r["summary"]))
                 try:
                     issues.report(r["summary"], [json.loads(line) for line in r["findings"]])
                 except Exception as exc:  # one report's rows must not cost the batch its workbook
@@ -163,6 +164,12 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
     with atomic_file(out_dir / WORKBOOK, scratch) as fh:
         issues.save(fh)
     return {"reports": len(results), "findings": findings, "partial": totals.partial, "faulted": faulted}
+
+
+def per_file(row: dict) -> list[dict]:
+    """A report's summary.csv rows: one per file it was read from."""
+    files = row.get("files") or []
+    return [{**row, "report": f, "part_of": row["report"]} for f in files] or [row]
 
 
 UNFINISHED = "审核未完成.txt"

@@ -40,7 +40,8 @@ from ..memo.render import BatchView
 from ..narrative.endpoint import SharedEndpoint
 from ..progress import Progress
 from ..stats import CorpusModel
-from .passes import COLUMNS, Examine, Reviewer, Settle
+from .grouping import groups, report_name
+from .passes import COLUMNS, Examine, ExamineJoined, Reviewer, Settle
 from .store import WORK, Journal, Pack, read_input, review_key, setting_key
 from .workers import Bounds, fan_out
 
@@ -95,8 +96,12 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
                 entries[entry["path"]] = _record(entry, journal, pack, summary)
         ordered = [entries[str(p)] for p in paths]
         del entries
+        joined = ExamineJoined(first.reviewer, setting, first.limit, first.text_limit)
+        ordered = _join_parts(ordered, joined, done1, journal, pack, summary,
+                              lambda jobs: fan_out(joined, jobs, processes, Progress(len(jobs), "合并审核", quiet, every),
+                                                   bounds))
         ok = [e for e in ordered if e["status"] == "ok"]
-        folders = memo_folders(paths, reserved=(*BATCH_OUTPUTS, WORK, UNFINISHED))
+        folders = _folders(ordered)
         frame = _features_frame(journal, ok)
         corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
@@ -152,7 +157,7 @@ def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) ->
     if "packed" in entry:
         entry["review"] = pack.append(entry.pop("packed"))
     brief = _brief(entry, journal.add(entry))
-    summary.reviewed += 1
+    summary.reviewed += "members" not in entry  # inputs: a report joined from files reviewed already counts none
     for k, v in entry.get("llm", {}).items():
         summary.llm[k] = summary.llm.get(k, 0) + v
     for note in entry.get("notes", []):
@@ -161,9 +166,60 @@ def _record(entry: dict, journal: Journal, pack: Pack, summary: BatchSummary) ->
 
 
 def _brief(entry: dict, at: tuple[int, int]) -> dict:
-    """What the batch keeps of a pass-1 line in memory: its outcome and where the rest of it is."""
+    """What the batch keeps of a pass-1 line in memory: its outcome and where the rest of it is (a file's
+    identity without its text's fingerprints, which are read back when another file may be part of its report)."""
+    ident = entry.get("identity")
     return {"path": entry["path"], "name": entry["name"], "key": entry.get("key"), "status": entry["status"],
-            "error": entry.get("error", ""), "at": at, "review": entry.get("review"), "retry": entry.get("retry")}
+            "error": entry.get("error", ""), "at": at, "review": entry.get("review"), "retry": entry.get("retry"),
+            "identity": {k: v for k, v in ident.items() if k != "prints"} if ident else None,
+            "members": entry.get("members")}
+
+
+def _folders(ordered: list[dict]) -> dict[str, str]:
+    """Each entry's memo folder; a joined report's is named after the report, beside its first file."""
+    named = {e["path"]: Path(e["members"][0]).parent / e["name"] if e.get("members") else Path(e["path"])
+             for e in ordered}
+    folders = memo_folders(list(named.values()), reserved=(*BATCH_OUTPUTS, WORK, UNFINISHED))
+    return {place: folders[str(p)] for place, p in named.items()}
+
+
+def _join_parts(ordered: list[dict], joined: ExamineJoined, done1: dict, journal: Journal, pack: Pack,
+                summary: BatchSummary, run) -> list[dict]:
+    """`ordered` with the files that are parts of one report (reviewer.pipeline.grouping) replaced by that report,
+    in the first file's place; `run(jobs)` examines the reports to join.  A report whose files could not be
+    examined together leaves them as they were, each reviewed on its own (the reason in the batch's notes)."""
+    by_path = {e["path"]: e for e in ordered}
+
+    def prints(path: str) -> list[int]:
+        return journal.entry_at(*by_path[path]["at"])["identity"]["prints"]
+
+    found = groups([(e["path"], e["identity"]) for e in ordered if e["status"] == "ok"], prints)
+    done, jobs = {}, []
+    for members in found:
+        place = "\0".join(members)  # no path holds a NUL: never an input's place in the journal
+        key = hashlib.sha256("|".join(by_path[m]["key"] for m in members).encode()).hexdigest()[:24]
+        old = done1.get(place)
+        if old and old["key"] == key and not old["retry"] and (old["status"] != "ok" or pack.holds(old["review"])):
+            done[place] = old
+        else:
+            jobs.append((place, tuple(members), report_name(by_path[members[0]]["identity"]), key))
+    for entry in run(jobs):
+        done[entry["path"]] = _record(entry, journal, pack, summary)
+    replaced: dict[str, dict] = {}
+    for place, entry in done.items():
+        if entry["status"] != "ok":
+            note = f"以下文件属于同一报告，但合并审核未能完成（{entry['error']}），已分别审核"
+            summary.notes.setdefault(note, []).extend(Path(m).name for m in place.split("\0"))
+            continue
+        for m in place.split("\0"):
+            replaced[m] = entry
+    out, placed = [], set()
+    for e in ordered:
+        entry = replaced.get(e["path"], e)
+        if entry["path"] not in placed:
+            out.append(entry)
+            placed.add(entry["path"])
+    return out
 
 
 def _not_reviewed(ordered: list[dict], passed_over, summary: BatchSummary) -> list[tuple[str, str, str]]:

@@ -1,5 +1,6 @@
 """A batch in memory: the same two passes as the batch on disk, each report's whole review kept and returned.
-What the evaluation runs (reviewer.evaluate); nothing is written.
+What the evaluation runs (reviewer.evaluate); nothing is written.  Each file is reviewed on its own, as the
+labels are per file: the batch on disk joins the files that are parts of one report (grouping.py).
 
     outcomes = review_corpus(paths, config)       # [Outcome(path, report, review)], in input order
 """

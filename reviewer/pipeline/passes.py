@@ -19,10 +19,12 @@ from ..memo.render import BatchView
 from ..narrative import make_narrative
 from ..narrative.endpoint import SharedEndpoint
 from ..read import read_bytes
+from ..read.combine import combine
 from ..review import Review
 from ..settle import settle
 from ..stats import CorpusModel
 from ..stats.features import FEATURES, ID_COLUMNS, project_row
+from .grouping import identity
 from .report import Outcome, examine, guarded
 from .store import Pack, read_input, review_key, unopened
 
@@ -85,21 +87,60 @@ class Examine:
             rv = examine(read_bytes(data, p.name, cache, config.read), config, self.reviewer.get())
             return Outcome(p, report=rv.report, review=rv)
 
-        outcome = guarded(path, work_on)
+        return self._entry(entry, guarded(path, work_on))
+
+    @staticmethod
+    def _entry(entry: dict, outcome: Outcome) -> dict:
         if outcome.review is None:
             return {**entry, "status": "failed" if outcome.bug else "unreadable", "error": outcome.error}
         rv = outcome.review
         llm = {k: rv.narrative_stats.get(k, 0) for k in ("calls", "cache_hits", "tokens_in", "tokens_out")
                if "chunks" in rv.narrative_stats}
-        # a text review that fell back to the heuristic is done again by the next run, when the endpoint may answer
+        # a text review that fell back to the heuristic is done again by the next run, when the endpoint may answer;
+        # a file's identity says which report it is part of (grouping), unless it is one already
         return {**entry, "status": "ok", "features": features(rv), "llm": llm, "notes": rv.notes,
-                "retry": rv.fell_back, "packed": Pack.packed(rv)}
+                "retry": rv.fell_back, "packed": Pack.packed(rv),
+                "identity": None if "members" in entry else identity(rv.report)}
 
     def lost(self, path_s: str) -> dict:
         """The outcome of a report whose worker died reviewing it (no key: the next run tries it again)."""
         return {"pass": 1, "path": path_s, "name": Path(path_s).name, "key": None, "status": "unreadable",
                 "error": "审核此文件时工作进程异常退出（内存不足、超时或程序崩溃，见 rules.toml [batch] max_worker_mb、"
                          "max_seconds_per_report），未能审核"}
+
+
+@dataclass
+class ExamineJoined(Examine):
+    """Pass 1 of one report published as several files (grouping): the files read, joined in input order
+    (reviewer.read.combine), and examined as one.  A job is (its place in the journal, the files, the report's
+    name, its key)."""
+
+    def run(self, job: tuple[str, tuple[str, ...], str, str]) -> dict:
+        place, members, name, key = job
+        entry = {"pass": 1, "path": place, "name": name, "members": list(members), "key": key}
+        try:
+            data = [read_input(Path(m), self.limit, self.text_limit) for m in members]
+        except (OSError, ExtractionError) as exc:
+            return {**entry, "status": "unreadable", "error": unopened(exc)}
+        config, cache = self.reviewer.config, self.reviewer.cache
+        labels = file_labels(members)
+
+        def work_on(p: Path) -> Outcome:
+            doc = combine(name, [(label, read_bytes(d, Path(m).name, cache, config.read))
+                                 for m, label, d in zip(members, labels, data)])
+            rv = examine(doc, config, self.reviewer.get())
+            return Outcome(p, report=rv.report, review=rv)
+
+        return self._entry(entry, guarded(Path(members[0]), work_on))
+
+    def lost(self, job: tuple) -> dict:
+        return {**super().lost(job[0]), "name": job[2], "members": list(job[1])}
+
+
+def file_labels(paths) -> list[str]:
+    """What each file of a joined report is called in its places: its name, or its path where two share a name."""
+    names = [Path(p).name for p in paths]
+    return [n if names.count(n) == 1 else str(p) for n, p in zip(names, paths)]
 
 
 @dataclass

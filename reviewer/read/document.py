@@ -17,7 +17,7 @@ from . import limits
 
 # What a user reads for a format or a layout (memos, `reviewer inspect`).
 FORMAT_LABEL = {"text": "文本", "html": "网页", "pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
-                "docx": "Word（docx）", "doc": "Word（doc）"}
+                "docx": "Word（docx）", "doc": "Word（doc）", "mixed": "多种格式"}
 LAYOUT_LABEL = {"tsv": "制表符分隔", "cell-per-line": "每行一格", "plain": "纯文本", "html": "网页表格",
                 "sheet": "工作表", "docx": "Word 表格", "doc": "转换文本", "pdf": "PDF 文字", "ruled": "PDF 框线表格",
                 "words": "PDF 对齐文字", "pipe": "竖线分隔", "pipe-cells": "每行一格（竖线）"}
@@ -139,6 +139,7 @@ class Document:
     encoding: str = ""
     pages: int = 0  # PDF pages, spreadsheet sheets
     issues: list[ReadIssue] = field(default_factory=list)
+    files: tuple[str, ...] = ()  # read from several files (reviewer.read.combine): their names, in reading order
 
     def rows(self) -> list[Row]:
         """The rows of content, in reading order (page furniture left out)."""
