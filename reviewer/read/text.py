@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 
 from ..errors import ReadError
+from . import aligned
 from .document import Block, Cell, Document, Location, ReadIssue, Row
 from .html import html_fragment_rows, read_html
 from .registry import register
@@ -252,8 +253,12 @@ def _text_blocks(doc: Document, lo: int, hi: int) -> None:
             if piped:
                 rows, layout_of = _pipe_rows(doc.lines, a, b, doc.line_locs)
                 _add_grouped(doc, rows, layout_of)
-            else:
-                _add_grouped(doc, _tsv_rows(doc.lines, a, b, doc.line_locs), layout)
+                continue
+            for c, d, spaced in aligned.spans(doc.lines, a, b) if layout == "plain" else [(a, b, False)]:
+                if spaced:
+                    _add_grouped(doc, aligned.rows(doc.lines, c, d, doc.line_locs), "aligned")
+                else:
+                    _add_grouped(doc, _tsv_rows(doc.lines, c, d, doc.line_locs), layout)
 
 
 def _layout_spans(lines: list[str], lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -449,4 +454,6 @@ def render_rows(rows: list[Row], layout: str) -> str:
                 out.append(f"<table><tr>{tds}</tr></table>")
         out.append("</body></html>")
         return "\n".join(out) + "\n"
+    if layout == "aligned":
+        return aligned.render(rows)
     raise ValueError(f"unknown layout {layout!r}")
