@@ -186,6 +186,20 @@ def test_a_wrong_amount_and_the_rate_computed_from_it_are_one_finding(reviews):
     assert amount.code == "narrative_contradiction" and amount.evidence["correction"] == "支出决算 245.53万元 应为 257.14万元"
 
 
+def test_a_rate_another_amount_of_the_same_item_confirms_is_not_a_rate_slip():
+    """001 万里街道 2024 预算: "“住房公积金（项）”350.35万元…2023年当年预算执行数为348.52万元，2024年预算安排352.67万元，
+    比2023年预算执行数增加0.53%": 0.53% is right for 350.35 (the heading and the table); 352.67 is the slip, which the
+    contradiction finding names.  The rate was a second, false, high finding whose correction was wrong (an auditor's
+    reading); a rate no other amount explains is still one (the 减少2.98% beside it is checked and right)."""
+    rv = reviewer.review(REAL / "001_shanghai_putuo_wanli_street_2024_dept_budget.txt")
+    assert not [f for f in rv.occurrences if "0.53%" in f.message and f.code == "arithmetic"]
+    (amounts,) = [f for f in rv.occurrences if "352.67" in f.message]
+    assert amounts.code == "narrative_contradiction" and "350.35" in amounts.message
+    altered = (REAL / "001_shanghai_putuo_wanli_street_2024_dept_budget.txt").read_text(encoding="utf-8").replace(
+        "比2023年预算执行数增加0.53%", "比2023年预算执行数增加0.93%")
+    assert [f for f in reviewer.review(altered).occurrences if "0.93%" in f.message and f.code == "arithmetic"]
+
+
 def test_the_scoring_rules_are_one_function_for_the_check_and_the_rescore_table():
     """SC-05 for a reverse indicator kept over its limit, and a negative target (差错率 −12.5%): the 评分复核表 and the
     indicator check read the same rule; a negative target is judged met or not, never divided."""

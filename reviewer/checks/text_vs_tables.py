@@ -160,12 +160,29 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
     pct = Interval(min(abs(x) for x in (diff.lo, diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
                    max(abs(diff.lo), abs(diff.hi))).scale(100 / prev.mid)
     shown = printed_rate(m.group("pct"))
-    if not pct.overlaps(shown):
+    if not pct.overlaps(shown) and not _rate_of_another_amount(p, prev, m, shown):
         rate = abs(cur.mid - prev.mid) / prev.mid * 100
         _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("pct")), rate, ctx.config.rules.rate_slip),
                  f"“{quote}”：({m.group('cur')} − {m.group('prev')}) ÷ {m.group('prev')} = {fmt_num(rate)}%，"
                  f"文中写 {m.group('pct')}%。", "TX-02", stated=_num(m.group("pct")), recomputed=round(rate, 4),
                  correction=f"{m.group('pct')}% 应为 {fmt_num(rate)}%")
+
+
+def _rate_of_another_amount(p: Paragraph, prev: Interval, m: re.Match, shown: Interval) -> bool:
+    """The stated rate is that of another amount the paragraph gives the same item (its heading's 350.35万元
+    against 348.52: 0.53%, while the sentence says 352.67): the slip is in the amounts, which disagree (the
+    contradiction check says so), not in the rate."""
+    for f in p.figures:
+        if f.kind != "amount" or f.value.number is None or f.value.unit != m.group("cu") or f.value.raw in (
+                m.group("cur") + m.group("cu"), m.group("prev") + m.group("pu")):
+            continue
+        other = _iv(fmt_num(f.value.number), f.value.unit)
+        diff = other - prev
+        rate = Interval(min(abs(diff.lo), abs(diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
+                        max(abs(diff.lo), abs(diff.hi))).scale(100 / prev.mid)
+        if rate.overlaps(shown):
+            return True
+    return False
 
 
 def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
