@@ -127,6 +127,10 @@ class Funds:
         return [r for r in (self.current, self.carryover, self.other) if r is not None] + self.sources
 
 
+# a figure in words that is a quantity, not a year: 不少于4次, 达100%, 10场次 (2023年人才名单 is not one)
+_QUANTITY_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?!\s*年)")
+
+
 @dataclass
 class Indicator:
     """One 三级 indicator row of a 绩效指标 table."""
@@ -150,7 +154,13 @@ class Indicator:
 
     @property
     def qualitative(self) -> bool:
-        return self.op == "定性" or (self.target.kind == "text" and self.target.number is None)
+        """No measure to meet: 定性, or a target in words — unless the words state a quantity against a compared
+        measure (指标性质 ≥, target "全年开展推介活动不少于10场次" is ten, written as a sentence)."""
+        if self.op == "定性":
+            return True
+        if self.target.kind != "text" or self.target.number is not None:
+            return False
+        return not (self.op and _QUANTITY_RE.search(self.target.raw))
 
 
 @dataclass
