@@ -306,8 +306,10 @@ class AccountsTable:
     # the figures an unread table prints, as numbers, their rows and columns unknown: kept for the reader
     # of the memo, never checked
     unplaced: list[Value] = field(default_factory=list)
-    # rows read from text with fewer figures than columns: only their first column is certain
+    # rows read from text with fewer figures than columns: which column a figure stands in is not certain …
     uncertain_lines: set[int] = field(default_factory=set)
+    # … except the first, when it is the row's 合计 (a row that prints any figure prints its total first)
+    total_first: bool = False
     # figures printed among its rows that no row holds (a row whose label wrapped round its figures, a code
     # printed apart from its name): the table's structure is not certain, so no sum of it is judged
     lost: list[tuple[int, str]] = field(default_factory=list)
@@ -325,6 +327,14 @@ class AccountsTable:
         if cached is None:
             cached = self.__dict__["_records"] = self.frame.to_dict("records")
         return cached
+
+    def certain(self, column: str, lines) -> bool:
+        """Every figure of the rows on `lines` in this column was read where it stands.  A text copy that lost a
+        row's blank cells (uncertain_lines) leaves only the row's 合计 certain, when the table prints it first: any
+        other first column (年初结转和结余) may be the blank one."""
+        if self.total_first and self.value_columns and column == self.value_columns[0]:
+            return True
+        return not any(int(line) in self.uncertain_lines for line in lines if line is not None)
 
     @property
     def value_columns(self) -> list[str]:

@@ -261,10 +261,8 @@ def _explained_by_a_row(table: AccountsTable, col: str, kids: list[dict], gap: f
 
 
 def _certain(table: AccountsTable, column: str, rows: list[dict]) -> bool:
-    """Every figure of these rows in this column was read where it stands (see AccountsTable.uncertain_lines)."""
-    if not table.uncertain_lines or column == table.value_columns[0]:
-        return True
-    return not any(int(r["line"]) in table.uncertain_lines for r in rows)
+    """Every figure of these rows in this column was read where it stands (see AccountsTable.certain)."""
+    return table.certain(column, [r["line"] for r in rows])
 
 
 MISALIGNED_AT = 5  # this many wrong subtotals in one column are one defect (figures off their rows), not five
@@ -474,6 +472,8 @@ def _cross(ctx: Context) -> None:
         stated, line = _total_row(table, column)
         if not ctx.verified(table) or not ctx.verified(other_table) or other is None or column not in table.frame.columns:
             continue
+        if not table.certain(column, [line]):
+            continue  # a text copy that lost the 合计 row's blank cells: which column its later figures are in is unknown
         ctx.checked("accounts_cross", "决算各表之间对应数字一致")
         am = Amounts(table, ctx)
         if stated is None and other == 0:

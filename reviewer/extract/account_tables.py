@@ -654,6 +654,9 @@ def _template(table: AccountsTable, header_text: str) -> dict:
     return {}
 
 
+ROW_TOTAL = re.compile(r"(本年(收入|支出))?(合计|总计)")  # a row's own total, printed first by the national templates
+
+
 def _text_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
     header = "".join(compact(c.text) for r in rows[:12] for c in r.cells if not text_tables.looks_like_row(c.text))
     template = _template(table, header)
@@ -686,9 +689,10 @@ def _text_table(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
         records.append(rec)
         if 0 < len(figures) < len(columns):  # which columns its later figures stand in, the text does not say
             table.uncertain_lines.add(row.line)
+    table.total_first = bool(columns) and bool(ROW_TOTAL.fullmatch(columns[0]))
     if table.uncertain_lines:
         table.warnings.append(f"{len(table.uncertain_lines)} 行的数字少于列数（空单元格在文本中没有留下位置）："
-                              "这些行只有第一列确定")
+                              + ("这些行只有第一列（合计）确定" if table.total_first else "这些行的数字在哪一列无法确定，未用于核对"))
     if not records and any(EMPTY_TABLE_RE.search(n.text) for n in table.notes):
         # its header read, no row of figures, and a note saying so: an empty table, not an unread one
         records.append({"code": "", "level": "合计", "name": "合计", **{c: None for c in columns},
