@@ -111,3 +111,35 @@ def test_space_aligned_columns_keep_blank_cells():
 def test_prose_with_double_spaces_is_not_a_table():
     text = "一、部门基本情况\n  本部门  共有  三个  科室。\n二、收支情况\n  收入  100万元。\n"
     assert read(text).layout != "aligned"
+
+
+@pytest.mark.parametrize("seed,reread", [("000", 3), ("001", 4), ("002", 0), ("003", 7), ("004", 3)])
+def test_a_seed_whose_cells_ran_together_with_single_spaces_is_partly_read_never_misread(seed, reread):
+    """The seed as a PDF's text without its layout (each row one line, cells parted by one space, blank cells
+    gone): a 自评表 is read again with every space a cell boundary only where its own 执行率 and 总分 confirm the
+    cut (these counts of its forms), the rest said unread (never "a blank template"); a 决算 row with fewer figures
+    than columns is compared only in its first column.  Every finding is one the tab-separated seed gives too, or
+    a true one worded apart (a section named by another heading, a count over another of the same forms)."""
+    text = seed_path(seed).read_text(encoding="utf-8")
+    rows = read(text).rows()
+    single = "\n".join(" ".join(c.text.replace("\n", "") for c in r.cells if c.text.strip()) for r in rows) + "\n"
+    original, loose = reviewer.review(reviewer.extract(text)), reviewer.review(reviewer.extract(single))
+    assert loose.report.status == "部分读取" and not loose.report.blank_templates
+    assert len(loose.report.projects) == reread
+    assert all(any("按空格拆分" in w for w in p.warnings) for p in loose.report.projects)
+    found = {(f.code, f.message) for f in original.findings}
+    extra = [(f.code, f.message) for f in loose.findings if (f.code, f.message) not in found]
+    assert not [x for x in extra if x[0] in ("missing", "cross_table", "rate_mismatch", "total_mismatch")], extra
+    assert len(extra) <= 2
+
+
+def test_a_spaced_form_is_taken_only_where_its_identities_confirm_the_cut():
+    """One figure changed so the 执行率 no longer is 执行数 ÷ 预算数: the cut is not confirmed, the form not read."""
+    text = seed_path("001").read_text(encoding="utf-8")
+    rows = read(text).rows()
+    single = "\n".join(" ".join(c.text.replace("\n", "") for c in r.cells if c.text.strip()) for r in rows) + "\n"
+    line = next(x for x in single.splitlines() if x.startswith("年度资金总额 20.00 15.46 15.46"))
+    broken = single.replace(line, line.replace("15.46 15.46", "15.46 12.46", 1))
+    report = reviewer.extract(broken)
+    assert len(report.projects) == 3
+    assert any("未能拆分成单元格读取" in i.reason for i in report.issues)

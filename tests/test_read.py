@@ -85,8 +85,11 @@ def test_a_scanned_page_inside_a_pdf_makes_it_partly_read(tmp_path):
     path = _pdf(tmp_path / "mixed.pdf", [("text", "\n".join(t.replace("\t", "    ") for t in text)), ("image", None)])
     report = reviewer.extract(path)
     assert report.status == "部分读取"
-    scanned, figures = report.issues  # the page without text, and the funds row on page 1 no table took in
+    # the page without text, the form on page 1 whose cells ran together (never a blank template: it prints
+    # figures), and the funds row's figures no table took in
+    scanned, form, figures = report.issues
     assert (scanned.where, scanned.reason) == ("第2页", "扫描件，无文字层，无法读取")
+    assert form.where == "第1页第1行" and "未能拆分成单元格读取" in form.reason and not report.blank_templates
     assert figures.where == "第1页第6行" and "7 个数字未能读取" in figures.reason
     rv = reviewer.review(report)
     assert rv.risk.band == "需人工复核"

@@ -26,6 +26,8 @@ from .values import compact
 
 with open(Path(__file__).with_name("titles.toml"), "rb") as _fh:
     REQUIRES: dict[str, list[str]] = tomllib.load(_fh)["requires"]
+# a form found whose cells ran together into lines of text: there, not read (extract/report.py)
+FORM_UNREAD = "项目支出绩效自评表的文字失去了单元格结构，未能拆分成单元格读取，表中内容未核查"
 
 # markers a saved copy or a web page leaves where its text was cut
 TRUNCATION_MARK = re.compile(
@@ -89,7 +91,8 @@ def missing_parts(report: Report) -> list[ReadIssue]:
     held = {"accounts": bool(report.accounts),
             "department_table": bool(report.department_part and (report.department_part.indicators
                                                                   or report.department_part.funds)),
-            "projects": bool(report.projects or report.blank_templates or report.targets)}
+            "projects": bool(report.projects or report.blank_templates or report.targets
+                             or any(i.reason == FORM_UNREAD for i in report.issues))}
     label = {"accounts": report.accounts_label if report.accounts else
              ("预算表" if "预算" in report.kind else "决算表")}
     out = []
@@ -134,7 +137,7 @@ def numbers_held(obj, out: set[float] | None = None) -> set[float]:
 
 
 _NOT_RECORDS = {"lines", "line_locs", "multiline_rows", "line", "end_line", "loc", "pos", "decimals", "issues",
-                "warnings", "uncertain_lines", "departments", "years", "units", "pages"}
+                "warnings", "uncertain_lines", "total_first", "departments", "years", "units", "pages"}
 
 
 def lost_figures(report: Report) -> list[ReadIssue]:

@@ -173,6 +173,8 @@ def parse_department_table(part: Part, dept: Department, default_year: int | Non
                 task_header.append(row)
                 continue
             task = _task_row(row, task_header)
+            if task is None:
+                continue  # a row whose cells ran together: which figure is which is unknown
             if task.name:
                 dept.key_tasks.append(task)
             elif dept.key_tasks_total is None:
@@ -234,7 +236,9 @@ def _funds_row(row: Row, header: Row | None) -> DepartmentFundsRow:
     return out
 
 
-def _task_row(row: Row, header: list[Row]) -> KeyTask:
+def _task_row(row: Row, header: list[Row]) -> KeyTask | None:
+    """None when the row or its header is one line of text (a PDF's text without its cells): two columns would
+    share a cell, and a figure would be read under a column it is not in."""
     pos: dict[str, int] = {}
     unit = ""
     for h in header:
@@ -250,6 +254,9 @@ def _task_row(row: Row, header: list[Row]) -> KeyTask:
                     pos[key] = k
             if m := re.search(r"[（(](万元|元)[)）]", t):
                 unit = unit or m.group(1)
+    cells = row.nonempty()
+    if len(set(pos.values())) < len(pos) or len(cells) == 1 and re.search(r"\d(?:\.\d+|%)", cells[0].text):
+        return None
 
     def cell(key: str) -> Cell:
         k = pos.get(key)

@@ -328,7 +328,7 @@ def _lone_value(row: Row) -> bool:
     if len(cells) != 1:
         return False
     key = label_key(cells[0].text)
-    return bool(key) and not (key in ("主管部门", "实施单位") or _funds_key(key) or _is_funds_header(key)
+    return bool(key) and not (key.startswith(("主管部门", "实施单位")) or _funds_key(key) or _is_funds_header(key)
                               or is_header_row(row) or parse_value(cells[0].text).is_number)
 
 

@@ -14,11 +14,12 @@ from ..errors import ExtractionError
 from ..model import Department, Mention, Report
 from ..read import Document, Limits, ReadIssue, read
 from .account_tables import parse_accounts
-from .completeness import ending_issue, lost_figures, missing_parts, unread_amounts
+from .completeness import FORM_UNREAD, ending_issue, lost_figures, missing_parts, unread_amounts
 from .department import parse_department_table, parse_narrative
 from .project import parse_project
 from .prose import paragraphs
 from .regroup import regrouped_rows
+from . import spaced_form
 from .run_together import is_run_together, split_form
 from .script import simplified_rows
 from .segment import DOCUMENT_WORDS, Part, contents_entry, marked_none, split_parts
@@ -80,7 +81,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
             "决算、预算、绩效自评的内容" + (f"（已读取 {len(rows)} 行文字）" if rows else ""))
     if report.kind == "目录":
         report.issues.append(ReadIssue("文档", "全文", f"只有目录（{len(rows)} 行），没有正文和表格：所列内容未能审核"))
-    elif report.kind in FORM_KINDS and not (report.projects or report.blank_templates or report.department_part):
+    elif report.kind in FORM_KINDS and not (report.projects or report.blank_templates or report.department_part
+                                            or any(i.reason == FORM_UNREAD for i in report.issues)):
         report.issues.append(ReadIssue("文档", "全文", f"是{report.kind}，但表格未能拆分成单元格读取（版式无法识别），"
                                                      "表中数字未审核"))
     if cut := ending_issue(doc):
@@ -158,6 +160,21 @@ def _contents_only(report: Report, rows) -> bool:
     return headings >= 0.8 * len(texts)
 
 
+FILLED_FIGURES = 3  # a form printing this many amounts or rates is filled in, whatever could be read of it
+_FILLED_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+|%)(?![\d.])|(?<![\d,])\d{1,3}(?:,\d{3})+")
+
+
+def _figures_printed(part: Part) -> int:
+    """The amounts and rates a part prints (1.7, 15.45%, 2,821,678.47): a blank template prints none."""
+    return sum(len(_FILLED_FIGURE.findall(c.text)) for r in part.rows for c in r.nonempty())
+
+
+def _in_cells(part: Part) -> bool:
+    """The part was read as a table: most of its rows have cells, not one line of text each."""
+    rows = [r for r in part.rows if r.nonempty()]
+    return sum(len(r.cells) > 1 for r in rows) >= 0.5 * len(rows) if rows else False
+
+
 def _read_part(part: Part, report: Report) -> None:
     if part.kind in ("preamble", "department_narrative"):
         report.prose += paragraphs(part.rows)
@@ -165,9 +182,19 @@ def _read_part(part: Part, report: Report) -> None:
         unit = report.units[-1].value if report.units else ""
         project = parse_project(part, unit)
         project.year = project.year or _title_year(part)
+        where = report.location(project.line)
+        if project.empty and not _in_cells(part) and (again := spaced_form.reread(part, unit)) is not None:
+            project = again  # its lines cut at every space, the cut confirmed by the form's own identities
+            project.year = project.year or _title_year(part)
+            project.warnings.append("表格的文字失去了单元格结构，按空格拆分为单元格，拆分已由执行率和总分核实")
+        elif project.empty and (_figures_printed(part) >= FILLED_FIGURES or not _in_cells(part)):
+            # its rows print figures none of which a cell holds, or its cells ran together into lines of text (a
+            # PDF's text with single spaces) no cut of which the form confirms: a form not read, which may be
+            # filled — never called a blank template
+            report.issues.append(ReadIssue("项目", where or "全文", FORM_UNREAD))
+            return
         home = report.blank_templates if project.empty else report.targets if project.form == "目标表" else report.projects
         home.append(project)
-        where = report.location(project.line)
         for w in project.warnings:
             report.warnings.append(f"{project.name or '（未命名项目）'}（{where}）：{w}")
         if project.incomplete:
@@ -194,7 +221,8 @@ def _read_part(part: Part, report: Report) -> None:
             report.issues.append(ReadIssue("表格", where, table.unread, table.title))
         elif table.uncertain_lines:
             report.issues.append(ReadIssue("表格", where, f"{len(table.uncertain_lines)} 行只印出部分数字（由 PDF 转换的文本"
-                                           "不保留空单元格），除第一列外各数所属的列无法确定，这些数字未核查", table.title))
+                                           "不保留空单元格），" + ("除第一列（合计）外" if table.total_first else "")
+                                           + "各数所属的列无法确定，这些数字未核查", table.title))
         if table.unit:
             report.units.append(Mention(table.unit, table.title, table.line or 0))
 
