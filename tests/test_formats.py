@@ -91,3 +91,31 @@ def test_xlsx_percent_cell_is_read_as_printed(rendered):
     (p,) = [p for p in report.projects if p.name == "对台工作特费"]
     assert (p.funds.total.rate.raw, p.funds.total.rate.number, p.funds.total.rate.decimals) == ("1.12%", 1.12, 2)
     assert str(p.funds.total.rate.loc) == f"自评表!{stored[0].coordinate}"  # … and shows 1.12% where it is
+
+
+@pytest.fixture(scope="module")
+def printed_by_office(tmp_path_factory):
+    """The seeds as Word files printed to PDF by LibreOffice (another renderer, font and layout than the test PDFs:
+    A4, narrow columns, rows broken across pages, figures and codes wrapped inside their cells)."""
+    from support.budget_doc import office, office_pdfs
+
+    if not office():
+        pytest.skip("LibreOffice is not installed (CI installs it)")
+    folder = tmp_path_factory.mktemp("office")
+    docx = [render(read(seed_path(s)).rows(), "docx", folder, s) for s in SEEDS]
+    return dict(zip(SEEDS, office_pdfs(docx, folder / "pdf")))
+
+
+# what LibreOffice's printing changes (checked by eye on the pages): 000 names the other of its two misspelt
+# organisations (a name in a row broken across pages); 001 prints 103.99 as "10 3.9" in a 20-column table (the last
+# digit clipped) and breaks '其他需要说明事项' across a page under the indicators; 003 breaks a 实施情况 across a page
+SAME_BUT = {"000": 1, "001": 1, "002": 0, "003": 1, "004": 0}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_seeds_printed_by_another_renderer_give_the_same_findings(seed, printed_by_office, originals):
+    rv = reviewer.review(printed_by_office[seed])
+    original = originals[seed]
+    assert rv.report.status == original.report.status
+    mine, theirs = {(f.code, f.message) for f in rv.findings}, {(f.code, f.message) for f in original.findings}
+    assert len(theirs - mine) <= SAME_BUT[seed] and len(mine - theirs) <= SAME_BUT[seed], (theirs - mine, mine - theirs)

@@ -24,7 +24,8 @@ from .values import clean_text, compact, parse_value
 
 EMPTY_TABLE_RE = re.compile(r"空表|无数据|没有.*(?:收入|支出)")
 SPACED_CODE_RE = re.compile(r"^(\d{3})((?:\s+\d{2}){1,2})(?:\s+(\D.*))?$")
-CODE_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+(\S.*))?$")
+# a code, and its name after a space — or none, where a narrow cell wrapped between them ("2101103公务员医疗补助")
+CODE_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s+(\S.*)|(?<=\d)(?![万元年月日个次人])(?=[\u4e00-\u9fff])(.+))?$")
 ECON_CODE_RE = re.compile(r"^\d{3}(?:\d{2})?$")
 UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 DEPT_RE = re.compile(r"^部门(?:名称)?\s*[:：]\s*(\S.*)$")
@@ -499,13 +500,15 @@ def _code_and_name(row: Row) -> tuple[str, str, int] | None:
             return "", compact(first), i0
         return None
     spaced = SPACED_CODE_RE.match(first)  # "201 03 01" (类 款 项 one space apart), its name here or in the next cell
-    if spaced:
+    if re.fullmatch(r"\d[\d\s]*\d", first) and len(digits := re.sub(r"\s", "", first)) in (5, 7):
+        first = digits  # a code wrapped in a narrow cell wherever the line ended: "201 320 2" is 2013202
+    elif spaced:
         first = spaced.group(1) + compact(spaced.group(2)) + (f" {spaced.group(3)}" if spaced.group(3) else "")
     m = CODE_RE.match(first)
     if not m:
         return None
-    if m.group(2):
-        return m.group(1), clean_text(m.group(2)), i0
+    if m.group(2) or m.group(3):
+        return m.group(1), clean_text(m.group(2) or m.group(3)), i0
     code, rest = _joined_code(m.group(1), cells[1:])
     for i, c in rest:
         if parse_value(c.text).kind != "number":

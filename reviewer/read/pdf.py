@@ -109,8 +109,16 @@ def text_of(chars: list[Char]) -> str:
     return "".join(out)
 
 
+# no line may start with a closing mark, nor end with an opening one: the character before moves down with them
+_CLOSING = set("，。、；：！？）)」』》”’%％《“‘（(「『")
+
+
 def _lead_width(line: "Line") -> float:
-    """Width of the unbreakable run (digits, Latin letters, punctuation) a line starts with."""
+    """Width of the unbreakable run (digits, Latin letters, punctuation) a line starts with; or of a character
+    and the closing punctuation after it ("用，"), which moved to this line together."""
+    chars = line.chars
+    if not chars[0].ch.isascii() and len(chars) > 1 and chars[1].ch in _CLOSING:
+        return chars[1].x1 - chars[0].x0
     end = line.chars[0]
     for c in line.chars:
         if not c.ch.isascii() and c.ch not in "，。、；：％":
@@ -419,7 +427,7 @@ def _grid(hs: list[tuple], vs: list[tuple]) -> Grid | None:
     return Grid(xs, ys, anchor)
 
 
-_FIGURE_PART = re.compile(r"(?:^|\s)[\d,.]{4,}$")
+_FIGURE_PART = re.compile(r"(?:^|\s)(?:[\d,.]{4,}|\d+[.,][\d,.]*)$")  # 6,928,10 │ 2.5 (of 2.56): a figure's start
 
 
 def cell_text(chars: list[Char], right: float) -> str:
@@ -431,7 +439,7 @@ def cell_text(chars: list[Char], right: float) -> str:
         t = text_of(line.chars)
         if prev is None:
             out = t
-        elif wrapped(prev, line, right):
+        elif wrapped(prev, line, right - 0.25 * prev.h):  # (the cell's padding: its text stops short of the rule)
             # a figure too wide for its column runs on at the next line ("6,928,10" / "0"): one figure again (a short
             # run of digits is a code's part, cut where a space was: "201 03" / "01")
             out = out + t if _FIGURE_PART.search(out) and t[:1].isdigit() else join_wrapped(out, t)
@@ -709,7 +717,18 @@ def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
     # a row of figures cut in two: its rest has no label of its own, and each figure put together is whole
     # ("4,497,10" ┆ "0"), where a figure already whole on the page before would mean a new row
     figures = not rest[0].strip() and cut[0].strip() and all(_goes_on(a, b) for a, b in zip(cut, rest))
-    if not (words or figures):
+    # a row of figures whose label and code ran on (Word lets a row break across pages): "20805 │ 机关事 │ 42.14" ┆
+    # "05 │ 业单位基本养老保险缴费支出 │": the rest prints no figure, only words under the cut row's words, and its first
+    # cell is empty or the rest of the code (a full code, 3, 5 or 7 digits, would begin a row of its own)
+    label = (any(_is_figure(t) for t in cut[1:]) and not any(_is_figure(t) for t in rest[1:])
+             and all(not b.strip() or (a.strip() and not _is_figure(a)) for a, b in zip(cut[1:], rest[1:]))
+             and _code_goes_on(cut[0].strip(), rest[0].strip()))
+    # running text cut mid-sentence: every piece of the rest stands under a sentence of the cut row that the page
+    # break stopped before its end ("…同时积极推进在老挝万象" ┆ "水泥有限公司挂牌…"), and begins no numbered item
+    prose = (not any(_is_figure(t) for t in rest)
+             and all(len(a.strip()) >= 8 and a.strip()[-1] not in "。；！？.;!?：:" and not _ITEM.match(b.strip())
+                     for a, b in zip(cut, rest) if b.strip()))
+    if not (words or figures or label or prose):
         return
     last.grid[-1] = [(a + b if _is_figure(a + b) else join_wrapped(a, b)) if a and b else a or b
                      for a, b in zip(cut, rest)]
@@ -719,6 +738,16 @@ def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
     first.lines -= 1
     if not first.grid:
         after.remove(first)
+
+
+_ITEM = re.compile(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]")  # 一、 1. （二） 3）: an item of its own
+
+
+def _code_goes_on(cut: str, rest: str) -> bool:
+    """The first cell of a row's rest continues its code, or is empty (the label alone ran on)."""
+    if not rest:
+        return True
+    return cut.isdigit() and rest.isdigit() and len(rest) < 3 and len(cut + rest) in (5, 7)
 
 
 _FIGURE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")  # 1,234.56 whole: "4,497,10" is a piece

@@ -199,7 +199,12 @@ def _xls_style(fmt: str):
 def to_docx(rows: list[Row], path: Path) -> Path:
     import docx
 
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
     d = docx.Document()
+    section = d.sections[0]  # A4 landscape, as wide forms are printed: a PDF made from the file reads like one
+    section.orientation, section.page_width, section.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
     for kind, grid in blocks(rows):
         if kind == "text":
             for line in grid:
@@ -207,6 +212,7 @@ def to_docx(rows: list[Row], path: Path) -> Path:
             continue
         width = max(len(r) for r in grid)
         table = d.add_table(rows=len(grid), cols=width)
+        table.style = "Table Grid"  # ruled, as every published form is
         cells = table._cells  # the grid once: table.cell() rebuilds it on every call
         for r, row in enumerate(grid):
             for c, text in enumerate(row):
