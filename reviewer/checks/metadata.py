@@ -22,6 +22,7 @@ EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.{0,200}?(收入|支出)|无
 
 # bounded: an unbounded run before the suffix makes a long paragraph without one quadratic
 ORG_RE = re.compile(r"[\u4e00-\u9fff]{2,30}?(有限公司|学院|大学|学校|公司|中心|协会|医院|研究院|研究所)")
+_CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])")
 ORDINALS = set("一二三四五六七八九十东南西北上下内外新老大小甲乙丙丁")
 
 
@@ -91,7 +92,7 @@ def _organisation_variants(ctx: Context) -> None:
     mark different organisations, not typos."""
     seen: dict[str, tuple[str, int]] = {}  # window → (subject, line) of its first mention
     for subject, text in _subject_texts(ctx):
-        for m in ORG_RE.finditer(text.text):
+        for m in ORG_RE.finditer(_CJK_BREAK.sub("", text.text)):  # a name a cell wrapped: "万象水\n泥有限公司"
             window = m.group(0)[-(len(m.group(1)) + 4):]
             if len(window) == len(m.group(1)) + 4:
                 seen.setdefault(window, (subject, text.line))

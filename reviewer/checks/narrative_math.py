@@ -103,21 +103,14 @@ def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
         printed = _iv(m.group("y"), y_unit).scale(1 / k)
         stated = _num(m.group("y"))
         ctx.checked("narrative_arithmetic", "文字中的人均数计算正确", subject)
-        if printed.contains(exact):
-            continue
-        possible = _iv(a.group("a"), a.group("a_u")).scale(1 / people / k)
-        explainable = possible.overlaps(printed)
+        if _iv(a.group("a"), a.group("a_u")).scale(1 / people / k).overlaps(printed):
+            continue  # the amount as printed is rounded (0.68万元 is 6,750–6,850 元): 88.53 元 × 77 人 lies within it
         msg = (f"“{a.group(0)} … {n.group(0)} … {m.group(0)}”：按所列数字 {a.group(0)} ÷ {people} 人计算，人均为 "
-               f"{fmt_num(exact)}{y_unit}，不是 {m.group('y')}{y_unit}")
-        if explainable:
-            amount_needed = stated * k * people
-            msg += f"（只有金额约为 {amount_needed:,.0f} 元时才得出该数，请核对所列金额）。"
-        else:
-            msg += "。"
-        ctx.finding(subject, "arithmetic", "low" if explainable else "high", msg, check="narrative_arithmetic",
+               f"{fmt_num(exact)}{y_unit}，不是 {m.group('y')}{y_unit}。")
+        ctx.finding(subject, "arithmetic", "high", msg, check="narrative_arithmetic",
                     table="文字说明", stated=stated, recomputed=round(exact, 4), at=[text.line], rule="TX-04",
                     figures={"金额": a.group(0), "人数": people},
-                    correction="" if explainable else f"人均 {m.group('y')}{y_unit} 应为 {fmt_num(exact)}{y_unit}")
+                    correction=f"人均 {m.group('y')}{y_unit} 应为 {fmt_num(exact)}{y_unit}")
 
 
 def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:

@@ -261,8 +261,8 @@ class _CorpusTotals:
 
 def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) -> None:
     """Patterns of a whole report against the corpus: every satisfaction at 100%, every project at 100."""
-    if rv.report.source not in corpus.rows:
-        return
+    if rv.report.source not in corpus.rows or any(i.scope == "项目" for i in rv.report.issues):
+        return  # a form not read, or not to its end: what "all" or "every" of its projects did is not known
     ctx.checked("department_pattern", "部门各项目的满意度和得分与同类报告相比无异常")
     sats = corpus.mine(corpus.sat, rv.report.source)
     peer_med, where = corpus.peer_satisfaction(rv.report.source)
