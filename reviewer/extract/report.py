@@ -234,7 +234,8 @@ def _title_year(part: Part) -> int | None:
 
 def _own_year(text: str) -> re.Match | None:
     """The first year of a line that is not the year compared with (较2022年度, 比上年, 与2022年相比)."""
-    return next((m for m in YEAR_RE.finditer(text) if not re.search(r"[较比与同]$", text[:m.start()])), None)
+    return next((m for m in YEAR_RE.finditer(text) if not re.search(r"[较比与同]$", text[:m.start()])
+                 and not re.match(r"\s*度?\s*(?:相比|比较|同期)", text[m.end():])), None)
 
 
 def _collect_mentions(report: Report, parts: list[Part]) -> None:
@@ -279,9 +280,15 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
     names = Counter(m.value for m in report.departments if m.context.startswith("部门"))
     if not names:
         names = Counter(m.value for m in report.departments)
+    if not names:  # labels that ran into one line with their values: the forms read still name their 主管部门
+        names = Counter(p.department for p in report.projects if p.department)
     report.department = names.most_common(1)[0][0] if names else ""
     if report.department_part and not report.department_part.name:
         report.department_part.name = report.department
     years = Counter(m.value for m in report.years)
-    report.year = int(years.most_common(1)[0][0]) if years else None
+    if years:  # the year printed most; of two printed as often, the body's (later) one: a 目录 is copied more often
+        last = {m.value: k for k, m in enumerate(report.years)}
+        report.year = int(max(years, key=lambda y: (years[y], last[y])))
+    else:
+        report.year = None
     report.units.sort(key=lambda m: m.line)
