@@ -52,6 +52,7 @@ class Label:
     lines: tuple = ()  # ((first, last), …): display lines of a text file where the problem is printed
     pages: tuple = ()  # ((first, last), …): pages of a PDF
     verdict: str = ""  # a verdict label: the 审核结论 a careful reviewer gives ("a|b": either)
+    rule: str = ""  # the rule that should catch it (rules.toml [rule_names]): recall is reported per rule too
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -108,7 +109,8 @@ def load_labels(paths) -> list[Label]:
             where = d.get("where") or {}
             out.append(Label(d["report"], d["subject"], d.get("code", ""), d.get("note") or d.get("message", ""),
                              bool(d.get("clean")), bool(d.get("rejected")), bool(d.get("unsure")),
-                             _ranges(where.get("lines"), path, n), _ranges(where.get("pages"), path, n)))
+                             _ranges(where.get("lines"), path, n), _ranges(where.get("pages"), path, n),
+                             rule=d.get("rule", "")))
     return out
 
 
@@ -179,6 +181,7 @@ class EvalResult:
     clean_violations: list[dict] = field(default_factory=list)
     reports: int = 0
     verdicts: list[dict] = field(default_factory=list)  # {report, expected, got, agree, note}
+    rules: dict[str, dict] = field(default_factory=dict)  # rule → {labels, matched, recall}: labels that name one
 
     @property
     def verdict_agreement(self) -> float | None:
@@ -188,7 +191,7 @@ class EvalResult:
         return {"reports": self.reports, "codes": [c.to_dict() for c in self.codes.values()],
                 "categories": [c.to_dict() for c in self.categories.values()],
                 "clean_cases": self.clean_cases, "clean_violations": self.clean_violations,
-                "verdict_agreement": _r(self.verdict_agreement), "verdicts": self.verdicts,
+                "verdict_agreement": _r(self.verdict_agreement), "verdicts": self.verdicts, "rules": self.rules,
                 "misses": self.misses, "false_alarms": self.false_alarms}
 
 
@@ -246,6 +249,14 @@ def score(findings: list[Finding], labels: list[Label], categories: dict[str, st
             result.false_alarms.append({"report": f.report, "subject": f.subject, "code": f.code,
                                         "severity": f.severity, "message": f.message,
                                         "quotes": to_jsonable(f.evidence.get("quotes", [])[:2])})
+    for lab in positive:
+        if lab.rule:
+            r = result.rules.setdefault(lab.rule, {"labels": 0, "matched": 0})
+            r["labels"] += 1
+            r["matched"] += id(lab) in matched
+    for r in result.rules.values():
+        r["recall"] = _r(r["matched"] / r["labels"])
+    result.rules = dict(sorted(result.rules.items()))
     result.clean_cases, result.clean_violations = _clean(findings, labels)
     result.verdicts = _verdicts(labels, verdicts or {})
     for c in codes.values():
@@ -299,6 +310,8 @@ def table(result: EvalResult) -> str:
     for c in result.categories.values():
         lines.append(f"{'[' + c.code + ']':26} {'':9} {c.labels:6d} {c.finding_keys:6d} {fmt(c.recall):>6} "
                      f"{fmt(c.precision):>6} {fmt(c.f1):>6}")
+    if result.rules:
+        lines.append("recall by rule: " + ", ".join(f"{rule} {r['matched']}/{r['labels']}" for rule, r in result.rules.items()))
     lines.append(f"clean cases: {result.clean_cases}, with a high-severity finding: {len(result.clean_violations)}")
     if result.verdicts:
         agree = sum(v["agree"] for v in result.verdicts)

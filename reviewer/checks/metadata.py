@@ -1,4 +1,5 @@
-"""Names, dates, years and template leftovers (RULES TX-05, JS-08e; FINDINGS `metadata`)."""
+"""Names and dates, and empty tables (RULES TX-05, JS-08e; FINDINGS `metadata`); template residue is
+residue.py, years years.py."""
 from __future__ import annotations
 
 import re
@@ -12,11 +13,6 @@ from .common import similarity_at_least
 S = SUBJECT_DEPARTMENT
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 STEP_RE = re.compile(r"(?:^|[\s；;。])(\d{1,2})\s*[.、．]\s*")
-TEMPLATE_LEFTOVERS = [
-    (re.compile(r"=\s*>\s*<\s*≥\s*≤"), "指标性质栏仍是模板提示“= > < ≥ ≤”"),
-    (re.compile(r"[（(]\s*自评等级\s*[)）]"), "自评等级栏仍是模板提示“(自评等级)”"),
-    (re.compile(r"[（(]\s*公章\s*[)）][:：]\s*[（(]"), "填列单位（公章）未填写"),
-]
 EMPTY_NOTE_RE = re.compile(r"空表|无数据|没有.{0,200}?(收入|支出)|无.{0,200}?(收入|支出)")  # bounded, as below
 
 
@@ -31,8 +27,6 @@ def check(ctx: Context) -> None:
     _names(ctx)
     _organisation_variants(ctx)
     _step_dates(ctx)
-    _years(ctx)
-    _template(ctx)
     _empty_tables(ctx)
 
 
@@ -154,42 +148,6 @@ def _step_dates(ctx: Context) -> None:
                             f"第 {n1} 步日期“{t1}”晚于第 {n2} 步“{t2}”，步骤日期顺序颠倒，疑年份笔误。",
                             check="dates", table="文字说明", stated=t1, recomputed=t2, at=[text.line])
                 break
-
-
-def _years(ctx: Context) -> None:
-    year = ctx.report.year
-    if not year:
-        return
-    ctx.checked("years", "各表年度一致")
-    for p in ctx.report.projects:
-        if p.year and p.year != year:
-            ctx.finding(p.name, "metadata", "medium", f"项目表年度为 {p.year} 年，报告其余部分为 {year} 年。",
-                        check="years", table="项目支出绩效自评表", stated=p.year, recomputed=year, at=[p.line])
-    dept = ctx.report.department_part
-    if dept and dept.year and dept.year != year:
-        ctx.finding(S, "metadata", "medium", f"部门整体自评年度为 {dept.year} 年，报告其余部分为 {year} 年。",
-                    check="years", table="部门整体支出绩效自评", stated=dept.year, recomputed=year, at=[dept.line])
-
-
-def _template(ctx: Context) -> None:
-    ctx.checked("template", "未残留模板提示文字")
-    text = "\n".join(ctx.report.lines)
-    for rx, what in TEMPLATE_LEFTOVERS:
-        if not rx.search(text):  # once over the whole text (a match in a line is a match in it); lines if found
-            continue
-        lines = [n for n, line in enumerate(ctx.report.lines, 1) if rx.search(line)]
-        if lines:
-            ctx.finding(S, "metadata", "low", f"{what}（{len(lines)} 处）。", check="template", table="模板",
-                        at=lines[:5])
-    for p in ctx.report.projects:
-        if p.indicators and p.placeholder_indicators:
-            ctx.finding(p.name, "metadata", "low",
-                        f"绩效指标表中残留 {p.placeholder_indicators} 行空白模板行（如“指标3：”“……”）。",
-                        check="template", table="绩效指标", at=p.placeholder_lines[:2] or [p.line])
-    for blank in ctx.report.blank_templates:
-        ctx.finding(S, "missing", "low",
-                    "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
-                    check="template", table="项目支出绩效自评表", at=[blank.line])
 
 
 TABLE_SUBJECTS = {"gov_fund": "政府性基金", "soe_capital": "国有资本经营", "sangong": "三公", "sangong_gpb": "三公"}

@@ -142,7 +142,7 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
         if m.group("pct") and cur.lo > 0:
             _finding(ctx, p, "arithmetic", "medium",
                      f"“{quote}”：上年为 0，增长率无从计算，文中写“{word}{m.group('pct')}%”；应写明增加的金额。",
-                     "TX-02", stated=_num(m.group("pct")))
+                     "TX-05", stated=_num(m.group("pct")))
         return
     diff = cur - prev
     ctx.checked("statements", STATEMENTS)
@@ -203,7 +203,7 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
         ctx.checked("statements", STATEMENTS)
         _finding(ctx, p, "arithmetic", "medium",
                  f"“{a.group(0)} … {m.group(0)}”：增加额等于本年数，上年为 0，增长率无从计算，文中写“{m.group('dir2')}"
-                 f"{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。", "TX-02", stated=_num(m.group("pct")),
+                 f"{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。", "TX-05", stated=_num(m.group("pct")),
                  correction=f"删去“{m.group('dir2')}{m.group('pct')}%”，写明上年为 0")
         return
     if prev.lo <= 0:

@@ -27,7 +27,7 @@ from .sniff import looks_like_html
 
 _TAG_RE = re.compile(r"</?(?:p|span|div|br|strong|b|i|em|font)\b[^>]*>", re.I)
 _FRONT_MATTER = re.compile(r"^# [A-Za-z][\w/ ().-]*: ")  # "# source: …", "# fiscal year: 2024"
-_PAGE_MARK = re.compile(r"^\s*(?:=+|-{3,})\s*第\s*\d+\s*页\s*(?:=+|-{3,})\s*$")  # "=== 第3页 ===" between pages
+PAGE_MARK = re.compile(r"^\s*(?:=+|-{3,})\s*第\s*\d+\s*页\s*(?:=+|-{3,})\s*$")  # "=== 第3页 ===" between pages
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _BARE_ROW = re.compile(r"<tr[\s>].*?</tr\s*>", re.I | re.S)
 # A run of this many tab-separated lines switches a cell-per-line block to tab-separated, and back.
@@ -306,7 +306,7 @@ def _tsv_rows(lines: list[str], lo: int, hi: int, locs: list[Location]) -> list[
     rows = []
     for i in range(lo, hi):
         line = lines[i]
-        if not line.strip() or _PAGE_MARK.match(line):  # a page mark left by a PDF conversion is not content
+        if not line.strip() or PAGE_MARK.match(line):  # a page mark left by a PDF conversion is not content
             continue
         n, loc = i + 1, locs[i]
         rows.append(Row([Cell(clean_cell(c), n, loc) for c in line.rstrip("\r").split("\t")], n, n))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from support.render import html_table, number_and_format, spans
 
-DEPARTMENT = "某某市城市管理局"
+DEPARTMENT = "临江市城市管理局"
 YEAR = 2024
 
 # (code, name) of the function classification, 类 → 款 → 项

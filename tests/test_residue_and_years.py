@@ -1,0 +1,109 @@
+"""Template residue and years (issue 22 families 1 and 2): each rule on a real case and a clean counter-case."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reviewer
+
+from conftest import seed_path
+
+ROOT = Path(__file__).resolve().parents[1] / "corpus"
+HEAD = "玉溪市财政局2023年度部门决算情况说明\n一、收入支出决算总体情况\n"  # what makes a snippet a 决算's 说明
+
+
+def _doc(folder: str, prefix: str) -> Path:
+    (path,) = sorted((ROOT / folder).glob(f"{prefix}_*.txt"))
+    return path
+
+
+def _rules(source) -> dict[str, list]:
+    """Every finding of a review by its rule, merged findings counted through their items."""
+    out: dict[str, list] = {}
+    for f in reviewer.review(source).occurrences:
+        out.setdefault(f.evidence.get("rule", ""), []).append(f)
+    return out
+
+
+@pytest.fixture(scope="module")
+def clean_budget():
+    """A real 部门预算 (万里街道 2024) that prints no template residue and no year but its own."""
+    return _rules(_doc("real", "001"))
+
+
+def test_alternatives_left_in_a_final_accounts_are_found(clean_budget):
+    found = _rules(_doc("labelled", "022"))["TP-01"]
+    messages = " ".join(f.message for f in found)
+    assert "“大小于”" in messages  # '决算数大小于预算数': 决算 19,044.27 < 年初 21,864.85, 小于 was meant
+    assert "“减增加”" in messages  # '比 2024 年度减' / '增加 21.90 万元': the line break joined before matching
+    assert {f.evidence["quotes"][0].line for f in found} == {648, 892}
+    assert {f.severity for f in found} == {"medium"} and "TP-01" not in clean_budget
+
+
+def test_a_heading_of_changes_is_no_alternative():
+    text = HEAD + "三、收入支出增减变化情况\n本年收入增加10.00万元，增长5.00%。\n"
+    assert "TP-01" not in _rules(text)
+    assert "TP-01" in _rules(text.replace("增加10.00万元", "增加（减少）10.00万元"))
+
+
+def test_placeholders_and_instructions_of_a_template_are_found_and_a_form_head_is_not(clean_budget):
+    template = _rules(_doc("real", "009"))  # 上海 决算 template: 上海市XX局, "仍保留该表格式，并在本表下方作下述说明"
+    assert "“XX”" in template["TP-02"][0].message and "仍保留该表格式" in template["TP-03"][0].message
+    assert "TP-02" not in clean_budget and "TP-03" not in clean_budget
+    # 四川's 自评表 prints "对照年度目标，说明相关任务目标的完成情况(100字以内)" as a column head: the form, not residue
+    assert "TP-03" not in _rules(_doc("heldout", "102"))
+    assert "TP-03" in _rules(HEAD + "二、绩效目标完成情况\n对照年度目标，说明相关任务目标的完成情况（100字以内）\n")
+
+
+def test_an_unfinished_sentence_is_found():
+    path = _doc("real", "001")
+    text = path.read_text(encoding="utf-8")
+    assert "比2023年预算执行数减少57.14%。主要原因是：项目调整。" in text
+    assert "TP-04" not in _rules(text)
+    (f,) = _rules(text.replace("主要原因是：项目调整。", "主要原因是：。", 1))["TP-04"]
+    assert "主要原因是：。" in f.message
+
+
+def test_a_change_and_level_in_one_breath(clean_budget):
+    (f,) = _rules(_doc("labelled", "020"))["DR-01"]
+    assert "减少为0.00万元，与2024年持平" in f.message and f.code == "narrative_contradiction"
+    assert "DR-01" not in clean_budget
+    # two items in one sentence: one grew, the other stayed level
+    assert "DR-01" not in _rules(HEAD + "收入增加10.00万元，支出与上年持平。\n")
+    assert "DR-01" in _rules(HEAD + "收入增加10.00万元，与上年持平。\n")
+
+
+def test_a_heading_of_another_year_is_found_and_the_report_year_is_the_bodys():
+    report = reviewer.extract(_doc("labelled", "014"))  # 目录 '第二部分 2022年度单位决算情况说明', body 2023
+    assert report.year == 2023
+    (f,) = _rules(_doc("labelled", "014"))["YR-01"]
+    assert "2022年度单位决算情况说明" in f.message and f.evidence["stated"] == 2022
+    assert "YR-01" not in _rules(_doc("labelled", "018"))  # 永川 2024 单位决算: every title 2024
+
+
+def test_a_broken_year_is_found(clean_budget):
+    (f,) = _rules(_doc("labelled", "020"))["YR-02"]  # 目录: '上海市普陀区生态环境局 202 年度部门决算情况说明'
+    assert "“202年度”少一位数字" in f.message and "2025" in f.message
+    assert "YR-02" not in clean_budget and "YR-02" not in _rules(_doc("labelled", "021"))
+
+
+def test_a_retired_subject_name_is_found_in_a_report_of_a_later_year(clean_budget):
+    text = _doc("real", "001").read_text(encoding="utf-8")
+    assert "卫生健康支出" in text and "YR-03" not in clean_budget
+    (f,) = _rules(text.replace("卫生健康支出", "医疗卫生与计划生育支出"))["YR-03"]
+    assert "卫生健康支出" in f.message and "2019" in f.message
+
+
+def test_the_seeds_form_prompts_keep_their_rule():
+    found = _rules(seed_path("002"))["TP-03"]
+    assert any("= > < ≥ ≤" in f.message for f in found)
+
+
+def test_the_readme_lists_every_code_and_rule():
+    import tomllib
+
+    rules = tomllib.loads((ROOT.parent / "reviewer" / "rules.toml").read_text(encoding="utf-8"))
+    readme = (ROOT.parent / "README.md").read_text(encoding="utf-8")
+    assert not [c for c in rules["codes"] if f"| `{c}` |" not in readme]
+    assert not [r for r, name in rules["rule_names"].items() if f"| {r} | {name} |" not in readme]
