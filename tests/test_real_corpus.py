@@ -80,12 +80,16 @@ def test_shanghai_budget_text_fiscal_table_with_a_figure_glued_to_the_next_label
     assert not [f for f in findings("003") if f.code == "arithmetic"]
 
 
-def test_shanghai_budget_text_sangong_line_with_blank_cells_is_not_guessed():
-    """003 text prints "867.50 839.00 28.50 213.28" under seven headings: which are blank is not said."""
+def test_shanghai_budget_text_sangong_line_with_blank_cells_is_placed_by_its_sums_not_guessed():
+    """003 text prints "867.50 839.00 28.50 213.28" under seven headings.  Which three are blank the text does not
+    say, but only one placement makes 合计 = 出国 + 接待 + 公务用车 and 公务用车 = 购置 + 运行 hold: the PDF's own
+    ruled table confirms it (因公出国 839.00, 公务接待 28.50, no 公务用车, 机关运行经费 213.28)."""
     r = report("003")
     (t,) = [t for t in r.accounts if t.kind == "sangong"]
-    assert t.unread and "4 个数字" in t.unread
-    assert r.status == "部分读取"
+    got = {rec["item"]: rec["预算数"] for rec in t.records()}
+    assert (got["合计"], got["因公出国（境）费"], got["公务接待费"], got["机关运行经费"]) == (867.50, 839.00, 28.50, 213.28)
+    assert got["公务用车购置及运行费"] != got["公务用车购置及运行费"]  # blank
+    assert any("唯一确定" in w for w in t.warnings)
 
 
 def test_shanghai_unit_budget_text_expenditure_by_staff_and_office_costs():
@@ -117,7 +121,8 @@ def test_shanghai_final_accounts_shifted_table_is_one_finding():
     """031: in the 一般公共预算财政拨款支出决算表 the figures stand a row off their labels from 207 on (the
     real 合计 24,535.67 is printed on another row): one finding, nothing compared with that table."""
     fs = findings("031")
-    assert [f.code for f in fs] == ["misaligned"]
+    # and, in its 三公 text, '公务接待费支出决算增加 0.40 万元，增长 100%' beside a table 决算 of 0.40: a rise from nothing
+    assert [(f.code, f.evidence.get("rule")) for f in fs] == [("misaligned", "JS-02b"), ("arithmetic", "TX-05")]
     assert "一般公共预算财政拨款支出决算表" in fs[0].message
 
 

@@ -10,6 +10,7 @@ Four shapes cover the set:
 from __future__ import annotations
 
 import re
+from itertools import combinations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -743,17 +744,50 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
     if data is None:
         return pd.DataFrame()
     figures = data.nonempty()[0].text.split()
-    if len(figures) != len(items) * len(columns):
+    slots = len(items) * len(columns)
+    if len(figures) < slots and (placed := _blanks_placed(figures, items, columns, template.get("identities", []))):
+        table.warnings.append(f"第{data.line}行只印出 {len(figures)} 个数字（{slots - len(figures)} 个空单元格在文本中"
+                              "没有留下位置），空格的位置由表内合计关系唯一确定")
+        figures = placed
+    if len(figures) != slots:
         table.warnings.append(f"第{data.line}行有 {len(figures)} 个数字，与 {len(items)} 项 × {len(columns)} 列不符，未读取")
         return pd.DataFrame()
     records, decimals = [], []
     for k, item in enumerate(items):
         rec = {"side": "", "item": item, "name": item, "row_no": ""}
         for j, col in enumerate(columns):
-            rec[col] = _number(figures[k * len(columns) + j], data.line, decimals)
+            figure = figures[k * len(columns) + j]
+            rec[col] = _number(figure, data.line, decimals) if figure else None
         rec["line"], rec["loc"], rec["raw"] = data.line, _loc(data), _raw(data)
         records.append(rec)
     return _finish(records, ["side", "item", "name", "row_no", *columns, "line", "loc", "raw"], decimals, table)
+
+
+MAX_BLANKS = 4  # blank cells a line of figures may have lost and still be placed (C(12, 4) = 495 ways to try)
+
+
+def _blanks_placed(figures: list[str], items: list[str], columns: list[str], identities: list) -> list[str] | None:
+    """The line's figures with "" where its lost blank cells were, when exactly one placement makes every sum of the
+    table hold in every column (合计 = 因公出国 + 公务用车 + 公务接待, 公务用车 = 购置 + 运行); else None."""
+    slots, missing = len(items) * len(columns), len(items) * len(columns) - len(figures)
+    if not identities or not 0 < missing <= MAX_BLANKS:
+        return None
+    values = [float(f.replace(",", "")) for f in figures]
+    at = {item: k for k, item in enumerate(items)}
+    fits = []
+    for blanks in combinations(range(slots), missing):
+        it = iter(values)
+        grid = [0.0 if s in blanks else next(it) for s in range(slots)]
+        cell = lambda item, j: grid[at[item] * len(columns) + j]  # noqa: E731
+        if all(abs(cell(total, j) - sum(cell(p, j) for p in parts)) <= 0.006 * (len(parts) + 1)
+               for total, parts in identities for j in range(len(columns))):
+            fits.append(blanks)
+            if len(fits) > 1:
+                return None
+    if not fits:
+        return None
+    it = iter(figures)
+    return ["" if s in fits[0] else next(it) for s in range(slots)]
 
 
 def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:
