@@ -194,7 +194,10 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
     before = [a for a in AMOUNT.finditer(text, 0, m.start())
               if not re.search(r"(?:增加|减少|增长|下降)\s*$", text[max(0, a.start() - 4):a.start()])  # a level, not a change
               and _shares(subject, text[max(0, a.start() - 30):a.start()])]
-    if not before or (m.group("dir") in UP) != (m.group("dir2") in UP):
+    if (m.group("dir") in UP) != (m.group("dir2") in UP):
+        return
+    if not before:
+        _zero_base_from_table(ctx, p, m)
         return
     a = before[-1]
     cur, delta = _iv(a.group("a"), a.group("u")), _iv(m.group("delta"), m.group("du"))
@@ -220,6 +223,32 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
                  f"{m.group('delta')} ÷ 上年 = {fmt_num(pct.mid)}%，文中写 {m.group('pct')}%。", "TX-02",
                  stated=_num(m.group("pct")), recomputed=round(pct.mid, 4),
                  correction=f"{m.group('pct')}% 应为 {fmt_num(pct.mid)}%")
+
+
+def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
+    """A change stated without this year's amount ("公务接待费支出决算增加0.3万元，增长100%"): this year's amount is the
+    table's, where the words name a cell (text_vs_tables.toml); a rise equal to it is a rise from nothing (TX-05)."""
+    if m.group("dir") not in UP:
+        return
+    subject, family = re.sub(r"\s+", "", m.group("subj")), _family(ctx)
+    entry = next((e for e in AMOUNTS if e.get("family", family) == family and e["rx"].search(subject)), None)
+    table = entry and ctx.report.account(entry["table"], family)
+    if table is None or not ctx.verified(table):
+        return
+    value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
+    if value is None:
+        return
+    k = TO_YUAN.get(table.unit or "万元", 1.0)
+    h = 0.5 * 10 ** (-table.decimals) * k
+    cur, delta = Interval(value * k - h, value * k + h), _iv(m.group("delta"), m.group("du"))
+    prev = cur - delta
+    ctx.checked("statements", STATEMENTS)
+    if prev.lo <= 0 <= prev.hi and cur.lo > 0:
+        _finding(ctx, p, "arithmetic", "medium",
+                 f"“{m.group(0)}”：{table.title}{entry['row']}“{col}”为 {fmt_num(value)}{table.unit}，增加额等于本年数，"
+                 f"上年为 0，增长率无从计算，文中写“{m.group('dir2')}{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。",
+                 "TX-05", stated=_num(m.group("pct")), at=[p.text.line, line],
+                 correction=f"删去“{m.group('dir2')}{m.group('pct')}%”，写明上年为 0")
 
 
 def _shares(subject: str, words: str) -> bool:

@@ -51,7 +51,7 @@ def _titles(ctx: Context) -> None:
     ctx.checked("title_years", "标题、目录与各部分标题的年度一致")
     for m in mentions:
         if int(m.value) != year:
-            ctx.finding(S, "metadata", "medium", f"“{_compact(m.context)}”写 {m.value} 年度，报告其余标题为 {year} 年度。",
+            ctx.finding(S, "metadata", "medium", f"“{_title(m.context)}”写 {m.value} 年度，报告其余标题为 {year} 年度。",
                         check="title_years", table="标题", stated=int(m.value), recomputed=year, at=[m.line],
                         rule="YR-01")
 
@@ -86,3 +86,8 @@ def _retired(ctx: Context) -> None:
 
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _title(context: str) -> str:
+    """A title as quoted: without the page number a 目录 prints after it ("…情况说明……5")."""
+    return re.sub(r"[.…·．\s]*\d{1,3}$", "", _compact(context))
