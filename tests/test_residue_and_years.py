@@ -107,3 +107,15 @@ def test_the_readme_lists_every_code_and_rule():
     readme = (ROOT.parent / "README.md").read_text(encoding="utf-8")
     assert not [c for c in rules["codes"] if f"| `{c}` |" not in readme]
     assert not [r for r, name in rules["rule_names"].items() if f"| {r} | {name} |" not in readme]
+
+
+def test_the_same_projects_carry_less_money_at_self_evaluation_without_a_reason():
+    """022: 编报绩效目标 48 projects 7,589.42万元, 跟踪 and 自评 the same 48 at 4,974.93万元, every one 优, 0 problems;
+    031 carries its 43 projects' 12,339.45万元 through every stage: nothing to say."""
+    (f,) = _rules(_doc("labelled", "022"))["PM-01"]
+    assert f.code == "budget_adjusted" and "少 2614.49万元，34.4%" in f.message and "发现问题 0 个" in f.message
+    assert "PM-01" not in _rules(_doc("real", "031"))
+    text = _doc("labelled", "022").read_text(encoding="utf-8")
+    assert "涉及预算金额4,974.93万元；绩效自评" in text
+    assert "PM-01" not in _rules(text.replace("涉及预算金额4,974.93万元；绩效自评",
+                                                "涉及预算金额4,974.93万元（年中调减项目预算）；绩效自评"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..model import Indicator, Project, Report, Value
 from ..numbers import figure
+from ..read.text import PAGE_MARK, front_matter_end
 from ..scoring import MONEY_UNITS, direction, is_cost_ceiling, unit_key, units_compatible  # noqa: F401 (handed on)
 
 with open(Path(__file__).with_name("words.toml"), "rb") as _fh:
@@ -99,3 +100,23 @@ def similarity_at_least(a: str, b: str, at: float, autojunk: bool = True) -> flo
     ratio = m.ratio()
     return ratio if ratio >= at else None
 
+
+def document_text(lines: list[str]) -> tuple[str, list[int]]:
+    """The document as one text, and the display line (1-based) of each of its characters: a line break between two
+    Chinese characters is dropped (a wrapped sentence), any other kept; a text file's header lines and page marks
+    are no content."""
+    start = front_matter_end(lines)
+    parts, line_of = [], []
+    for n, line in enumerate(lines[start:], start + 1):
+        if PAGE_MARK.match(line):  # a text copy's page mark is no content ("=== 第3页 ===")
+            line = ""
+        if parts and not (_cjk(parts[-1][-1:]) and _cjk(line[:1])):
+            parts.append("\n")
+            line_of.append(n - 1)
+        parts.append(line)
+        line_of.extend([n] * len(line))
+    return "".join(parts), line_of
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"

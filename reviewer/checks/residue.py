@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
-from ..read.text import PAGE_MARK, front_matter_end
 from .base import Context
+from .common import document_text
 
 S = SUBJECT_DEPARTMENT
 
@@ -44,7 +44,7 @@ SHOWN = 3  # different wordings quoted in a finding's message; every place is in
 
 def check(ctx: Context) -> None:
     lines = ctx.report.lines
-    text, line_of = _joined(lines, front_matter_end(lines))
+    text, line_of = document_text(lines)
     ctx.checked("template", "未残留模板提示文字")
     for residue in RESIDUES:
         hits = [m for m in residue.pattern.finditer(text)
@@ -80,25 +80,6 @@ def _placeholder_rows(ctx: Context) -> None:
         ctx.finding(S, "missing", "low",
                     "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
                     check="template", table="项目支出绩效自评表", at=[blank.line])
-
-
-def _joined(lines: list[str], start: int = 0) -> tuple[str, list[int]]:
-    """The document from line `start` as one text, and the display line (1-based) of each of its characters: a line
-    break between two Chinese characters is dropped (a wrapped sentence), any other kept."""
-    parts, line_of = [], []
-    for n, line in enumerate(lines[start:], start + 1):
-        if PAGE_MARK.match(line):  # a text copy's page mark is no content ("=== 第3页 ===")
-            line = ""
-        if parts and not (_cjk(parts[-1][-1:]) and _cjk(line[:1])):
-            parts.append("\n")
-            line_of.append(n - 1)
-        parts.append(line)
-        line_of.extend([n] * len(line))
-    return "".join(parts), line_of
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 def _compact(text: str) -> str:
