@@ -48,8 +48,15 @@ def test_a_heading_of_changes_is_no_alternative():
 
 
 def test_placeholders_and_instructions_of_a_template_are_found_and_a_form_head_is_not(clean_budget):
-    template = _rules(_doc("real", "009"))  # 上海 决算 template: 上海市XX局, "仍保留该表格式，并在本表下方作下述说明"
-    assert "“XX”" in template["TP-02"][0].message and "仍保留该表格式" in template["TP-03"][0].message
+    # a 决算 that kept its template's '上海市普陀区XX局' in a title, and one that kept the instruction under its empty
+    # tables ('无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：', two places)
+    (placeholder,) = _rules(_doc("labelled", "024"))["TP-02"]
+    assert "“XX”" in placeholder.message and placeholder.evidence["quotes"][0].line == 104
+    (instruction,) = _rules(_doc("labelled", "026"))["TP-03"]
+    assert "（2 处）" in instruction.message and "仍保留该表格式" in instruction.message
+    # the blank template itself (上海 决算 template, 上海市XX局 throughout): one finding says it is a template
+    template = _rules(_doc("real", "009"))
+    assert not {"TP-01", "TP-02", "TP-03"} & set(template) and "JS-08e" in template
     assert "TP-02" not in clean_budget and "TP-03" not in clean_budget
     # 四川's 自评表 prints "对照年度目标，说明相关任务目标的完成情况(100字以内)" as a column head: the form, not residue
     assert "TP-03" not in _rules(_doc("heldout", "102"))

@@ -120,3 +120,12 @@ def document_text(lines: list[str]) -> tuple[str, list[int]]:
 
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+BLANK_TABLES = 3  # this many tables read, every one empty: the document is a blank template, not a 决算 or 预算
+
+
+def blank_template(report: Report) -> bool:
+    """Every table read is empty (a table not read is not empty): a template nobody filled in."""
+    read = [t for t in report.accounts if not t.unread]
+    return len(read) >= BLANK_TABLES and all(t.empty for t in read)

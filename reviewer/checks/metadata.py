@@ -8,7 +8,7 @@ from datetime import date
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import similarity_at_least
+from .common import blank_template, similarity_at_least
 
 S = SUBJECT_DEPARTMENT
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
@@ -169,7 +169,7 @@ def _empty_tables(ctx: Context) -> None:
     """JS-08e: an empty 决算 table must say why it is empty.  A table whose rows were not read is not empty:
     it is listed among what could not be read."""
     read = [t for t in ctx.report.accounts if not t.unread]
-    if len(read) >= 3 and all(t.empty for t in read):
+    if blank_template(ctx.report):
         ctx.checked("empty_tables", "空表附有说明")
         ctx.finding(S, "missing", "medium", f"已读取的 {len(read)} 张表均未填任何数字：是未填写的空白模板，不是决算或预算。",
                     check="empty_tables", table="全部表格", at=[t.line for t in read[:5]], rule="JS-08e")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import document_text
+from .common import blank_template, document_text
 
 S = SUBJECT_DEPARTMENT
 
@@ -43,6 +43,8 @@ SHOWN = 3  # different wordings quoted in a finding's message; every place is in
 
 
 def check(ctx: Context) -> None:
+    if blank_template(ctx.report):
+        return  # a template nobody filled in: one finding says so (metadata JS-08e), not one per prompt it prints
     lines = ctx.report.lines
     text, line_of = document_text(lines)
     ctx.checked("template", "未残留模板提示文字")
@@ -62,11 +64,11 @@ def check(ctx: Context) -> None:
 def _say(ctx: Context, residue: Residue, hits: list[re.Match], text: str, line_of: list[int]) -> None:
     # the message names what is printed, the same in every form of the document; where, and the lines around it,
     # are in the finding's locations and quotes
-    lines = sorted({line_of[m.start()] for m in hits})
+    lines = sorted({line_of[m.start()] for m in hits})  # places: the lines it is printed on
     printed = list(dict.fromkeys(_compact(m.group(0)) for m in hits))
     quoted = "、".join(f"“{t}”" for t in printed[:SHOWN]) + ("等" if len(printed) > SHOWN else "")
-    ctx.finding(S, "metadata", residue.severity, f"{residue.what}（{len(hits)} 处）：{quoted}。", check="template",
-                table="模板", at=lines[:5], rule=residue.rule, figures={"处数": len(hits)})
+    ctx.finding(S, "metadata", residue.severity, f"{residue.what}（{len(lines)} 处）：{quoted}。", check="template",
+                table="模板", at=lines[:5], rule=residue.rule, figures={"处数": len(lines)})
 
 
 def _placeholder_rows(ctx: Context) -> None:
