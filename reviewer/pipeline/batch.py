@@ -40,6 +40,7 @@ from ..memo.render import BatchView
 from ..narrative.endpoint import SharedEndpoint
 from ..progress import Progress
 from ..stats import CorpusModel
+from . import series
 from .grouping import groups, report_name
 from .passes import COLUMNS, Examine, ExamineJoined, Reviewer, Settle
 from .store import WORK, Journal, Pack, read_input, review_key, setting_key
@@ -103,14 +104,17 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         ok = [e for e in ordered if e["status"] == "ok"]
         folders = _folders(ordered)
         frame = _features_frame(journal, ok)
-        corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok]]).encode()).hexdigest()[:16]
+        # a unit's reports of consecutive years, read together (their statements read back for the linked only)
+        linked = series.links(ok, lambda e: journal.entry_at(*e["at"])["series"])
+        corpus = hashlib.sha256(json.dumps([setting, stats, [(e["name"], e["key"]) for e in ok], linked],
+                                           sort_keys=True).encode()).hexdigest()[:16]
         model = CorpusModel(frame if stats else frame.iloc[0:0], config)
         view = BatchView(frame)
         second = Settle(config, model, view, out, scratch, pack, report_marks)
         # a memo is reused while its review, its batch and its marks are unchanged
         key2 = {e["path"]: e["key"] + marks.digest(report_marks.get(e["name"])) for e in ok}
         results = {e["path"]: done2.get((folders[e["path"]], key2[e["path"]], corpus)) for e in ok}
-        todo2 = [(e["path"], folders[e["path"]], key2[e["path"]], corpus, e["review"]) for e in ok
+        todo2 = [(e["path"], folders[e["path"]], key2[e["path"]], corpus, e["review"], linked.get(e["path"])) for e in ok
                  if results[e["path"]] is None or not (out / folders[e["path"]] / "findings.json").exists()]
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:
@@ -172,7 +176,7 @@ def _brief(entry: dict, at: tuple[int, int]) -> dict:
     return {"path": entry["path"], "name": entry["name"], "key": entry.get("key"), "status": entry["status"],
             "error": entry.get("error", ""), "at": at, "review": entry.get("review"), "retry": entry.get("retry"),
             "identity": {k: v for k, v in ident.items() if k != "prints"} if ident else None,
-            "members": entry.get("members")}
+            "members": entry.get("members"), "series": series.brief(entry.get("series"))}
 
 
 def _folders(ordered: list[dict]) -> dict[str, str]:

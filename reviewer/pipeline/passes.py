@@ -24,6 +24,7 @@ from ..review import Review
 from ..settle import settle
 from ..stats import CorpusModel
 from ..stats.features import FEATURES, ID_COLUMNS, project_row
+from . import series
 from .grouping import identity
 from .report import Outcome, examine, guarded
 from .store import Pack, read_input, review_key, unopened
@@ -100,7 +101,7 @@ class Examine:
         # a file's identity says which report it is part of (grouping), unless it is one already
         return {**entry, "status": "ok", "features": features(rv), "llm": llm, "notes": rv.notes,
                 "retry": rv.fell_back, "packed": Pack.packed(rv),
-                "identity": None if "members" in entry else identity(rv.report)}
+                "identity": None if "members" in entry else identity(rv.report), "series": series.facts(rv.report)}
 
     def lost(self, path_s: str) -> dict:
         """The outcome of a report whose worker died reviewing it (no key: the next run tries it again)."""
@@ -154,10 +155,11 @@ class Settle:
     pack: Pack
     marks: dict  # report → the reviewer's marks on its findings
 
-    def run(self, job: tuple[str, str, str, str, tuple]) -> tuple[str, dict]:
-        path, folder, key, corpus, at = job
+    def run(self, job: tuple[str, str, str, str, tuple, dict | None]) -> tuple[str, dict]:
+        path, folder, key, corpus, at, link = job
         try:
             rv = self.pack.review_at(at)
+            series.add(rv, link, self.config)  # what the same unit's report of the year before says
             compare_and_settle(rv, self.model, self.config, self.marks.get(rv.report.source))
             result = write_review_files(rv, self.config, self.view, self.out, self.scratch, folder)
         except Exception as exc:  # one memo that cannot be written costs that report, not the batch

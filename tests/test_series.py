@@ -1,0 +1,52 @@
+"""A unit's documents read together (issue 22): what the 2025 budget says of 2024 against the 2024 budget itself."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import reviewer
+from reviewer.config import load_config
+from reviewer.pipeline import run_batch
+
+REAL = Path(__file__).resolve().parents[1] / "corpus" / "real"
+Y2024, Y2025 = "001_shanghai_putuo_wanli_street_2024_dept_budget.txt", "002_shanghai_putuo_wanli_street_2025_dept_budget.txt"
+
+
+def _batch(tmp_path: Path, texts: dict[str, str]) -> tuple[list[dict], str]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch(sorted(folder.iterdir()), out, load_config(), jobs=1, quiet=True)
+    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    return findings, (out / Y2025 / "memo.md").read_text(encoding="utf-8")
+
+
+def test_the_real_pair_agrees_on_every_amount_the_later_one_states_of_the_earlier(tmp_path):
+    """万里街道: the 2025 budget states eleven 2024 amounts (收入, 财政拨款支出, 一般公共预算, 三公 and its items, as
+    '18,976.76万元，比2024年预算增加3,355.65万元'); the 2024 budget prints each the same."""
+    findings, memo = _batch(tmp_path, {n: (REAL / n).read_text(encoding="utf-8") for n in (Y2024, Y2025)})
+    assert "与同一单位上年报告所列数字一致（11 处）" in memo
+    assert not [f for f in findings if f["evidence"].get("rule") == "SR-01"]
+
+
+def test_a_later_report_that_misstates_the_earlier_one_is_found_citing_both(tmp_path):
+    later = (REAL / Y2025).read_text(encoding="utf-8")
+    assert later.count("公务接待费1.35万元。比2024年预算持平") == 1
+    later = later.replace("公务接待费1.35万元。比2024年预算持平", "公务接待费1.35万元。比2024年预算增加0.35万元")
+    findings, _ = _batch(tmp_path, {Y2024: (REAL / Y2024).read_text(encoding="utf-8"), Y2025: later})
+    (f,) = [f for f in findings if f["evidence"].get("rule") == "SR-01"]
+    assert f["report"] == Y2025 and f["code"] == "cross_table"
+    assert "即 2024 年为 1万元" in f["message"] and Y2024 in f["message"] and "为 1.35万元" in f["message"]
+
+
+def test_reports_of_two_levels_or_two_kinds_are_never_compared(tmp_path):
+    """The same statements in a 单位 budget: a 部门 budget and its 单位 budget report different figures."""
+    later = (REAL / Y2025).read_text(encoding="utf-8").replace("公务接待费1.35万元。比2024年预算持平",
+                                                                "公务接待费1.35万元。比2024年预算增加0.35万元")
+    unit = later.replace("部门预算", "单位预算").replace("部门收入", "单位收入").replace("部门支出", "单位支出")
+    assert reviewer.extract(unit).kind == "单位预算"
+    findings, _ = _batch(tmp_path, {Y2024: (REAL / Y2024).read_text(encoding="utf-8"), Y2025: unit})
+    assert not [f for f in findings if f["evidence"].get("rule") == "SR-01"]
