@@ -387,6 +387,15 @@ class Report:
         families = {t.family for t in self.accounts}
         return "预算表" if families == {"预算"} else "决算/预算表" if len(families) > 1 else "决算表"
 
+    @property
+    def unit_key(self) -> str:
+        """Which unit's series of documents this is of — "unit|部门 or 单位|预算 or 决算" — for a 预算/决算 that names
+        its unit ("" otherwise): the unit's name without 中共, codes, brackets and spaces, as years print it alike."""
+        if not self.department or not re.search(r"[预决]算", self.kind) or "目录" in self.kind:
+            return ""
+        unit = re.sub(r"\s+|\d+|[-—_（）()\[\]【】]", "", self.department).removeprefix("中共")
+        return f"{unit}|{'单位' if '单位' in self.kind else '部门'}|{'预算' if '预算' in self.kind else '决算'}"
+
     def account(self, kind: str, family: str = "决算") -> AccountsTable | None:
         """The first table of a kind (income, gpb …) in a family (决算 or 预算)."""
         for table in self.accounts:

@@ -155,7 +155,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
     s = run_batch([big], tmp_path / "out", config, jobs=1, quiet=True)
     assert s.reports == 0 and s.unreadable == 1 and "文件过大" in s.errors[0][2] and "rules.toml" in s.errors[0][2]
     summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert "big.txt,,,,,未能读取" in summary and "文件过大" in summary  # report, part_of, memo, unit, year
+    assert "big.txt,,,,,,未能读取" in summary and "文件过大" in summary  # report, part_of, memo, unit, year, unit_key
     assert "未能读取" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 

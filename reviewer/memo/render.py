@@ -331,6 +331,7 @@ def render_memo_html(rv: Review, config: Config, batch=None) -> str:
 def summary_row(rv: Review, codes: list[str]) -> dict:
     c = rv.counts()
     row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
+           "unit_key": rv.report.unit_key,
            "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.gaps)),
            "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),

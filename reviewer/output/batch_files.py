@@ -19,7 +19,7 @@ from ..stats.features import FEATURES, ID_COLUMNS
 from .files import atomic_file, cell, csv_writer, deterministic_zip
 
 # one row per input file: a report read from several files has a row for each, `part_of` naming the report
-SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "read_status", "read_issues", "verdict", "reasons",
+SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "unit_key", "read_status", "read_issues", "verdict", "reasons",
                    "risk_score", "risk_band", "findings",
                    "high", "medium", "low", "projects"]
 

@@ -37,7 +37,7 @@ LABEL = "与同一单位上年报告所列数字一致"
 def facts(report: Report) -> dict | None:
     """What a report says of its own year and of the year before, keyed by the words that name each amount."""
     ident = identity(report)
-    if ident is None:
+    if ident is None or not report.unit_key:
         return None
     family = "预算" if "预算" in report.kind else "决算"
     text, line_of = document_text(report.lines)
@@ -59,13 +59,12 @@ def facts(report: Report) -> dict | None:
         if subject and subject not in own:
             own[subject] = {"amount": _wan(m.group("a"), m.group("u")), "slack": _half(m.group("a"), m.group("u")),
                             "quote": _compact(m.group(0)), "where": report.location(line_of[m.start()])}
-    return {"unit": _unit(ident["unit"]), "level": "单位" if "单位" in report.kind else "部门", "family": family,
-            "year": report.year, "stated": stated, "own": own}
+    return {"unit": report.unit_key, "year": report.year, "family": family, "stated": stated, "own": own}
 
 
 def brief(f: dict | None) -> dict | None:
     """What a batch keeps of a report's facts in memory: which unit's series it is of, and its year."""
-    return {k: f[k] for k in ("unit", "level", "family", "year")} if f else None
+    return {k: f[k] for k in ("unit", "year")} if f else None
 
 
 def links(entries: list[dict], load) -> dict[str, dict]:
@@ -76,11 +75,11 @@ def links(entries: list[dict], load) -> dict[str, dict]:
     for e in entries:
         f = e.get("series")
         if f:
-            by_key.setdefault((f["unit"], f["level"], f["family"]), {}).setdefault(f["year"], e)
+            by_key.setdefault(f["unit"], {}).setdefault(f["year"], e)
     out = {}
     for e in entries:
         f = e.get("series")
-        earlier = f and by_key[(f["unit"], f["level"], f["family"])].get(f["year"] - 1)
+        earlier = f and by_key[f["unit"]].get(f["year"] - 1)
         if not earlier or earlier is e:
             continue
         f, before = load(e), load(earlier)
@@ -122,12 +121,6 @@ def _subject(words: str, unit: str) -> str:
     s = LEAD.sub("", s)
     s = re.sub(r"^(?:\d{4})?年度?", "", s).removesuffix("为")
     return s if len(s) >= 2 else ""
-
-
-def _unit(name: str) -> str:
-    """A unit's name as its documents of different years print it: without 中共, codes, brackets and spaces."""
-    name = re.sub(r"\d+|[-—_（）()\[\]【】]", "", _compact(name))
-    return name.removeprefix("中共")
 
 
 def _wan(num: str, unit: str) -> float:
