@@ -50,3 +50,20 @@ def test_a_rise_from_nothing_is_found_with_this_years_amount_from_the_table():
     assert "上年为 0" in f.message and "0.3" in f.message
     smaller = text.replace("增加0.3万元，增长100%", "增加0.1万元，增长50%")
     assert not [f for f in reviewer.review(smaller).occurrences if f.evidence.get("rule") == "TX-05"]
+
+
+def test_items_two_placements_dispute_are_left_unplaced_and_the_rest_read():
+    """021 宜川路街道 2025: 8 figures for 12 cells.  The sums place 合计, 公务用车 (小计) and 公务接待 whichever way; the
+    30.67 / 19.56 of the car could be 购置 or 运行 — those two items are not read, and said so; the rest is checked,
+    and '公务接待费支出决算增加 0.3 万元，增长 100%' beside its 决算 0.30 is a rise from nothing (TX-05)."""
+    table = _sangong("31.47 19.86 30.67 19.56 30.67 19.56 0.80 0.30")
+    rows = {r["item"]: (r["预算数"], r["决算数"]) for r in table.records()}
+    assert rows["合计"] == (31.47, 19.86) and rows["公务接待费"] == (0.80, 0.30)
+    assert rows["公务用车购置及运行维护费"] == (30.67, 19.56)
+    assert "公务用车购置费" not in rows and "公务用车运行维护费" not in rows
+    assert [v.raw for v in table.unplaced] == ["30.67", "19.56"]
+    (path,) = LABELLED.glob("021_*.txt")
+    rv = reviewer.review(path)
+    assert any("可归入不止一项" in i.reason for i in rv.report.issues) and rv.report.status == "部分读取"
+    (f,) = [f for f in rv.occurrences if f.evidence.get("rule") == "TX-05"]
+    assert "增加 0.3 万元，增长 100%" in f.message

@@ -385,8 +385,8 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
         car_wrong = "car" in rows and not (value("car") is None and car_parts.mid == 0) and \
             not am.agree(value("car"), car_parts, identity=False)
         for parent, kids in (("car", ("car_buy", "car_run")), ("total", ("abroad", "car", "reception"))):
-            if parent not in rows:
-                continue
+            if parent not in rows or any(k not in rows for k in kids):
+                continue  # a part not in the table (not printed, or its figures not placed): the sum is not known
             stated = value(parent)
             rec = am.sum(value(k) for k in kids)
             if stated is None and rec.mid == 0:

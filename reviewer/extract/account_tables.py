@@ -745,15 +745,22 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
         return pd.DataFrame()
     figures = data.nonempty()[0].text.split()
     slots = len(items) * len(columns)
+    unsure: set[str] = set()
     if len(figures) < slots and (placed := _blanks_placed(figures, items, columns, template.get("identities", []))):
-        table.warnings.append(f"第{data.line}行只印出 {len(figures)} 个数字（{slots - len(figures)} 个空单元格在文本中"
-                              "没有留下位置），空格的位置由表内合计关系唯一确定")
-        figures = placed
+        figures, unsure = placed
+        table.warnings.append(f"第{data.line}行只印出 {len(figures) - figures.count('') - figures.count(None)} 个数字"
+                              f"（{slots - len(figures) + figures.count('') + figures.count(None)} 个空单元格在文本中没有留下位置），"
+                              + (f"空格的位置由表内合计关系确定；“{'”“'.join(sorted(unsure))}”的数字可归入不止一项，未读取"
+                                 if unsure else "空格的位置由表内合计关系唯一确定"))
     if len(figures) != slots:
         table.warnings.append(f"第{data.line}行有 {len(figures)} 个数字，与 {len(items)} 项 × {len(columns)} 列不符，未读取")
         return pd.DataFrame()
     records, decimals = [], []
     for k, item in enumerate(items):
+        if item in unsure:  # its figures could stand under it or under another item: not placed by guess
+            table.unplaced += [parse_value(f, data.line, _loc(data)) for f in
+                               figures[k * len(columns):(k + 1) * len(columns)] if f]
+            continue
         rec = {"side": "", "item": item, "name": item, "row_no": ""}
         for j, col in enumerate(columns):
             figure = figures[k * len(columns) + j]
@@ -766,9 +773,15 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
 MAX_BLANKS = 4  # blank cells a line of figures may have lost and still be placed (C(12, 4) = 495 ways to try)
 
 
-def _blanks_placed(figures: list[str], items: list[str], columns: list[str], identities: list) -> list[str] | None:
-    """The line's figures with "" where its lost blank cells were, when exactly one placement makes every sum of the
-    table hold in every column (合计 = 因公出国 + 公务用车 + 公务接待, 公务用车 = 购置 + 运行); else None."""
+MAX_FITS = 4  # placements that fit: more, and the line says too little to place anything
+
+
+def _blanks_placed(figures: list[str], items: list[str], columns: list[str], identities: list
+                   ) -> tuple[list[str], set[str]] | None:
+    """The line's figures with "" where its lost blank cells were, placed where every sum of the table holds in every
+    column (合计 = 因公出国 + 公务用车 + 公务接待, 公务用车 = 购置 + 运行), and the items whose cells differ between the
+    placements that fit (their figures are not placed); None when no placement fits, too many do, or the placements
+    disagree on a total."""
     slots, missing = len(items) * len(columns), len(items) * len(columns) - len(figures)
     if not identities or not 0 < missing <= MAX_BLANKS:
         return None
@@ -782,12 +795,18 @@ def _blanks_placed(figures: list[str], items: list[str], columns: list[str], ide
         if all(abs(cell(total, j) - sum(cell(p, j) for p in parts)) <= 0.006 * (len(parts) + 1)
                for total, parts in identities for j in range(len(columns))):
             fits.append(blanks)
-            if len(fits) > 1:
+            if len(fits) > MAX_FITS:
                 return None
     if not fits:
         return None
-    it = iter(figures)
-    return ["" if s in fits[0] else next(it) for s in range(slots)]
+    placements = []
+    for blanks in fits:
+        it = iter(figures)
+        placements.append(["" if s in blanks else next(it) for s in range(slots)])
+    unsure = {items[s // len(columns)] for s in range(slots) if len({p[s] for p in placements}) > 1}
+    if unsure & {total for total, _ in identities}:
+        return None  # a total itself in doubt: nothing is certain
+    return placements[0], unsure
 
 
 def _text_economic(rows: list[Row], table: AccountsTable) -> pd.DataFrame:

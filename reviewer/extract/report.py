@@ -223,6 +223,10 @@ def _read_part(part: Part, report: Report) -> None:
             report.issues.append(ReadIssue("表格", where, f"{len(table.uncertain_lines)} 行只印出部分数字（由 PDF 转换的文本"
                                            "不保留空单元格），" + ("除第一列（合计）外" if table.total_first else "")
                                            + "各数所属的列无法确定，这些数字未核查", table.title))
+        elif table.unplaced:
+            shown = "、".join(v.raw for v in table.unplaced[:4])
+            report.issues.append(ReadIssue("表格", where, f"{len(table.unplaced)} 个数字（{shown}）可归入不止一项，未能确定"
+                                           "所属项目，这些数字未核查", table.title))
         if table.unit:
             report.units.append(Mention(table.unit, table.title, table.line or 0))
 
