@@ -126,3 +126,15 @@ def test_the_same_projects_carry_less_money_at_self_evaluation_without_a_reason(
     assert "涉及预算金额4,974.93万元；绩效自评" in text
     assert "PM-01" not in _rules(text.replace("涉及预算金额4,974.93万元；绩效自评",
                                                 "涉及预算金额4,974.93万元（年中调减项目预算）；绩效自评"))
+
+
+def test_a_cutoff_date_of_another_year_is_found():
+    """024 (a 2024 决算): '截至 2023年 12 月 31 日' for its assets; its twin 023 and the 2025 决算 say their own year;
+    a 2025 budget counts its assets 截至2024年8月31日, the day before its year (not a finding), 2022 would be."""
+    (f,) = _rules(_doc("labelled", "024"))["YR-04"]
+    assert "“截至2023年12月31日”" in f.message and "2024 年 12 月 31 日" in f.message
+    for folder, prefix in (("labelled", "023"), ("labelled", "021"), ("real", "031"), ("real", "002")):
+        assert "YR-04" not in _rules(_doc(folder, prefix)), prefix
+    budget = _doc("real", "002").read_text(encoding="utf-8")
+    assert "截至2024年8月31日" in budget
+    assert "YR-04" in _rules(budget.replace("截至2024年8月31日", "截至2022年8月31日"))

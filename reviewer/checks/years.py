@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
+from .common import document_text
 
 S = SUBJECT_DEPARTMENT
 with open(Path(__file__).with_name("years.toml"), "rb") as _fh:
@@ -18,11 +19,17 @@ with open(Path(__file__).with_name("years.toml"), "rb") as _fh:
 BROKEN_YEAR = re.compile(r"(?<![\d.,，、])(20\d)\s*年度?\s*(?=部门|单位|决算|预算|绩效|项目|收支|支出|收入)")
 
 
+# "截至2024年12月31日": the date a 决算's asset and vehicle counts stand at (its own year's end), or the date before
+# its year a 预算's do (截至2024年8月31日 in a 2025 budget)
+CUTOFF = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
 def check(ctx: Context) -> None:
     _parts(ctx)
     _titles(ctx)
     _broken(ctx)
     _retired(ctx)
+    _cutoffs(ctx)
 
 
 def _parts(ctx: Context) -> None:
@@ -91,3 +98,21 @@ def _compact(text: str) -> str:
 def _title(context: str) -> str:
     """A title as quoted: without the page number a 目录 prints after it ("…情况说明……5")."""
     return re.sub(r"[.…·．\s]*\d{1,3}$", "", _compact(context))
+
+
+def _cutoffs(ctx: Context) -> None:
+    """A 决算 of year Y counts its assets 截至Y年12月31日; a 预算 of year Y 截至 a day of Y−1 (or of Y)."""
+    year, kind = ctx.report.year, ctx.report.kind
+    if not year or not re.search(r"[预决]算", kind):
+        return
+    final = "决算" in kind
+    expected = f"{year} 年 12 月 31 日" if final else f"{year - 1} 年的某一日"
+    text, line_of = document_text(ctx.report.lines)  # a date a line break cut ("截至 2025 年 12" / "月 31 日")
+    for m in CUTOFF.finditer(text):
+        ctx.checked("cutoff_years", "截至日期与报告年度相符")
+        y = int(m.group(1))
+        if (y != year and (m.group(2), m.group(3)) == ("12", "31")) if final else y not in (year - 1, year):
+            ctx.finding(S, "metadata", "medium",
+                        f"“{_compact(m.group(0))}”与报告年度不符：{year} 年度{'决算' if final else '预算'}应截至 {expected}。",
+                        check="cutoff_years", table="文字说明", stated=y, recomputed=year if final else year - 1,
+                        at=[line_of[m.start()]], rule="YR-04")
