@@ -69,3 +69,19 @@ def test_the_word_memo_opens_in_an_office_suite(out, tmp_path):
     first = doc[0].get_textpage().get_text_range()
     assert len(doc) >= 5 and "审核意见" in first and "审核结论" in first
     assert doc[0].get_size() == pytest.approx((595.3, 841.9), abs=1)  # A4
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="headless Chromium is not installed (CI installs it)")
+def test_index_shows_one_units_reports_of_two_years(tmp_path):
+    """万里街道 2024 and 2025 budgets beside a seed: the series filter keeps the unit's two reports only."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("001_shanghai_putuo_wanli_street_2024_dept_budget.txt", "002_shanghai_putuo_wanli_street_2025_dept_budget.txt"):
+        shutil.copy(ROOT / "corpus" / "real" / name, folder / name)
+    shutil.copy(SEEDS / "000_25822ca1c25975cd.txt", folder / "000_25822ca1c25975cd.txt")
+    assert main(["review", str(folder), "--out", str(tmp_path / "out"), "-q"]) == 0
+    page = tmp_path / "out" / "index.html"
+    assert len(_shown(_dom(page))) == 3
+    shown = _shown(_dom(page, "#series=上海市普陀区人民政府万里街道办事处|部门|预算"))
+    assert sorted(shown) == ["001_shanghai_putuo_wanli_street_2024_dept_budget.txt",
+                             "002_shanghai_putuo_wanli_street_2025_dept_budget.txt"]

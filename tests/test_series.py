@@ -50,3 +50,12 @@ def test_reports_of_two_levels_or_two_kinds_are_never_compared(tmp_path):
     assert reviewer.extract(unit).kind == "单位预算"
     findings, _ = _batch(tmp_path, {Y2024: (REAL / Y2024).read_text(encoding="utf-8"), Y2025: unit})
     assert not [f for f in findings if f["evidence"].get("rule") == "SR-01"]
+
+
+def test_the_index_shows_a_units_reports_together(tmp_path):
+    """The triage index offers each unit with several reports in the batch as one choice; its rows carry the key."""
+    _batch(tmp_path, {n: (REAL / n).read_text(encoding="utf-8") for n in (Y2024, Y2025)})
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    key = "上海市普陀区人民政府万里街道办事处|部门|预算"
+    assert f'<option value="{key}">上海市普陀区人民政府万里街道办事处（部门预算）：2 份</option>' in index
+    assert index.count(f'data-series="{key}"') == 2

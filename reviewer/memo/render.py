@@ -352,6 +352,7 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
     pairs = sorted({f"{f.code}|{f.severity}" for f in rv.findings})  # a filter on code and severity: one finding
     return {"source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
             "region": region_of(rv.report.department), "kind": rv.report.kind, "pairs": pairs,
+            "unit_key": rv.report.unit_key,
             "status": rv.report.status, "complete": rv.report.complete,
             "reason": "；".join(map(str, rv.gaps[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
@@ -376,8 +377,11 @@ class IndexTotals:
         self.regions: set[str] = set()
         self.years: set[str] = set()
         self.kinds: set[str] = set()
+        self.series: dict[str, int] = {}  # a unit's series (Report.unit_key) → its reports in the batch
 
     def add(self, row: dict) -> None:
+        if row.get("unit_key"):
+            self.series[row["unit_key"]] = self.series.get(row["unit_key"], 0) + 1
         self.regions.update([row["region"]] if row["region"] else [])
         self.years.update([str(row["year"])] if row["year"] else [])
         self.kinds.update([row["kind"]] if row["kind"] else [])
@@ -397,7 +401,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     limit = config.batch.index_rows
     failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
                "region": "", "kind": "", "pairs": [], "verdict": "" if status == "未审核" else UNREVIEWED,
-               "codes": [], "severities": [], "link": ""}
+               "codes": [], "severities": [], "link": "", "unit_key": ""}
               for rank, (name, status, why) in enumerate(failures, 1)]
     passed_over = sum(status == "未审核" for _, status, _ in failures)
     rows = itertools.chain(failed, ({**row, "rank": rank}
@@ -415,8 +419,15 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     return _env(True).get_template("index.html.j2").generate(
         rows=rows, codes=all_codes, labels=labels, regions=sorted(totals.regions), years=sorted(totals.years),
         kinds=sorted(totals.kinds), verdicts=[APPROVE, AMEND, RETURN, UNREVIEWED], total=len(totals.scores) + len(failures) - passed_over,
+        # a unit with several reports in the batch (years, or 预算 and 决算): shown together, a series to read side by side
+        series=[(key, _series_label(key), n) for key, n in sorted(totals.series.items()) if n > 1],
         failed=len(failures) - passed_over, passed_over=passed_over,
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
+
+
+def _series_label(key: str) -> str:
+    unit, level, family = key.split("|")
+    return f"{unit}（{level}{family}）"
 
 
 def render_eval(result: dict, config: Config) -> str:
