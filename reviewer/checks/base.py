@@ -8,11 +8,13 @@ found clean as well as what was not.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 
 from ..config import Config
 from ..findings import Coverage, FindingBook
 from ..model import Report
 from ..read import ReadIssue
+from .common import document_text
 
 __all__ = ["Context", "Coverage"]
 
@@ -27,6 +29,12 @@ class Context(FindingBook):
         self._compared: dict[int, int] = defaultdict(int)
         self._held: dict[int, list] = defaultdict(list)
         self.unjudged: list[ReadIssue] = []  # what the checks could not judge, where and why: a gap like a read one
+
+    @cached_property
+    def text(self) -> tuple[str, list[int]]:
+        """The document's text with wrapped lines joined, and each character's line (common.document_text): made
+        once for the checks that read it (template residue, cut-off dates, the 预算绩效管理 stages)."""
+        return document_text(self.report.lines)
 
     def compared(self, table) -> None:
         """One identity of `table` compared (whether it held is told by the findings held on it)."""

@@ -7,6 +7,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from ..model import Indicator, Project, Report, Value
+from ..extract.values import compact  # noqa: F401 (handed on: text with every whitespace removed)
 from ..numbers import figure
 from ..read.text import PAGE_MARK, front_matter_end
 from ..scoring import MONEY_UNITS, direction, is_cost_ceiling, unit_key, units_compatible  # noqa: F401 (handed on)

@@ -9,7 +9,7 @@ import re
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import TO_YUAN, document_text, fmt_num
+from .common import TO_YUAN, fmt_num
 
 S = SUBJECT_DEPARTMENT
 STAGE = re.compile(r"(?P<stage>编报绩效目标|绩效目标编报|绩效跟踪(?:评价)?|绩效(?:运行)?监控|绩效自评)的?\s*(?:\d{4}\s*年度?)?的?\s*"
@@ -22,7 +22,7 @@ REACH = 800  # characters: the stages of one 预算绩效管理 passage
 
 
 def check(ctx: Context) -> None:
-    text, line_of = document_text(ctx.report.lines)
+    text, line_of = ctx.text
     stages = list(STAGE.finditer(text))
     if len(stages) < 2:
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import blank_template, document_text
+from .common import blank_template, compact
 
 S = SUBJECT_DEPARTMENT
 
@@ -46,7 +46,7 @@ def check(ctx: Context) -> None:
     if blank_template(ctx.report):
         return  # a template nobody filled in: one finding says so (metadata JS-08e), not one per prompt it prints
     lines = ctx.report.lines
-    text, line_of = document_text(lines)
+    text, line_of = ctx.text
     ctx.checked("template", "未残留模板提示文字")
     for residue in RESIDUES:
         hits = [m for m in residue.pattern.finditer(text)
@@ -56,7 +56,7 @@ def check(ctx: Context) -> None:
     ctx.checked("level_and_change", "增减与持平的表述不自相矛盾")
     for m in LEVEL_AND_CHANGE.finditer(text):
         ctx.finding(S, "narrative_contradiction", "medium",
-                    f"“{_compact(m.group(0))}”：同一句中既说{re.match(_DIRECTION, m.group(0)).group(0)}又说持平，二者必有一误。",
+                    f"“{compact(m.group(0))}”：同一句中既说{re.match(_DIRECTION, m.group(0)).group(0)}又说持平，二者必有一误。",
                     check="level_and_change", table="文字说明", at=[line_of[m.start()]], rule="DR-01")
     _placeholder_rows(ctx)
 
@@ -65,7 +65,7 @@ def _say(ctx: Context, residue: Residue, hits: list[re.Match], text: str, line_o
     # the message names what is printed, the same in every form of the document; where, and the lines around it,
     # are in the finding's locations and quotes
     lines = sorted({line_of[m.start()] for m in hits})  # places: the lines it is printed on
-    printed = list(dict.fromkeys(_compact(m.group(0)) for m in hits))
+    printed = list(dict.fromkeys(compact(m.group(0)) for m in hits))
     quoted = "、".join(f"“{t}”" for t in printed[:SHOWN]) + ("等" if len(printed) > SHOWN else "")
     ctx.finding(S, "metadata", residue.severity, f"{residue.what}（{len(lines)} 处）：{quoted}。", check="template",
                 table="模板", at=lines[:5], rule=residue.rule, figures={"处数": len(lines)})
@@ -83,6 +83,3 @@ def _placeholder_rows(ctx: Context) -> None:
                     "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
                     check="template", table="项目支出绩效自评表", at=[blank.line])
 
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)

@@ -20,7 +20,7 @@ from ..model import SUBJECT_DEPARTMENT, AccountsTable, Finding, Paragraph
 from .account_tables import _val
 from .base import Context
 from ..numbers import NUM
-from .common import DOWN, TO_YUAN, UP, fmt_num
+from .common import DOWN, TO_YUAN, UP, compact, fmt_num
 from ..scoring import band_of
 from .tolerance import Interval, printed_rate, rate_severity
 
@@ -230,7 +230,7 @@ def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
     table's, where the words name a cell (text_vs_tables.toml); a rise equal to it is a rise from nothing (TX-05)."""
     if m.group("dir") not in UP:
         return
-    subject, family = re.sub(r"\s+", "", m.group("subj")), _family(ctx)
+    subject, family = compact(m.group("subj")), _family(ctx)
     entry = next((e for e in AMOUNTS if e.get("family", family) == family and e["rx"].search(subject)), None)
     table = entry and ctx.report.account(entry["table"], family)
     if table is None or not ctx.verified(table):
@@ -238,9 +238,7 @@ def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
     value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
     if value is None:
         return
-    k = TO_YUAN.get(table.unit or "万元", 1.0)
-    h = 0.5 * 10 ** (-table.decimals) * k
-    cur, delta = Interval(value * k - h, value * k + h), _iv(m.group("delta"), m.group("du"))
+    cur, delta = _cell(table, value), _iv(m.group("delta"), m.group("du"))
     prev = cur - delta
     ctx.checked("statements", STATEMENTS)
     if prev.lo <= 0 <= prev.hi and cur.lo > 0:
@@ -384,13 +382,19 @@ def _table_value(table: AccountsTable, row_name: str, column, side: str = "") ->
     return None, None, col
 
 
+def _cell(table: AccountsTable, value: float) -> Interval:
+    """A table's figure in 元, as the amounts it may stand for at the table's printed precision."""
+    k = TO_YUAN.get(table.unit or "万元", 1.0)
+    h = 0.5 * 10 ** (-table.decimals) * k
+    return Interval(value * k - h, value * k + h)
+
+
 def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: AccountsTable, value: float | None,
              line: int | None, what: str) -> Tabled | None:
     if value is None or not ctx.verified(table):
         return None  # a table whose rows and columns its own sums did not confirm is not compared with
     k = TO_YUAN.get(table.unit or "万元", 1.0)
-    h = 0.5 * 10 ** (-table.decimals) * k
-    cell = Interval(value * k - h, value * k + h)
+    cell = _cell(table, value)
     ctx.checked("text_vs_table", "说明文字所列金额与表内数字一致")
     unit = max(10 ** (-table.decimals) * k, 1.0)  # one unit of the last printed digit, never less than 1 元
     if cell.overlaps(stated) or abs(stated.mid - value * k) <= unit + 1e-9:

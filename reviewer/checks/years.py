@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import document_text
+from .common import compact
 
 S = SUBJECT_DEPARTMENT
 with open(Path(__file__).with_name("years.toml"), "rb") as _fh:
@@ -69,7 +69,7 @@ def _broken(ctx: Context) -> None:
     if hits:
         n, m = hits[0]
         ctx.finding(S, "metadata", "medium",
-                    f"年份残缺：“{_compact(m.group(0))}”少一位数字" + (f"（共 {len(hits)} 处）" if len(hits) > 1 else "")
+                    f"年份残缺：“{compact(m.group(0))}”少一位数字" + (f"（共 {len(hits)} 处）" if len(hits) > 1 else "")
                     + (f"，报告年度为 {ctx.report.year} 年" if ctx.report.year else "") + "。",
                     check="broken_years", table="标题", stated=m.group(0).strip(), at=[n for n, _ in hits[:5]],
                     rule="YR-02")
@@ -91,13 +91,10 @@ def _retired(ctx: Context) -> None:
                         stated=old["name"], recomputed=old["current"], at=lines[:5], rule="YR-03")
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
 
 def _title(context: str) -> str:
     """A title as quoted: without the page number a 目录 prints after it ("…情况说明……5")."""
-    return re.sub(r"[.…·．\s]*\d{1,3}$", "", _compact(context))
+    return re.sub(r"[.…·．\s]*\d{1,3}$", "", compact(context))
 
 
 def _cutoffs(ctx: Context) -> None:
@@ -107,12 +104,12 @@ def _cutoffs(ctx: Context) -> None:
         return
     final = "决算" in kind
     expected = f"{year} 年 12 月 31 日" if final else f"{year - 1} 年的某一日"
-    text, line_of = document_text(ctx.report.lines)  # a date a line break cut ("截至 2025 年 12" / "月 31 日")
+    text, line_of = ctx.text  # a date a line break cut ("截至 2025 年 12" / "月 31 日")
     for m in CUTOFF.finditer(text):
         ctx.checked("cutoff_years", "截至日期与报告年度相符")
         y = int(m.group(1))
         if (y != year and (m.group(2), m.group(3)) == ("12", "31")) if final else y not in (year - 1, year):
             ctx.finding(S, "metadata", "medium",
-                        f"“{_compact(m.group(0))}”与报告年度不符：{year} 年度{'决算' if final else '预算'}应截至 {expected}。",
+                        f"“{compact(m.group(0))}”与报告年度不符：{year} 年度{'决算' if final else '预算'}应截至 {expected}。",
                         check="cutoff_years", table="文字说明", stated=y, recomputed=year if final else year - 1,
                         at=[line_of[m.start()]], rule="YR-04")

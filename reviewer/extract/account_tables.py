@@ -747,9 +747,9 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
     slots = len(items) * len(columns)
     unsure: set[str] = set()
     if len(figures) < slots and (placed := _blanks_placed(figures, items, columns, template.get("identities", []))):
+        printed = len(figures)
         figures, unsure = placed
-        table.warnings.append(f"第{data.line}行只印出 {len(figures) - figures.count('') - figures.count(None)} 个数字"
-                              f"（{slots - len(figures) + figures.count('') + figures.count(None)} 个空单元格在文本中没有留下位置），"
+        table.warnings.append(f"第{data.line}行只印出 {printed} 个数字（{slots - printed} 个空单元格在文本中没有留下位置），"
                               + (f"空格的位置由表内合计关系确定；“{'”“'.join(sorted(unsure))}”的数字可归入不止一项，未读取"
                                  if unsure else "空格的位置由表内合计关系唯一确定"))
     if len(figures) != slots:
@@ -771,8 +771,6 @@ def _text_items(rows: list[Row], table: AccountsTable, template: dict) -> pd.Dat
 
 
 MAX_BLANKS = 4  # blank cells a line of figures may have lost and still be placed (C(12, 4) = 495 ways to try)
-
-
 MAX_FITS = 4  # placements that fit: more, and the line says too little to place anything
 
 

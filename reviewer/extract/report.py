@@ -181,11 +181,9 @@ def _read_part(part: Part, report: Report) -> None:
     if part.kind == "project":
         unit = report.units[-1].value if report.units else ""
         project = parse_project(part, unit)
-        project.year = project.year or _title_year(part)
         where = report.location(project.line)
         if project.empty and not _in_cells(part) and (again := spaced_form.reread(part, unit)) is not None:
             project = again  # its lines cut at every space, the cut confirmed by the form's own identities
-            project.year = project.year or _title_year(part)
             project.warnings.append("表格的文字失去了单元格结构，按空格拆分为单元格，拆分已由执行率和总分核实")
         elif project.empty and (_figures_printed(part) >= FILLED_FIGURES or not _in_cells(part)):
             # its rows print figures none of which a cell holds, or its cells ran together into lines of text (a
@@ -193,6 +191,7 @@ def _read_part(part: Part, report: Report) -> None:
             # filled — never called a blank template
             report.issues.append(ReadIssue("项目", where or "全文", FORM_UNREAD))
             return
+        project.year = project.year or _title_year(part)
         home = report.blank_templates if project.empty else report.targets if project.form == "目标表" else report.projects
         home.append(project)
         for w in project.warnings:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..checks.common import document_text, fmt_num
+from ..checks.common import compact, document_text, fmt_num
 from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT, Report
 from ..review import Review
@@ -52,13 +52,13 @@ def facts(report: Report) -> dict | None:
             continue
         prev = amount - delta if m.group("dir") == "增加" else amount + delta
         slack = _half(m.group("a"), m.group("u")) + (_half(m.group("d"), m.group("du")) if m.group("d") else 0.0)
-        stated.append({"subject": subject, "prev": round(prev, 6), "slack": slack, "quote": _compact(m.group(0)),
+        stated.append({"subject": subject, "prev": round(prev, 6), "slack": slack, "quote": compact(m.group(0)),
                        "line": line_of[m.start()]})
     for m in OWN.finditer(text):
         subject = _subject(m.group("subj"), ident["unit"])
         if subject and subject not in own:
             own[subject] = {"amount": _wan(m.group("a"), m.group("u")), "slack": _half(m.group("a"), m.group("u")),
-                            "quote": _compact(m.group(0)), "where": report.location(line_of[m.start()])}
+                            "quote": compact(m.group(0)), "where": report.location(line_of[m.start()])}
     return {"unit": report.unit_key, "year": report.year, "family": family, "stated": stated, "own": own}
 
 
@@ -116,7 +116,7 @@ def add(rv: Review, link: dict | None, config) -> None:
 
 
 def _subject(words: str, unit: str) -> str:
-    s = _compact(words)
+    s = compact(words)
     s = s.replace(unit, "")
     s = LEAD.sub("", s)
     s = re.sub(r"^(?:\d{4})?年度?", "", s).removesuffix("为")
@@ -131,6 +131,3 @@ def _half(num: str, unit: str) -> float:
     decimals = len(num.split(".")[1]) if "." in num else 0
     return 0.5 * 10 ** (-decimals) * UNIT[unit]
 
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
