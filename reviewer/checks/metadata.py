@@ -69,7 +69,7 @@ def _names(ctx: Context) -> None:
                 ctx.finding(S, "metadata", "medium",
                             f"单位名称写法不一致：“{b}”（{len(by_value[b])} 处）与“{a}”（{len(by_value[a])} 处），"
                             f"疑为笔误（“{diff}”）。", check="names", table="单位名称",
-                            stated=b, recomputed=a, at=by_value[b][:5] + by_value[a][:1])
+                            stated=b, recomputed=a, at=by_value[b][:5] + by_value[a][:1], rule="MD-01")
 
 
 _CODE_AROUND = re.compile(r"^[\s\d\-_.．、:：|/（()）\[\]]+|[\s\d\-_.．、:：|/（()）\[\]]+$")
@@ -101,7 +101,7 @@ def _organisation_variants(ctx: Context) -> None:
     for a, b in pairs:
         subject = next((s for s in (seen[a][0], seen[b][0]) if s != S), S)
         ctx.finding(subject, "metadata", "low", f"同一机构名称写法不一致：“{a}”与“{b}”。", check="organisations",
-                    table="文字说明", stated=b, recomputed=a, at=[seen[a][1], seen[b][1]])
+                    table="文字说明", stated=b, recomputed=a, at=[seen[a][1], seen[b][1]], rule="MD-02")
 
 
 def _subject_texts(ctx: Context, year_goals: bool = True):
@@ -146,7 +146,7 @@ def _step_dates(ctx: Context) -> None:
             if n2 > n1 and d1 > d2:
                 ctx.finding(S, "metadata", "medium",
                             f"第 {n1} 步日期“{t1}”晚于第 {n2} 步“{t2}”，步骤日期顺序颠倒，疑年份笔误。",
-                            check="dates", table="文字说明", stated=t1, recomputed=t2, at=[text.line])
+                            check="dates", table="文字说明", stated=t1, recomputed=t2, at=[text.line], rule="MD-03")
                 break
 
 

@@ -46,7 +46,7 @@ def _empty_indicators(ctx: Context, p: Project) -> None:
         f"项目预算 {money.raw}{p.funds.unit}，绩效指标全部空白" + ("，总得分也未填" if no_total else
                                                                 f"，总得分 {p.total_score.raw}") + "。",
         check="indicators_present", table=TABLE, at=[t.line, p.total_weight.line or p.end_line],
-        figures={"全年预算数": money, "全年执行数": t.executed, "空白指标行": p.placeholder_indicators},
+        figures={"全年预算数": money, "全年执行数": t.executed, "空白指标行": p.placeholder_indicators}, rule="ZP-05",
     )
 
 

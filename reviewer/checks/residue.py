@@ -81,5 +81,5 @@ def _placeholder_rows(ctx: Context) -> None:
     for blank in ctx.report.blank_templates:
         ctx.finding(S, "missing", "low",
                     "报告中附有一张未填写的项目支出绩效自评表（空白模板），请确认是否遗漏项目或应删除。",
-                    check="template", table="项目支出绩效自评表", at=[blank.line])
+                    check="template", table="项目支出绩效自评表", at=[blank.line], rule="TP-05")
 

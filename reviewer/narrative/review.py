@@ -22,6 +22,10 @@ from . import heuristic, openai_backend  # noqa: F401  (each registers its backe
 from .injection import find_injections, mask
 from .registry import BACKENDS
 
+# the rule a finding of the narrative review cites (rules.toml [rule_names]), by its code
+NARRATIVE_RULES = {"narrative_contradiction": "NR-01", "unsupported_claim": "NR-02", "boilerplate": "NR-03",
+                   "metadata": "NR-04"}
+
 
 @dataclass
 class NarrativeResult:
@@ -74,7 +78,7 @@ class NarrativeReviewer:
             ctx.finding(
                 c.subject or ps.subject, code, c.severity, message, check="narrative", table=ps.label,
                 at=[ps.line] + [f.line for f in cited] + [q.line for q in others],
-                figures={f.label: f.value for f in cited[:6]}, source=backend.name,
+                figures={f.label: f.value for f in cited[:6]}, source=backend.name, rule=NARRATIVE_RULES.get(code, ""),
                 extra={"claim": c.quote, "verdict": c.verdict, "facts": [f.render() for f in cited],
                        "passages": [f"{q.id} {q.subject} / {q.label}" for q in others],
                        **({"prompt_version": backend.prompt_version} if hasattr(backend, "prompt_version") else {})},
@@ -103,7 +107,7 @@ class NarrativeReviewer:
             if found:
                 ctx.finding(ps.subject, "metadata", "medium",
                             f"“{ps.label}”中含有针对审核系统的指令性语句（“{found[0][:40]}”），已屏蔽，不影响审核结论。",
-                            check="injection", table=ps.label, at=[ps.line], extra={"claim": found[0]})
+                            check="injection", table=ps.label, at=[ps.line], extra={"claim": found[0]}, rule="IN-01")
                 ps = replace(ps, text=mask(ps.text))
             out.append(ps)
         return out

@@ -185,7 +185,7 @@ def _outlier(ctx: FindingBook, p: Project, idx, base: Baselines, cfg: StatsRules
     ctx.finding(subject, "outlier", "medium",
                 f"{FEATURE_LABELS[f]}为 {shown}，偏离{group}{abs(z):.1f} 个稳健标准差"
                 + ("" if math.isnan(rank) else f"，孤立森林异常排名前 {max(0.1, (1 - rank) * 100):.1f}%") + "。",
-                check="outlier", table="统计", source="stats", extra=ev, at=[p.line])
+                check="outlier", table="统计", source="stats", extra=ev, at=[p.line], rule="ST-01")
 
 
 def _score_gap(ctx: FindingBook, rv, p: Project, idx, base: Baselines, cfg: StatsRules) -> None:
@@ -201,7 +201,7 @@ def _score_gap(ctx: FindingBook, rv, p: Project, idx, base: Baselines, cfg: Stat
     ctx.finding(subject, "high_score_low_exec", "medium",
                 f"自评总分 {v['self_score'][idx]:.2f}，按表内执行率和指标完成值应得约 "
                 f"{v['justified_score'][idx]:.2f}，高出 {gap:.2f} 分，{group}的中位差距为 {med:.2f} 分。",
-                check="score_vs_exec", table="统计", source="stats", at=[p.line],
+                check="score_vs_exec", table="统计", source="stats", at=[p.line], rule="PL-01",
                 extra=_evidence(base, idx, ENRICH["high_score_low_exec"]))
 
 
@@ -270,7 +270,7 @@ def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) ->
             not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.occurrences):
         ctx.finding(SUBJECT_DEPARTMENT, "satisfaction_ceiling", "medium",
                     f"本报告 {len(sats)} 个项目的满意度全部为 100%，同类项目满意度中位数为 {peer_med:.1f}%。",
-                    check="department_pattern", table="统计", source="stats",
+                    check="department_pattern", table="统计", source="stats", rule="ST-02",
                     extra={"features": {"满意度为100%的项目数": int(len(sats))}, "peer_group": where,
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
     scores = corpus.mine(corpus.score, rv.report.source)
@@ -283,7 +283,7 @@ def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) ->
             ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
                         f"本报告 {len(scores)} 个项目中 {share:.0%} 自评满分 100，同类报告中这一比例为 {peer_share:.0%}"
                         + (f"（本报告执行率 {rates.min():.1f}%–{rates.max():.1f}%）" if len(rates) else "") + "。",
-                        check="department_pattern", table="统计", source="stats",
+                        check="department_pattern", table="统计", source="stats", rule="ST-02",
                         extra={"features": {"满分项目占比": round(share, 4), "项目数": int(len(scores))},
                                "peer_group": where, "peer_median": {"满分项目占比": round(peer_share, 4)}})
 
