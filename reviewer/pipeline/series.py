@@ -1,4 +1,5 @@
-"""A unit's documents read together: what a year's report says of the year before, against that year's own report.
+"""A unit's documents read together: what a year's report says of the year before, against that year's own report
+(SR-01); and what a 决算 says each item's 年初预算 was, against the same unit's 预算 of that year (SR-02).
 
 "2025年…财政拨款支出预算18,976.76万元，比2024年预算增加3,355.65万元" says the 2024 budget was 15,621.11万元; the
 same unit's 2024 budget, in the same batch, says what it was.  Each report's facts are taken in pass 1 (`facts`: its
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..checks.common import compact, document_text, fmt_num
+from ..checks.copied import ITEM
 from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT, Report
 from ..review import Review
@@ -32,6 +34,10 @@ LEAD = re.compile(r"^(?:其中|包括)?[:：]?\s*(?:[（(][一二三四五六七
 BASES = {"预算": {"预算"}, "决算": {"", "决算"}}  # what a change must be stated against to be the earlier report's
 RULE, CHECK = "SR-01", "series"
 LABEL = "与同一单位上年报告所列数字一致"
+# a 决算 against the same unit's 预算 of its year: each item's 年初预算 is what the budget gave it (SR-02)
+PAIR_RULE, PAIR_CHECK, PAIR_LABEL = "SR-02", "budget_and_final", "决算所列年初预算与同一单位同年预算一致"
+AMOUNT_AFTER = re.compile(rf"[”\"]?\s*(?P<a>{NUM})\s*(?P<u>万元|元)")
+INITIAL = re.compile(rf"年初预算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<u>万元|元)")
 
 
 def facts(report: Report) -> dict | None:
@@ -59,7 +65,28 @@ def facts(report: Report) -> dict | None:
         if subject and subject not in own:
             own[subject] = {"amount": _wan(m.group("a"), m.group("u")), "slack": _half(m.group("a"), m.group("u")),
                             "quote": compact(m.group(0)), "where": report.location(line_of[m.start()])}
-    return {"unit": report.unit_key, "year": report.year, "family": family, "stated": stated, "own": own}
+    return {"unit": report.unit_key, "year": report.year, "family": family, "stated": stated, "own": own,
+            "items": _items(report, family, text, line_of)}
+
+
+def _items(report: Report, family: str, text: str, line_of: list[int]) -> dict[str, dict]:
+    """Per 功能分类 path (类|款|项): a 预算's amount ("“…（项）”938.99万元"), or a 决算's 年初预算 of it ("…（项）。主要用于…
+    年初预算为 203.69 万元")."""
+    out: dict[str, dict] = {}
+    paths = list(ITEM.finditer(text))
+    for i, m in enumerate(paths):
+        if not m.group("l2"):
+            continue
+        key = f"{compact(m.group('l2'))}|{compact(m.group('l3'))}"  # the 类 name may run on from the words before it
+        end = paths[i + 1].start() if i + 1 < len(paths) else min(len(text), m.end() + 400)
+        rx = AMOUNT_AFTER if family == "预算" else INITIAL
+        a = rx.match(text, m.end()) if family == "预算" else rx.search(text, m.end(), end)
+        if a is None or key in out:
+            continue
+        out[key] = {"amount": _wan(a.group("a"), a.group("u")), "slack": _half(a.group("a"), a.group("u")),
+                    "quote": compact(text[m.start("l2"):a.end()])[-80:], "line": line_of[a.start()],
+                    "where": report.location(line_of[a.start()]), "name": compact(m.group("l3"))}
+    return out
 
 
 def brief(f: dict | None) -> dict | None:
@@ -79,6 +106,9 @@ def links(entries: list[dict], load) -> dict[str, dict]:
     out = {}
     for e in entries:
         f = e.get("series")
+        budget = f and f["unit"].endswith("|决算") and by_key.get(f["unit"].removesuffix("决算") + "预算", {}).get(f["year"])
+        if budget:
+            _with_budget(out, e, budget, load)
         earlier = f and by_key[f["unit"]].get(f["year"] - 1)
         if not earlier or earlier is e:
             continue
@@ -96,8 +126,31 @@ def links(entries: list[dict], load) -> dict[str, dict]:
                                          f"（{earlier['name']}，{own['where']}）写“{own['quote']}”，为 "
                                          f"{fmt_num(own['amount'])}万元。"})
         if checked:
-            out[e["path"]] = {"checked": checked, "findings": found, "earlier": earlier["name"]}
+            link = out.setdefault(e["path"], {"checked": {}, "findings": []})
+            link["checked"][CHECK] = checked
+            link["findings"] += [dict(x, rule=RULE, check=CHECK, other=earlier["name"]) for x in found]
     return out
+
+
+def _with_budget(out: dict, e: dict, budget: dict, load) -> None:
+    """A 决算's 年初预算 of each item against the same unit's 预算 of that year, item by item (SR-02)."""
+    final, plan = load(e).get("items", {}), load(budget).get("items", {})
+    found, checked = [], 0
+    for key, item in final.items():
+        planned = plan.get(key)
+        if planned is None:
+            continue
+        checked += 1
+        if abs(item["amount"] - planned["amount"]) > item["slack"] + planned["slack"] + 1e-9:
+            found.append({"line": item["line"], "stated": item["amount"], "recomputed": planned["amount"],
+                          "rule": PAIR_RULE, "check": PAIR_CHECK, "other": budget["name"],
+                          "message": f"与同年预算不一致：本决算写“{item['name']}（项）”年初预算为 {fmt_num(item['amount'])}万元；"
+                                     f"同一单位的 {load(e)['year']} 年预算（{budget['name']}，{planned['where']}）写"
+                                     f"“{planned['quote']}”，为 {fmt_num(planned['amount'])}万元。"})
+    if checked:
+        link = out.setdefault(e["path"], {"checked": {}, "findings": []})
+        link["checked"][PAIR_CHECK] = checked
+        link["findings"] += found
 
 
 def add(rv: Review, link: dict | None, config) -> None:
@@ -105,12 +158,14 @@ def add(rv: Review, link: dict | None, config) -> None:
     if not link:
         return
     book = FindingBook(rv.report, config, prior=rv.occurrences)
-    for _ in range(link["checked"]):
-        book.checked(CHECK, LABEL)
+    labels = {CHECK: LABEL, PAIR_CHECK: PAIR_LABEL}
+    for check, n in link["checked"].items():
+        for _ in range(n):
+            book.checked(check, labels[check])
     for f in link["findings"]:
-        book.finding(SUBJECT_DEPARTMENT, "cross_table", "medium", f["message"], check=CHECK,
-                     table=f"文字说明 / {link['earlier']}", stated=f["stated"], recomputed=f["recomputed"],
-                     at=[f["line"]], rule=RULE)
+        book.finding(SUBJECT_DEPARTMENT, "cross_table", "medium", f["message"], check=f["check"],
+                     table=f"文字说明 / {f['other']}", stated=f["stated"], recomputed=f["recomputed"],
+                     at=[f["line"]], rule=f["rule"])
     rv.occurrences = sorted(rv.occurrences + book.findings, key=lambda x: x.sort_key())
     rv.coverage.update(book.coverage)
 
