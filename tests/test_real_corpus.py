@@ -47,7 +47,7 @@ def row(table, name: str, side: str = "") -> dict:
 
 # --- 上海 部门预算 / 单位预算: PDF and the text made from it ------------------------------------------
 
-def test_shanghai_budget_pdf_finds_the_three_errors_of_its_notes():
+def test_shanghai_budget_pdf_finds_the_four_errors_of_its_notes():
     """001 (万里街道 2024 部门预算): its 编制说明 item on 住房公积金 says 350.35万元 then 352.67万元; the rate
     0.53% follows from 350.35, not from the 352.67 it is printed with, so it is no second finding (an auditor
     found the rate finding false, its correction wrong); 其他教育支出 grows "100%" from 0; a decrease explained by
@@ -61,7 +61,9 @@ def test_shanghai_budget_pdf_finds_the_three_errors_of_its_notes():
     assert not any("1.19%" in m for c, m in messages)
     assert any(c == "arithmetic" and "增加100.00%" in m and "上年为 0" in m for c, m in messages)
     assert any(c == "narrative_contradiction" and "减少2.98%" in m for c, m in messages)
-    assert len(messages) == 3
+    # and 城管执法's purpose ("主要用于城乡社区管理事务一般行政管理事务") copied from the item before it (CP-01)
+    assert any(c == "boilerplate" and "“城管执法（项）”" in m and "“一般行政管理事务（项）”" in m for c, m in messages)
+    assert len(messages) == 4
 
 
 def test_shanghai_budget_pdf_sangong_table_items_across_columns():

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..model import SUBJECT_DEPARTMENT, AccountsTable
 from ..read import ReadIssue
 from .base import Context
-from .common import fmt_num
+from .common import TO_YUAN, fmt_num
 from .tolerance import Interval
 
 S = SUBJECT_DEPARTMENT
@@ -445,7 +445,50 @@ def _total_row(table: AccountsTable | None, column: str) -> tuple[float | None, 
     return _val(row[column]), int(row["line"])
 
 
+# the 三公 items of the economic classification (基本支出表) and the 三公 table's rows they are part of (SG-02)
+# (公务用车购置及运行维护费 when the table does not print its two parts: each is part of it too)
+SANGONG_CODES = (("30212", "因公出国（境）费用", ("abroad",)), ("30217", "公务接待费", ("reception",)),
+                 ("30231", "公务用车运行维护费", ("car_run", "car")), ("31013", "公务用车购置", ("car_buy", "car")))
+
+
+def _sangong_in_basic(ctx: Context) -> None:
+    """三公经费 cover the 三公 spent from 基本支出 and from 项目支出 (SG-02): what the 一般公共预算财政拨款基本支出表
+    prints under 30212 因公出国（境）费用, 30217 公务接待费, 30231 公务用车运行维护费 and 31013 公务用车购置 cannot exceed
+    the 三公 table's item — 8.31 of 公务接待费 in 基本支出 alone, against 0.30 in the 三公 table, is a contradiction.
+    One finding names every such row: they are most often one misprinted column."""
+    family = "预算" if any(t.family == "预算" for t in ctx.report.accounts) else "决算"
+    basic, sangong = ctx.report.account("basic_gpb", family), ctx.report.account("sangong", family)
+    if not (ctx.verified(basic) and ctx.verified(sangong)) or "code" not in basic.frame.columns:
+        return
+    b_col = "amount" if "amount" in basic.frame.columns else "合计" if "合计" in basic.frame.columns else None
+    s_col = "决算数" if family == "决算" else "预算数"
+    if b_col is None or s_col not in sangong.value_columns:
+        return
+    rows = sangong_rows(sangong)
+    k_b, k_s = TO_YUAN.get(basic.unit or "万元", 1.0), TO_YUAN.get(sangong.unit or "万元", 1.0)
+    slack = 0.5 * 10 ** (-basic.decimals) * k_b + 0.5 * 10 ** (-sangong.decimals) * k_s
+    over, lines = [], []
+    for code, name, keys in SANGONG_CODES:
+        row = next((r for r in basic.records() if r.get("code") == code), None)
+        item = next((rows[k] for k in keys if k in rows), None)
+        amount = _val(row[b_col]) if row is not None else None
+        if row is None or item is None or not amount:
+            continue
+        within = _val(item[s_col]) or 0.0
+        ctx.checked("accounts_cross", "决算各表之间对应数字一致")
+        if amount * k_b > within * k_s + slack:
+            over.append(f"“{code} {name}”{fmt_num(amount)}{basic.unit}，而三公表“{item['name']}”{s_col}只有 "
+                        f"{fmt_num(within)}{sangong.unit}")
+            lines += [int(row["line"]), int(item["line"])]
+    if over:
+        ctx.finding(S, "cross_table", "high",
+                    f"{basic.title}中的三公经济科目超过{sangong.title}：{'；'.join(over)}。三公经费包括基本支出和项目支出"
+                    "中的三公经费，基本支出所列不能超过其总数，两表必有一误（或基本支出表错行）。",
+                    check="accounts_cross", table=f"{basic.title} / {sangong.title}", at=sorted(set(lines)), rule="SG-02")
+
+
 def _cross(ctx: Context) -> None:
+    _sangong_in_basic(ctx)
     r = ctx.report
     t01, t02, t03 = r.account("income_expenditure"), r.account("income"), r.account("expenditure")
     t04, t05, t06, t07 = r.account("fiscal"), r.account("gpb"), r.account("basic_gpb"), r.account("project_gpb")

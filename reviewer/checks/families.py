@@ -7,14 +7,15 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..model import Report
-from . import (account_tables, budget_tables, cross, funds, management, metadata, narrative_math, plausibility, residue,
-               scores, text_vs_tables, years)
+from . import (account_tables, budget_tables, copied, cross, form_content, funds, management, metadata, narrative_math, no_problems, plausibility,
+               procurement, residue, scores, shares, text_vs_tables, years)
 from .base import Context
 
 # the tables' own identities first: a comparison with a table (cross, text_vs_tables) is made only when its rows and
 # columns were confirmed by them (Context.verified)
-CHECKS = [funds, scores, plausibility, account_tables, budget_tables, cross, text_vs_tables, narrative_math, metadata,
-          residue, years, management]
+CHECKS = [funds, scores, plausibility, account_tables, budget_tables, cross, text_vs_tables, narrative_math, shares,
+          procurement, metadata, residue, years, management, no_problems, copied,
+          form_content]
 
 with open(Path(__file__).with_name("applies.toml"), "rb") as _fh:
     APPLIES: dict[str, dict] = tomllib.load(_fh)

@@ -17,15 +17,36 @@ def check(ctx: Context) -> None:
         ctx.checked("funds_present", "项目资金表已填报", p.name)
         if t is None:
             ctx.finding(p.name, "missing", "medium", "项目资金表缺失，无法核对预算执行情况。", check="funds_present",
-                        table=TABLE, at=[p.line])
+                        table=TABLE, at=[p.line], rule="ZP-04")
             continue
         d = precision(getattr(r, a) for r in p.funds.rows() for a, _ in COLUMNS)
         _sub_rows(ctx, p, d)
+        t = _row_with_money(ctx, p, t)
         ratio = _execution_ratio(ctx, p, t, d)
         _rate(ctx, p, t, ratio)
         _score(ctx, p, t, ratio)
         _over_execution(ctx, p, t, d)
         _budget_change(ctx, p, t, d)
+
+
+def _row_with_money(ctx: Context, p: Project, t: FundsRow) -> FundsRow:
+    """The row the funds checks read: the 年度资金总额 row, unless it is blank or 0 while one row under it carries the
+    money (全年预算数 and 全年执行数 only on 当年财政拨款) — then that row, with the total row's 分值, 执行率 and 得分
+    where it prints them; a blank total is said (PE-01), a total of 0 is already a sum that fails."""
+    if t.budget_full.number or t.executed.number:
+        return t
+    carrying = [r for r in p.funds.parts() if r.budget_full.number or r.executed.number]
+    if len(carrying) != 1:
+        return t
+    row = carrying[0]
+    if t.budget_full.blank and t.executed.blank:
+        ctx.finding(p.name, "missing", "medium",
+                    f"年度资金总额行未填全年预算数和全年执行数，而“{_short(row.label)}”行填有 {row.budget_full.raw or '空'} 和 "
+                    f"{row.executed.raw or '空'}：执行率和得分按该行核对。", check="funds_sum", table=TABLE,
+                    at=[t.line, row.line], rule="PE-01")
+    return FundsRow(row.label, row.budget_initial, row.budget_full, row.allocated, row.executed,
+                    t.weight if not t.weight.blank else row.weight, t.rate if not t.rate.blank else row.rate,
+                    t.score if not t.score.blank else row.score, row.reason, row.line)
 
 
 def _sub_rows(ctx: Context, p: Project, d: int | None) -> None:

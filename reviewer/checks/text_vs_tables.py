@@ -39,7 +39,8 @@ ITEM_HEAD = re.compile(rf"^\s*\d{{1,3}}[.．、]\s*[“\"](?P<item>[^”\"]+)[�
 ITEM_BUDGET = re.compile(rf"\d{{4}}\s*年预算安排\s*(?P<c>{NUM})\s*(?P<u>{MONEY_U})")
 REASON = re.compile(r"主要原因(?:是)?[:：]?\s*(?P<why>[^。]*)")
 EXECUTION = re.compile(
-    rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<au>{MONEY_U})"
+    rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*"
+    rf"(?:全年预算(?:数)?为\s*(?P<f>{NUM})\s*(?P<fu>{MONEY_U})[，,]\s*)?支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<au>{MONEY_U})"
     rf"(?:[，,]\s*完成年初预算的\s*(?P<r>{NUM})\s*%)?(?:[。，,；]\s*决算数(?P<cmp>大于|小于|等于)预算数)?")
 # "完成年初预算100%，决算数大于预算数55.93万元": a completion of exactly 100% leaves no difference
 COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的?\s*(?P<r>{NUM})\s*%[，,；;]?\s*决算数(?P<cmp>大于|小于|超过|低于|多于|少于)"
@@ -52,10 +53,15 @@ PATH = re.compile(r"[“\"]?(?P<l1>[\u4e00-\u9fff、]{1,40})（类）(?:(?P<l2>[
                   r"(?:(?P<l3>[\u4e00-\u9fff、]{1,40})（项）)?[”\"]?\s*(?P<a>" + NUM + r")\s*(?P<u>万元|元)")
 
 
+# a part's heading ("六、一般公共预算财政拨款基本支出决算情况说明"): what the figures of the paragraphs under it are of,
+# its sub-headings ("（一）…") included
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+
+
 def _vocabulary() -> list[dict]:
     with open(Path(__file__).with_name("text_vs_tables.toml"), "rb") as fh:
         entries = tomllib.load(fh)["amount"]
-    return [dict(e, rx=re.compile(f"(?:{e['label']})$")) for e in entries]
+    return [dict(e, rx=re.compile(f"(?:{e['label']})$"), scope_rx=re.compile(e.get("scope", ""))) for e in entries]
 
 
 AMOUNTS = _vocabulary()
@@ -82,11 +88,14 @@ class Tabled:
 
 def check(ctx: Context) -> None:
     family = _family(ctx)
+    heading = ""
     for p in ctx.report.prose:
         text = p.text.text  # each statement compared counts as checked, not each paragraph read
+        if HEADING.match(text) and len(text) <= 40:
+            heading = text
         # the amounts against the tables first: a rate computed from a wrong amount is that amount's error, said
         # once with the table's figure, not a second error of arithmetic (root cause, issue 19)
-        tabled = {**_paths(ctx, p, family), **_totals(ctx, p, family)} if family else {}
+        tabled = {**_paths(ctx, p, family, heading), **_totals(ctx, p, family, heading)} if family else {}
         for m in YOY_BOTH.finditer(text):
             _yoy_both(ctx, p, m)
         for m in YOY_DELTA.finditer(text):
@@ -231,7 +240,8 @@ def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
     if m.group("dir") not in UP:
         return
     subject, family = compact(m.group("subj")), _family(ctx)
-    entry = next((e for e in AMOUNTS if e.get("family", family) == family and e["rx"].search(subject)), None)
+    entry = next((e for e in AMOUNTS if e.get("family", family) == family and "row" in e and e["rx"].search(subject)),
+                 None)
     table = entry and ctx.report.account(entry["table"], family)
     if table is None or not ctx.verified(table):
         return
@@ -297,6 +307,8 @@ def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown
 def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
     b, a = _iv(m.group("b"), m.group("bu")), _iv(m.group("a"), m.group("au"))
     ctx.checked("statements", STATEMENTS)
+    if m.group("r") and _num(m.group("b")) == 0:
+        _completion_of_nothing(ctx, p, m, a)
     if m.group("r") and b.lo > 0:
         rate = (a / b).scale(100)
         shown = printed_rate(m.group("r"))
@@ -309,10 +321,46 @@ def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
                      correction=f"{m.group('r')}% 应为 {fmt_num(rate.mid)}%")
     cmp = m.group("cmp")
     diff = a - b
+    reason = REASON.search(p.text.text, m.end())
+    if reason and reason.start() - m.end() < 6 and _num(m.group("b")) > 0:
+        _execution_reason(ctx, p, m, diff, reason.group("why"))
     if cmp and not ((cmp == "大于" and diff.hi > 0) or (cmp == "小于" and diff.lo < 0) or (cmp == "等于" and diff.lo <= 0 <= diff.hi)):
         _finding(ctx, p, "narrative_contradiction", "medium",
                  f"“{m.group(0)}”：决算 {m.group('a')} 与预算 {m.group('b')} 相比应为"
                  f"{'大于' if diff.mid > 0 else '小于' if diff.mid < 0 else '等于'}，文中写“{cmp}”。", "TX-03")
+
+
+def _completion_of_nothing(ctx: Context, p: Paragraph, m: re.Match, spent: Interval) -> None:
+    """"年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%": of a 年初预算 of 0 no
+    completion rate exists (TX-06); the rate printed is most often that of the 全年预算, and the finding says so."""
+    of_year = ""
+    if m.group("f"):
+        full = _iv(m.group("f"), m.group("fu"))
+        if full.lo > 0 and (spent / full).scale(100).overlaps(printed_rate(m.group("r"))):
+            of_year = f"；{m.group('r')}% 是 {m.group('a')}{m.group('au')} ÷ 全年预算 {m.group('f')}{m.group('fu')}，不是对年初预算的完成率"
+    _finding(ctx, p, "arithmetic", "medium",
+             f"“{compact(m.group(0))}”：年初预算为 0，完成年初预算的比率无从计算{of_year}；应写明年初未安排预算、"
+             f"年中追加的情况。", "TX-06", stated=_num(m.group("r")),
+             correction=f"删去“完成年初预算的{m.group('r')}%”")
+
+
+# why a 决算 differs from its 年初预算: what explains spending less, and what explains spending more
+SPENT_LESS = re.compile(r"调整至|调出|划出|划转|节约|节支|压减|压缩|调减|未(?:能)?(?:完成|实施|开展|执行|支付|拨付|发生)|结转|结余|推迟|延期|暂缓|减少")
+SPENT_MORE = re.compile(r"追加|新增|增加|估算不足|预算不足|调增|补助|转移支付|调剂|调入")
+
+
+def _execution_reason(ctx: Context, p: Paragraph, m: re.Match, diff: Interval, why: str) -> None:
+    """"决算数大于预算数的主要原因：…结余" — a reason that explains the other direction (DR-02)."""
+    less, more = SPENT_LESS.search(why), SPENT_MORE.search(why)
+    if diff.lo > 0 and less and not more:
+        went, told = "大于", less.group(0)
+    elif diff.hi < 0 and more and not less:
+        went, told = "小于", more.group(0)
+    else:
+        return
+    _finding(ctx, p, "narrative_contradiction", "medium",
+             f"“{compact(m.group(0))}”，决算 {m.group('a')}{m.group('au')}{went}年初预算 {m.group('b')}{m.group('bu')}，"
+             f"而所述原因为“{compact(why)}”（{told}）：原因说的是相反的方向。", "DR-02", extra={"claim": compact(why)})
 
 
 def _wrong_amount(ctx: Context, p: Paragraph, m: re.Match, budget: Interval, shown: Interval,
@@ -382,6 +430,14 @@ def _table_value(table: AccountsTable, row_name: str, column, side: str = "") ->
     return None, None, col
 
 
+def _totals_value(table: AccountsTable, names: list[str]) -> tuple[float | None, int | None, str]:
+    """The sum of totals an economic table prints below its rows (人员经费合计 + 公用经费合计)."""
+    values = [table.totals.get(n) for n in names]
+    if any(v is None or v.number is None for v in values):
+        return None, None, ""
+    return sum(v.number for v in values), values[0].line, "＋".join(names)
+
+
 def _cell(table: AccountsTable, value: float) -> Interval:
     """A table's figure in 元, as the amounts it may stand for at the table's printed precision."""
     k = TO_YUAN.get(table.unit or "万元", 1.0)
@@ -409,20 +465,27 @@ def _compare(ctx: Context, p: Paragraph, quote: str, stated: Interval, table: Ac
     return Tabled(value * k, f)
 
 
-def _paths(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
-    """“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 against the 一般公共预算 table; the cells
-    compared, by where their amounts stand in the paragraph."""
+# the part of the 说明 a path is written in, and the table its items are rows of
+FUND_PARTS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
+
+
+def _paths(ctx: Context, p: Paragraph, family: str, heading: str = "") -> dict[int, Tabled]:
+    """“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元 against the 一般公共预算 table (under a
+    政府性基金 or 国有资本经营 heading, against that fund's table); the cells compared, by where their amounts stand in
+    the paragraph."""
     out: dict[int, Tabled] = {}
-    table = ctx.report.account("gpb", family)
-    if table is None or table.frame.empty or "code" not in table.frame.columns:
+    kind = next((k for word, k in FUND_PARTS if word in heading), "gpb")
+    table = ctx.report.account(kind, family)
+    if table is None or table.frame.empty or "code" not in table.frame.columns or not table.value_columns:
         return out
     rows = [r for r in table.records() if r.get("code")]
+    spent = next((c for c in table.value_columns if c in ("本年支出:合计", "本年支出")), table.value_columns[0])
     for m in PATH.finditer(p.text.text):
         names = [m.group(k) for k in ("l1", "l2", "l3") if m.group(k)]
         row = _path_row(rows, names)
         if row is None:
             continue
-        col = table.value_columns[0]
+        col = spent if kind != "gpb" else table.value_columns[0]
         cell = _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
                         int(row["line"]), f"“{row['code']} {row['name']}”{table.head(col)}")
         if cell:
@@ -442,23 +505,29 @@ def _path_row(rows: list[dict], names: list[str]) -> dict | None:
     return found
 
 
-def _totals(ctx: Context, p: Paragraph, family: str) -> dict[int, Tabled]:
-    """The totals the paragraph names (text_vs_tables.toml) against their tables; the cells compared, by position."""
+def _totals(ctx: Context, p: Paragraph, family: str, heading: str = "") -> dict[int, Tabled]:
+    """The totals the paragraph names (text_vs_tables.toml) against their tables; the cells compared, by position.
+    An entry with a `scope` is read only in a paragraph, or under a heading, that names it ("人员经费" is the 一般公共
+    预算财政拨款基本支出表's only in its part of the 说明)."""
     out: dict[int, Tabled] = {}
     for fig in p.figures:
         if fig.kind != "amount":
             continue
         label = re.sub(r"\s", "", fig.label)
-        entry = next((e for e in AMOUNTS if e["rx"].search(label)), None)
+        entry = next((e for e in AMOUNTS if e["rx"].search(label) and (
+            e["scope_rx"].search(p.text.text[:fig.pos]) or e["scope_rx"].search(heading))), None)
         if entry is None or entry.get("family", family) != family:
             continue
         table = ctx.report.account(entry["table"], family)
-        if table is None or table.frame.empty:
+        if table is None or (table.frame.empty and not table.totals):
             continue
-        value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
+        if "totals" in entry:
+            value, line, col = _totals_value(table, entry["totals"])
+        else:
+            value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
         stated = Interval.of(fig.value).scale(TO_YUAN.get(fig.value.unit, 1.0))
         cell = _compare(ctx, p, f"{fig.label}{fig.value.raw}", stated, table, value, line,
-                        f"{entry['row']}“{table.head(col)}”")
+                        f"{entry.get('row', '')}“{table.head(col)}”")
         if cell:
             out[fig.pos] = cell
     return out

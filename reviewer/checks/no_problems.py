@@ -1,0 +1,107 @@
+""""No problems" against the report's own evidence (RULES NP-01; FINDINGS `narrative_contradiction`): a report that
+says its self-evaluation found no problem ("绩效自评中共发现问题0个", "存在的问题：无") while elsewhere it tells of work
+not done or done late ("部分项目未开展完成", "项目进度拖延") or its own figures show a project that spent less than
+`low_exec_rate` of its budget.  The words are data (no_problems.toml).
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from ..model import SUBJECT_DEPARTMENT
+from .base import Context
+from .common import compact, fmt_num
+
+S = SUBJECT_DEPARTMENT
+with open(Path(__file__).with_name("no_problems.toml"), "rb") as _fh:
+    _WORDS = tomllib.load(_fh)
+CLAIM = re.compile("|".join(f"(?:{p})" for p in _WORDS["claims"]))
+EVIDENCE = re.compile("|".join(f"(?:{p})" for p in _WORDS["evidence"]))
+DEFINES, DENIES = (re.compile(p) for p in _WORDS["not_evidence"])
+SENTENCE = re.compile(r"[^。；;\n]*")
+SHOWN = 2  # sentences quoted in the message; every place is in the finding's locations
+
+
+def check(ctx: Context) -> None:
+    """A 决算 (or any report of running text) speaks for the whole unit: its claim against the whole document.  A
+    project's form speaks for that project: its "存在问题：无" against its own words and money only; a 部门整体 part's
+    claim against the whole report, its projects included."""
+    dept = ctx.report.department_part
+    for p in ctx.report.projects:
+        text, line_of = _joined(_project_texts(p))
+        _judge(ctx, p.name, text, line_of, _low_execution(ctx, [p]))
+    if dept is not None:
+        claims = "\n".join(s.all_text() for s in dept.sections)
+        if CLAIM.search(claims):
+            text, line_of = ctx.text
+            _judge(ctx, S, text, line_of, _low_execution(ctx, ctx.report.projects), claim_in=claims)
+    elif not ctx.report.projects:
+        text, line_of = ctx.text
+        _judge(ctx, S, text, line_of, [])
+
+
+def _judge(ctx: Context, subject: str, text: str, lines: list[int], low: list[str], claim_in: str = "") -> None:
+    claim = CLAIM.search(claim_in or text)
+    if claim is None:
+        return
+    ctx.checked("no_problems", "称未发现问题与报告所述执行和完成情况相符", subject)
+    told = _told(text, claim if not claim_in else None)
+    if not told and not low:
+        return
+    said = [f"“{compact(s)}”" for s, _ in told[:SHOWN]] + low[:SHOWN]
+    more = len(told) + len(low) - len(said)
+    at = ([] if claim_in else [lines[claim.start()]]) + [lines[i] for _, i in told[:4]]
+    ctx.finding(subject, "narrative_contradiction", "medium",
+                f"报告称“{compact(claim.group(0))}”，而同一报告写道 {'；'.join(said)}{f' 等（另 {more} 处）' if more > 0 else ''}："
+                "所称无问题与报告自述的未完成、拖延或低执行不符，问题应如实列明。", check="no_problems", table="文字说明",
+                at=at, rule="NP-01")
+
+
+def _joined(texts) -> tuple[str, list[int]]:
+    """A project's passages as one text, and the line of each character."""
+    parts, line_of = [], []
+    for t in texts:
+        if t.text:
+            parts.append(t.text + "\n")
+            line_of += [t.line or 0] * (len(t.text) + 1)
+    return "".join(parts), line_of
+
+
+def _project_texts(p) -> list:
+    return [p.goal, p.outcome, p.notes, *p.analysis.values(), *(i.deviation for i in p.indicators),
+            *(r.reason for r in p.funds.rows())]
+
+
+def _told(text: str, claim: re.Match | None) -> list[tuple[str, int]]:
+    """The sentences that tell of work not done or late: (sentence, where it starts), each sentence once."""
+    out, seen = [], {_start(text, claim.start())} if claim else set()  # the claim's own sentence tells nothing
+    for m in EVIDENCE.finditer(text):
+        start = _start(text, m.start())
+        if start in seen:
+            continue
+        sentence = SENTENCE.match(text, start).group(0)
+        if DEFINES.search(sentence) or DENIES.search(text[start:m.start()]):
+            continue
+        seen.add(start)
+        out.append((sentence.strip()[:60], start))
+    return out
+
+
+def _start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in "。；;\n") + 1
+
+
+def _low_execution(ctx: Context, projects) -> list[str]:
+    """Projects whose own funds table shows less than `low_exec_rate` spent."""
+    out = []
+    floor = ctx.config.rules.low_exec_rate
+    for p in projects:
+        row = p.funds.total
+        if row is None or row.budget_full.number is None or row.executed.number is None or row.budget_full.number <= 0:
+            continue
+        rate = row.executed.number / row.budget_full.number * 100
+        if rate < floor:
+            out.append(f"{p.name}执行 {fmt_num(row.executed.number)} / 预算 {fmt_num(row.budget_full.number)}"
+                       f"（{fmt_num(rate)}%）")
+    return out

@@ -1,0 +1,133 @@
+"""Issue 22, families 3–8: shares, completion against a 年初预算 of 0, 政府采购, "no problems" against the report's own
+words, copied purposes, the 基本支出 part against its table, 三公 rows of 基本支出 within the 三公 table, reasons against
+their direction, and what a 自评表 must hold.  Each rule on a real case (a real document, or a real document with one
+figure or phrase changed where the documents built from hold no such error) and on clean real documents."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reviewer
+
+ROOT = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _doc(folder: str, prefix: str) -> Path:
+    (path,) = sorted((ROOT / folder).glob(f"{prefix}_*.txt"))
+    return path
+
+
+def _text(folder: str, prefix: str) -> str:
+    return _doc(folder, prefix).read_text(encoding="utf-8")
+
+
+def _rules(source) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in reviewer.review(source).occurrences:
+        out.setdefault(f.evidence.get("rule", ""), []).append(f)
+    return out
+
+
+def _changed(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+@pytest.fixture(scope="module")
+def clean():
+    """Real 决算 (生态环境局, 宜川路, 石泉路, 文旅局 2025) and budgets (万里 2024/2025, 区府办, 商务委): none prints a wrong
+    share, a completion of a zero budget, an impossible 政府采购 split, a copied purpose or a reason against its direction."""
+    docs = [("labelled", "020"), ("labelled", "021"), ("labelled", "022"), ("real", "031"), ("real", "001"),
+            ("real", "002"), ("real", "003"), ("real", "005")]
+    return {prefix: _rules(_doc(folder, prefix)) for folder, prefix in docs}
+
+
+def test_a_share_that_is_not_its_amount_over_the_total_is_found(clean):
+    text = _changed(_text("labelled", "020"), "万元，占 79.07%", "万元，占 79.70%")
+    (f,) = _rules(text)["TX-04"]
+    assert "3742.47万元 ÷ 4733.14万元 = 79.07%，文中写 79.70%" in f.message
+    assert "所列各项占比合计 100.63%" in f.message
+    assert [q.line for q in f.evidence["quotes"]] == [435, 436, 433]  # the amount, its share, the total
+    assert all("TX-04" not in found for found in clean.values())  # 020's four shares and every other one agree
+
+
+def test_a_completion_rate_of_a_zero_budget_is_found(clean):
+    text = _changed(_text("labelled", "020"), "年初预算为 0 万元，\n支出决算为 10.77 万元，",
+                    "年初预算为 0 万元，\n全年预算为 10.77 万元，支出决算为 10.77 万元，完成年初预算的 100.00%，")
+    (f,) = _rules(text)["TX-06"]
+    assert "年初预算为 0，完成年初预算的比率无从计算" in f.message
+    assert "100.00% 是 10.77万元 ÷ 全年预算 10.77万元" in f.message
+    # 020, 021 and 022 state 年初预算 0 for several items, each without a rate: nothing to find
+    assert all("TX-06" not in found for found in clean.values())
+
+
+def test_what_went_to_small_enterprises_cannot_exceed_what_was_bought(clean):
+    text = _changed(_text("labelled", "020"), "成交的，采购金额 0 万元。", "成交的，采购金额 372.34 万元。")
+    (f,) = _rules(text)["ZC-01"]
+    assert "372.34万元 + 372.34万元 = 744.68万元，超过政府采购总额 372.34万元" in f.message
+    assert all("ZC-01" not in found for found in clean.values())
+
+
+def test_no_problems_against_the_reports_own_words():
+    real = _rules(_doc("labelled", "022"))  # '发现问题0个', and '尚未完成' only in its 名词解释 (a definition)
+    assert "NP-01" not in real
+    text = _changed(_text("labelled", "022"), "94.55%。决算数小于预算数的主要原因：\n正常预决算数浮动",
+                    "94.55%。决算数小于预算数的主要原因：\n部分项目未开展完成")
+    (f,) = _rules(text)["NP-01"]
+    assert "报告称“共发现问题0个”" in f.message and "部分项目未开展完成" in f.message
+
+
+def test_a_purpose_copied_from_the_neighbouring_item_is_found(clean):
+    text = _changed(_text("labelled", "020"), "主要用于支付购房补贴。", "主要用于支付住房公积金。")
+    (f,) = _rules(text)["CP-01"]
+    assert "“购房补贴（项）”的用途写作“主要用于支付住房公积金”，说的是相邻科目“住房公积金（项）”" in f.message
+    # a real one: 万里街道 2024 writes 城管执法's purpose and reason in the words of the item before it
+    (real,) = clean["001"]["CP-01"]
+    assert "“城管执法（项）”的用途写作“主要用于城乡社区管理事务一般行政管理事务”，说的是相邻科目“一般行政管理事务（项）”" \
+        in real.message
+    # 200 purposes in the other documents, many in words of their own ('保障机关正常运转' for 行政运行): none copied
+    assert all("CP-01" not in found for prefix, found in clean.items() if prefix != "001")
+
+
+def test_the_basic_expenditure_part_against_its_table(clean):
+    text = _changed(_text("labelled", "020"), "经费 2949.02 万元，主要包括", "经费 2962.00 万元，主要包括")
+    found = [f for f in _rules(text)["TX-01"] if "人员经费" in f.message]
+    assert [f.message for f in found] == ["说明写“人员经费2962.00万元”，一般公共预算财政拨款基本支出决算表“人员经费合计”为 "
+                                          "2949.02万元。"]
+    assert not [f for found in clean.values() for f in found.get("TX-01", []) if "人员经费合计" in f.message]
+
+
+def test_sangong_rows_of_basic_expenditure_cannot_exceed_the_sangong_table(clean):
+    """021 (labelled): its 基本支出表 prints 30212 13.24, 30217 8.31, 30231 81.11 against a 三公 table of 0, 0.30 and
+    19.56 — a column shifted a row; 020 and 022 print theirs within their 三公 tables."""
+    (f,) = clean["021"]["SG-02"]
+    for part in ("“30212 因公出国（境）费用”13.24万元", "“30217 公务接待费”8.31万元", "“30231 公务用车运行维护费”81.11万元"):
+        assert part in f.message
+    assert "SG-02" not in clean["020"] and "SG-02" not in clean["022"]
+
+
+def test_a_reason_for_the_other_direction_is_found(clean):
+    text = _changed(_text("labelled", "020"), "决算数大于预算数的主要原因：年中人员退休。", "决算数大于预算数的主要原因：项目结余。")
+    (f,) = _rules(text)["DR-02"]
+    assert "决算 61.16万元大于年初预算 60.65万元，而所述原因为“项目结余”" in f.message
+    # 64 reasons in the clean 决算 ('调增产业扶持资金' beside '科目调整至' another: both ways named, not judged)
+    assert all("DR-02" not in found for found in clean.values())
+
+
+SEED = "003"  # a real 自评表 set (云南, 13 projects) printed one cell per line
+
+
+def test_a_form_with_a_blank_score_or_a_blank_total_row():
+    text = _text("seeds", SEED)
+    assert "ZP-01" not in _rules(text) and "PE-01" not in _rules(text)
+    text = _changed(text, "\t5次\n\t=1次\n\t5\n\t1\n", "\t5次\n\t=1次\n\t5\n\t\n")
+    text = _changed(text, "\t年度资金总额\n\t11\n\t11\n\t1.7\n\t10\n\t15.45\n\t1.5\n",
+                    "\t年度资金总额\n\t\n\t\n\t\n\t10\n\t15.45\n\t1.5\n")
+    found = _rules(text)
+    (blank,) = found["ZP-01"]
+    assert blank.message == "指标“接待次数”有分值但未填得分，其余指标均已填写。"
+    (total,) = found["PE-01"]
+    assert "年度资金总额行未填全年预算数和全年执行数，而“当年财政拨款”行填有 11 和 1.7" in total.message
+    # the rate and score are then checked on that row: 1.7 ÷ 11 = 15.45%, 10 × 15.45% = 1.5 (no finding)
+    assert not [f for f in found.get("PE-03", []) + found.get("SC-02", []) if f.subject == blank.subject]
