@@ -131,3 +131,15 @@ def test_a_form_with_a_blank_score_or_a_blank_total_row():
     assert "年度资金总额行未填全年预算数和全年执行数，而“当年财政拨款”行填有 11 和 1.7" in total.message
     # the rate and score are then checked on that row: 1.7 ÷ 11 = 15.45%, 10 × 15.45% = 1.5 (no finding)
     assert not [f for f in found.get("PE-03", []) + found.get("SC-02", []) if f.subject == blank.subject]
+
+
+def test_a_totals_change_against_its_parts_changes():
+    """TX-07: 嘉定司法局 2017 '“三公”经费…减少0.28万元…其中:因公出国(境)费…减少0万元…公务用车…减少0.29万元…公务接待费…
+    增加0.01万元' adds up (−0.29 + 0.01); the 万里 budgets' '比2023年预算增加25万元。其中：（一）…持平 （二）…增加25万元
+    （三）…持平' too; 022 names no change of 因公出国 in its clause, so its parts are not all stated and it is not judged."""
+    text = _text("real", "043")
+    assert "TX-07" not in _rules(text)
+    (f,) = _rules(_changed(text, "公务接待费支出决算增加0.01万元", "公务接待费支出决算增加0.05万元"))["TX-07"]
+    assert "合计减少 0.24万元，与总额的增减不符" in f.message
+    for folder, prefix in (("real", "001"), ("real", "002"), ("labelled", "022")):
+        assert "TX-07" not in _rules(_doc(folder, prefix))

@@ -138,3 +138,15 @@ def test_a_cutoff_date_of_another_year_is_found():
     budget = _doc("real", "002").read_text(encoding="utf-8")
     assert "截至2024年8月31日" in budget
     assert "YR-04" in _rules(budget.replace("截至2024年8月31日", "截至2022年8月31日"))
+
+
+def test_a_comparison_with_another_year_than_the_one_before():
+    """YR-05: a 2025 决算 compares with 2024 (020 does, 8 times); one '与 2023 年度相比' left from last year's text is
+    found, and every comparison of the clean budgets and final accounts is with their year before."""
+    text = _doc("labelled", "020").read_text(encoding="utf-8")
+    assert "YR-05" not in _rules(text)
+    old = "一般公共预算财政拨款支出 4733.14 万元，占本年支出合计\n的 100.00%。与 2024 年度相比"
+    (f,) = _rules(text.replace(old, old.replace("2024", "2023")))["YR-05"]
+    assert f.message == "“与2023年度相比”：2025 年度决算应与上年（2024 年）相比，文中比较的是 2023 年。"
+    for folder, prefix in (("real", "001"), ("real", "005"), ("labelled", "021"), ("labelled", "022")):
+        assert "YR-05" not in _rules(_doc(folder, prefix))

@@ -53,7 +53,8 @@ def check(ctx: Context) -> None:
             continue  # all agree, or most disagree: then the base is not what this reading took it for
         total = sum(float(s.match.group("p")) for s in items)
         complete = head is None or _sum(items).overlaps(_money(head.group("a"), head.group("u")))
-        summed = f"；所列各项占比合计 {fmt_num(total)}%" if complete and abs(total - 100) > 0.1 else ""
+        rounding = sum(0.5 * 10 ** -_decimals(s.match.group("p")) for s in items)  # each share rounded (RULES TX-04)
+        summed = f"；所列各项占比合计 {fmt_num(total)}%" if complete and abs(total - 100) > rounding + 1e-9 else ""
         of = head.group(0) if head else f"各项合计 {fmt_num(_sum(items).mid / 1e4)}万元"
         for s in wrong:
             share = (s.amount / base).scale(100)
@@ -135,5 +136,5 @@ def _decimals(figure: str) -> int:
 
 def _label(text: str, m: re.Match) -> str:
     """The item's name before its amount: "一般公共服务支出（类）"."""
-    before = text[max(0, m.start() - 24):m.start()]
-    return compact(re.split(r"[，,；;：:。、\n]", before)[-1])
+    before = compact(text[max(0, m.start() - 30):m.start()])  # a PDF wraps "一般公共服务支出" / "（类）"
+    return re.split(r"[，,；;：:。、]", before)[-1]

@@ -1,6 +1,7 @@
-"""Years (RULES YR-01…YR-03; FINDINGS `metadata`): every part of a report is of its year — the forms and the
+"""Years (RULES YR-01…YR-05; FINDINGS `metadata`): every part of a report is of its year — the forms and the
 部门整体 table, the titles, the 目录 and the part headings ("第二部分 2022年度单位决算情况说明" in a 2023 决算); a year
-printed broken ("202 年度"); a 功能科目 under a name retired before the report's year (years.toml).
+printed broken ("202 年度"); a 功能科目 under a name retired before the report's year (years.toml); a cut-off date of
+another year; a comparison with another year than the one before ("与2022年度相比" in a 2024 决算).
 """
 from __future__ import annotations
 
@@ -24,12 +25,19 @@ BROKEN_YEAR = re.compile(r"(?<![\d.,，、])(20\d)\s*年度?\s*(?=部门|单位|
 CUTOFF = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+# "与2023年度相比", "比2023年预算执行数", "较2022年度决算": the year a 决算's or 预算's figures are compared with (a date,
+# "比2023年12月", is not one)
+COMPARED = re.compile(r"(?:与|比|较)(?:上年|去年)?\s*(\d{4})\s*年度?\s*(?:预算|决算)?(?:执行数|决算数|预算数)?\s*(?:相比|同期|比较)?"
+                      r"(?!\s*\d{1,2}\s*月)")
+
+
 def check(ctx: Context) -> None:
     _parts(ctx)
     _titles(ctx)
     _broken(ctx)
     _retired(ctx)
     _cutoffs(ctx)
+    _comparisons(ctx)
 
 
 def _parts(ctx: Context) -> None:
@@ -113,3 +121,25 @@ def _cutoffs(ctx: Context) -> None:
                         f"“{compact(m.group(0))}”与报告年度不符：{year} 年度{'决算' if final else '预算'}应截至 {expected}。",
                         check="cutoff_years", table="文字说明", stated=y, recomputed=year if final else year - 1,
                         at=[line_of[m.start()]], rule="YR-04")
+
+
+def _comparisons(ctx: Context) -> None:
+    """A 决算 or 预算 of year Y compares its figures with year Y−1 (上年): "与2022年度相比" in a 2024 决算 is a year left
+    from last year's text, or a figure of the wrong year."""
+    year, kind = ctx.report.year, ctx.report.kind
+    if not year or not re.search(r"[预决]算", kind):
+        return
+    text, line_of = ctx.text
+    wrong: dict[int, list[re.Match]] = {}
+    for m in COMPARED.finditer(text):
+        ctx.checked("comparison_years", "比较年度为上一年度")
+        y = int(m.group(1))
+        if y != year - 1 and 2000 <= y <= year + 1:
+            wrong.setdefault(y, []).append(m)
+    for y, hits in sorted(wrong.items()):
+        quoted = compact(hits[0].group(0))
+        ctx.finding(S, "metadata", "medium",
+                    f"“{quoted}”{f'（{len(hits)} 处）' if len(hits) > 1 else ''}：{year} 年度"
+                    f"{'决算' if '决算' in kind else '预算'}应与上年（{year - 1} 年）相比，文中比较的是 {y} 年。",
+                    check="comparison_years", table="文字说明", stated=y, recomputed=year - 1,
+                    at=[line_of[m.start()] for m in hits[:5]], rule="YR-05")
