@@ -180,7 +180,7 @@ def test_a_wrong_amount_and_the_rate_computed_from_it_are_one_finding(reviews):
     rv = reviews["024"]
     assert not [f for f in rv.occurrences if "100.01%" in f.message]
     (zero,) = [f for f in rv.occurrences if "收入支出总计0万元" in f.message]
-    assert zero.code == "cross_table" and "按表中数字计算相符" in zero.message
+    assert zero.code == "cross_table" and "按表中数字推算相符" in zero.message
     assert zero.evidence["correction"] == "“年度收入支出总计0万元”应为 2995.39万元"
     (amount,) = [f for f in reviews["022"].occurrences if "245.53" in f.message]
     assert amount.code == "narrative_contradiction" and amount.evidence["correction"] == "支出决算 245.53万元 应为 257.14万元"

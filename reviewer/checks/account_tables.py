@@ -467,7 +467,7 @@ def _sangong_in_basic(ctx: Context) -> None:
     rows = sangong_rows(sangong)
     k_b, k_s = TO_YUAN.get(basic.unit or "万元", 1.0), TO_YUAN.get(sangong.unit or "万元", 1.0)
     slack = 0.5 * 10 ** (-basic.decimals) * k_b + 0.5 * 10 ** (-sangong.decimals) * k_s
-    over, lines = [], []
+    over, lines, shifted = [], [], 0
     for code, name, keys in SANGONG_CODES:
         row = next((r for r in basic.records() if r.get("code") == code), None)
         item = next((rows[k] for k in keys if k in rows), None)
@@ -477,14 +477,28 @@ def _sangong_in_basic(ctx: Context) -> None:
         within = _val(item[s_col]) or 0.0
         ctx.checked("accounts_cross", "决算各表之间对应数字一致")
         if amount * k_b > within * k_s + slack:
-            over.append(f"“{code} {name}”{fmt_num(amount)}{basic.unit}，而三公表“{item['name']}”{s_col}只有 "
-                        f"{fmt_num(within)}{sangong.unit}")
+            above = _row_above(basic, row)
+            said = f"“{code} {name}”{fmt_num(amount)}{basic.unit}，而三公表“{item['name']}”{s_col}只有 {fmt_num(within)}{sangong.unit}"
+            if above is not None and abs((_val(above[b_col]) or 0.0) * k_b - within * k_s) <= slack:
+                shifted += 1
+                said += f"（上一行“{above['code']} {above['name']}”为 {fmt_num(_val(above[b_col]) or 0.0)}，正是三公表之数）"
+            over.append(said)
             lines += [int(row["line"]), int(item["line"])]
     if over:
+        lead = ("基本支出表该列疑似错行：" if shifted == len(over) else "") + \
+            f"{basic.title}中与三公经费对应的经济分类科目超过{sangong.title}"
         ctx.finding(S, "cross_table", "high",
-                    f"{basic.title}中的三公经济科目超过{sangong.title}：{'；'.join(over)}。三公经费包括基本支出和项目支出"
-                    "中的三公经费，基本支出所列不能超过其总数，两表必有一误（或基本支出表错行）。",
-                    check="accounts_cross", table=f"{basic.title} / {sangong.title}", at=sorted(set(lines)), rule="SG-02")
+                    f"{lead}：{'；'.join(over)}。三公经费包括基本支出和项目支出中的三公经费，基本支出所列不能超过其总数，"
+                    "两表必有一误。", check="accounts_cross", table=f"{basic.title} / {sangong.title}",
+                    at=sorted(set(lines)), rule="SG-02")
+
+
+def _row_above(table: AccountsTable, row: dict) -> dict | None:
+    """The 款 row printed before `row` in its 类 (30216 before 30217): where a figure shifted down a row came from."""
+    code = str(row.get("code") or "")
+    before = [r for r in table.records() if len(str(r.get("code") or "")) == len(code)
+              and str(r["code"])[:3] == code[:3] and str(r["code"]) < code]
+    return max(before, key=lambda r: str(r["code"])) if before else None
 
 
 def _cross(ctx: Context) -> None:

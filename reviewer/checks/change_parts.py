@@ -15,7 +15,7 @@ from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
 from .common import TO_YUAN, compact, fmt_num
-from .tolerance import Interval
+from .tolerance import Interval, printed_amount
 
 S = SUBJECT_DEPARTMENT
 with open(Path(__file__).with_name("change_parts.toml"), "rb") as _fh:
@@ -75,10 +75,7 @@ def _parts(text: str, start: int, names: list[str]) -> list[re.Match] | None:
 def _signed(m: re.Match) -> Interval:
     if m.group("flat") or float(m.group("d").replace(",", "")) == 0:
         return Interval.exact(0.0)  # "持平", "减少0万元": nothing changed (a printed 0 is not a rounded figure)
-    figure = m.group("d")
-    d = len(figure.split(".")[1]) if "." in figure else 0
-    x, h = float(figure.replace(",", "")), 0.5 * 10 ** -d
-    iv = Interval(x - h, x + h).scale(TO_YUAN[m.group("u")])
+    iv = printed_amount(m.group("d"), m.group("u"))
     return iv if m.group("dir") in UP else iv.scale(-1)
 
 

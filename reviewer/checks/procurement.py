@@ -15,7 +15,7 @@ from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
 from .common import TO_YUAN, compact, fmt_num
-from .tolerance import Interval, printed_rate, rate_severity
+from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
 _A = rf"\s*(?P<a>{NUM})\s*(?P<u>万元|元)"
@@ -108,10 +108,7 @@ def _q(m: re.Match) -> str:
 
 
 def _money(m: re.Match) -> Interval:
-    figure = m.group("a")
-    d = len(figure.split(".")[1]) if "." in figure else 0
-    x, h = float(figure.replace(",", "")), 0.5 * 10 ** -d
-    return Interval(x - h, x + h).scale(TO_YUAN[m.group("u")])
+    return printed_amount(m.group("a"), m.group("u"))
 
 
 def _sum(parts: list[re.Match]) -> Interval:

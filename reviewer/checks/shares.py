@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
-from .common import TO_YUAN, compact, fmt_num
-from .tolerance import Interval, printed_rate, rate_severity
+from .common import compact, fmt_num
+from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
 AMOUNT = re.compile(rf"(?P<a>{NUM})\s*(?P<u>万元|元)")
@@ -34,7 +34,7 @@ class Share:
 
     @property
     def amount(self) -> Interval:
-        return _money(self.match.group("a"), self.match.group("u"))
+        return printed_amount(self.match.group("a"), self.match.group("u"))
 
     @property
     def printed(self) -> Interval:
@@ -52,7 +52,7 @@ def check(ctx: Context) -> None:
         if not wrong or 2 * len(wrong) >= len(items):
             continue  # all agree, or most disagree: then the base is not what this reading took it for
         total = sum(float(s.match.group("p")) for s in items)
-        complete = head is None or _sum(items).overlaps(_money(head.group("a"), head.group("u")))
+        complete = head is None or _sum(items).overlaps(printed_amount(head.group("a"), head.group("u")))
         rounding = sum(0.5 * 10 ** -_decimals(s.match.group("p")) for s in items)  # each share rounded (RULES TX-04)
         summed = f"；所列各项占比合计 {fmt_num(total)}%" if complete and abs(total - 100) > rounding + 1e-9 else ""
         of = head.group(0) if head else f"各项合计 {fmt_num(_sum(items).mid / 1e4)}万元"
@@ -104,7 +104,7 @@ def _base(head: re.Match | None, items: list[Share]) -> Interval | None:
     """The total the shares are of, when it is certain."""
     whole = _sum(items)
     if head is not None:
-        total = _money(head.group("a"), head.group("u"))
+        total = printed_amount(head.group("a"), head.group("u"))
         if total.lo > 0 and (whole.overlaps(total) or 2 * sum(_agrees(s, total) for s in items) > len(items)):
             return total
     units = sum(10 ** -_decimals(s.match.group("p")) for s in items)
@@ -122,12 +122,6 @@ def _sum(items: list[Share]) -> Interval:
     for s in items:
         out = out + s.amount
     return out
-
-
-def _money(figure: str, unit: str) -> Interval:
-    h = 0.5 * 10 ** -_decimals(figure)
-    x = float(figure.replace(",", ""))
-    return Interval(x - h, x + h).scale(TO_YUAN[unit])
 
 
 def _decimals(figure: str) -> int:

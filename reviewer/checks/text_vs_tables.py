@@ -148,8 +148,9 @@ def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
     word, flat = m.group("dir"), bool(m.group("flat"))
     quote = m.group(0)
     if prev.lo <= 0:  # last year nothing (0.00万元): no rate of growth exists
+        # low: "增长100%" from nothing is a common way of writing, noted in passing, not an error to correct
         if m.group("pct") and cur.lo > 0:
-            _finding(ctx, p, "arithmetic", "medium",
+            _finding(ctx, p, "arithmetic", "low",
                      f"“{quote}”：上年为 0，增长率无从计算，文中写“{word}{m.group('pct')}%”；应写明增加的金额。",
                      "TX-05", stated=_num(m.group("pct")))
         return
@@ -213,7 +214,7 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
     prev = cur - delta if m.group("dir") in UP else cur + delta
     if prev.lo <= 0 <= prev.hi and m.group("dir") in UP and cur.lo > 0:  # 307.82 this year, 增加307.82: none last year
         ctx.checked("statements", STATEMENTS)
-        _finding(ctx, p, "arithmetic", "medium",
+        _finding(ctx, p, "arithmetic", "low",
                  f"“{a.group(0)} … {m.group(0)}”：增加额等于本年数，上年为 0，增长率无从计算，文中写“{m.group('dir2')}"
                  f"{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。", "TX-05", stated=_num(m.group("pct")),
                  correction=f"删去“{m.group('dir2')}{m.group('pct')}%”，写明上年为 0")
@@ -252,7 +253,7 @@ def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
     prev = cur - delta
     ctx.checked("statements", STATEMENTS)
     if prev.lo <= 0 <= prev.hi and cur.lo > 0:
-        _finding(ctx, p, "arithmetic", "medium",
+        _finding(ctx, p, "arithmetic", "low",
                  f"“{m.group(0)}”：{table.title}{entry['row']}“{col}”为 {fmt_num(value)}{table.unit}，增加额等于本年数，"
                  f"上年为 0，增长率无从计算，文中写“{m.group('dir2')}{m.group('pct')}%”；应写明增加的金额（上年无此项支出）。",
                  "TX-05", stated=_num(m.group("pct")), at=[p.text.line, line],
@@ -300,7 +301,7 @@ def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown
     if prev.lo <= 0 or not (delta.scale(100) / prev).overlaps(shown):
         return False
     cell.finding.message = cell.finding.message.rstrip("。") + (
-        f"；同句“{m.group(0)}”按表中数字计算相符，错在所写金额。")
+        f"；同段“{m.group(0)}”按表中数字推算相符，错在所写金额。")
     return True
 
 

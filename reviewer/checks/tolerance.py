@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Value
+from .common import TO_YUAN
 
 EPS = 1e-9
 
@@ -86,6 +87,13 @@ def total(values: list[Value], decimals: int | None = None) -> Interval:
 
 def agrees(stated: Value, recomputed: Interval, slack: float = 1.0, decimals: int | None = None) -> bool:
     return Interval.of(stated, slack, decimals).overlaps(recomputed)
+
+
+def printed_amount(raw: str, unit: str = "元") -> Interval:
+    """The amounts in 元 a figure printed in the text may stand for: "2106.66" 万元 is 21,066,550–21,066,650 元."""
+    d = len(raw.split(".")[1]) if "." in raw else 0
+    x, h = float(raw.replace(",", "")), 0.5 * 10 ** (-d)
+    return Interval(x - h, x + h).scale(TO_YUAN.get(unit, 1.0))
 
 
 def printed_rate(raw: str) -> Interval:
