@@ -52,6 +52,20 @@ def test_a_share_that_is_not_its_amount_over_the_total_is_found(clean):
     assert all("TX-04" not in found for found in clean.values())  # 020's four shares and every other one agree
 
 
+def test_shares_of_every_part_are_shares_of_their_sum():
+    """021's 三公 shares ('公务用车… 19.56 万元，占 98.49%；公务接待费… 0.3 万元，占 1.51%') swapped: they still add up
+    to 100, so their base is the parts' sum and both are wrong; shares of the three 三公 parts that add up to 129%
+    (copied completion rates) are shares of the parts' sum too (compositions.toml)."""
+    text = _text("labelled", "021")
+    swapped = _changed(text, "占 98.49%；公务接待费支出决算 0.3\n万元，占 1.51%", "占 1.51%；公务接待费支出决算 0.3\n万元，占 98.49%")
+    found = _rules(swapped)["TX-04"]
+    assert sorted(f.evidence["stated"] for f in found) == [1.51, 98.49]
+    head = "2025 年度“三公”经费财政拨款支出决算中，"
+    parts = head + "因公出国（境）费支出 0 万元，占 0%；公务用车购置及运行维护费支出 4.02 万元，占 89.33%；公务接待费支出 7.94 万元，占 39.7%。"
+    (f,) = [f for f in _rules("上海市普陀区某局2025年度部门决算\n" + parts)["TX-04"] if f.evidence["stated"] == 89.33]
+    assert "4.02万元 ÷ 各项合计11.96万元 = 33.61%" in f.message and "所列各项占比合计 129.03%" in f.message
+
+
 def test_a_completion_rate_of_a_zero_budget_is_found(clean):
     text = _changed(_text("labelled", "020"), "年初预算为 0 万元，\n支出决算为 10.77 万元，",
                     "年初预算为 0 万元，\n全年预算为 10.77 万元，支出决算为 10.77 万元，完成年初预算的 100.00%，")

@@ -150,3 +150,5 @@ def test_a_comparison_with_another_year_than_the_one_before():
     assert f.message == "“与2023年度相比”：2025 年度决算应与上年（2024 年）相比，文中比较的是 2023 年。"
     for folder, prefix in (("real", "001"), ("real", "005"), ("labelled", "021"), ("labelled", "022")):
         assert "YR-05" not in _rules(_doc(folder, prefix))
+    # a 决算 set against its own year's 预算 ('与2025年度预算相比, 增加…'): a comparison of its own, not a wrong year
+    assert "YR-05" not in _rules(text.replace(old, old.replace("与 2024 年度相比", "与 2025 年度预算相比")))

@@ -2,7 +2,7 @@
 其中：因公出国(境)费支出决算减少0万元；公务用车购置及运行维护费支出决算减少0.29万元；公务接待费支出决算增加0.01万元"
 — the parts' signed changes add up to the total's (−0.29 + 0.01 = −0.28).
 
-Only totals whose parts are known (change_parts.toml), and only when every part's change is stated: a part left out
+Only totals whose parts are known (compositions.toml), and only when every part's change is stated: a part left out
 may have changed too.  "持平" is a change of 0.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .common import TO_YUAN, compact, fmt_num
 from .tolerance import Interval, printed_amount
 
 S = SUBJECT_DEPARTMENT
-with open(Path(__file__).with_name("change_parts.toml"), "rb") as _fh:
+with open(Path(__file__).with_name("compositions.toml"), "rb") as _fh:
     COMPOSITIONS = tomllib.load(_fh)["composition"]
 _CHANGE = rf"(?:(?P<dir>增加|减少|增长|下降|上升|降低)\s*(?P<d>{NUM})\s*(?P<u>万元|元)|(?P<flat>持平))"
 CHANGE = re.compile(_CHANGE)
@@ -73,8 +73,8 @@ def _parts(text: str, start: int, names: list[str]) -> list[re.Match] | None:
 
 
 def _signed(m: re.Match) -> Interval:
-    if m.group("flat") or float(m.group("d").replace(",", "")) == 0:
-        return Interval.exact(0.0)  # "持平", "减少0万元": nothing changed (a printed 0 is not a rounded figure)
+    if m.group("flat"):
+        return Interval.exact(0.0)
     iv = printed_amount(m.group("d"), m.group("u"))
     return iv if m.group("dir") in UP else iv.scale(-1)
 

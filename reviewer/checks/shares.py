@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
+from .change_parts import COMPOSITIONS
 from .common import compact, fmt_num
 from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
@@ -44,13 +45,14 @@ class Share:
 def check(ctx: Context) -> None:
     text, line_of = ctx.text
     for head, items in _breakdowns(text):
-        base = _base(head, items)
+        base = _base(head, items, text)
         if base is None:
             continue
         ctx.checked("narrative_shares", "文字中的结构占比计算正确")
         wrong = [s for s in items if not _agrees(s, base)]
-        if not wrong or 2 * len(wrong) >= len(items):
-            continue  # all agree, or most disagree: then the base is not what this reading took it for
+        if not wrong or (2 * len(wrong) >= len(items) and base != _sum(items)):
+            continue  # all agree, or most disagree with a printed total: then it is not their base (the items' own
+            # sum, certain by itself, is: there every share is judged, two swapped ones included)
         total = sum(float(s.match.group("p")) for s in items)
         complete = head is None or _sum(items).overlaps(printed_amount(head.group("a"), head.group("u")))
         rounding = sum(0.5 * 10 ** -_decimals(s.match.group("p")) for s in items)  # each share rounded (RULES TX-04)
@@ -100,17 +102,26 @@ def _closed(text: str, run: list[Share]):
     yield head, run
 
 
-def _base(head: re.Match | None, items: list[Share]) -> Interval | None:
-    """The total the shares are of, when it is certain."""
+def _base(head: re.Match | None, items: list[Share], text: str = "") -> Interval | None:
+    """The total the shares are of, when it is certain: the amount the breakdown hangs from, when the items add up to
+    it or most shares agree with it; else the items' own sum, when their shares add up to 100 or they name every part
+    of a known composition (出国, 公务用车, 公务接待 of 三公)."""
     whole = _sum(items)
     if head is not None:
         total = printed_amount(head.group("a"), head.group("u"))
         if total.lo > 0 and (whole.overlaps(total) or 2 * sum(_agrees(s, total) for s in items) > len(items)):
             return total
     units = sum(10 ** -_decimals(s.match.group("p")) for s in items)
-    if whole.lo > 0 and abs(sum(float(s.match.group("p")) for s in items) - 100) <= units:
+    if whole.lo > 0 and (abs(sum(float(s.match.group("p")) for s in items) - 100) <= units or _every_part(text, items)):
         return whole
     return None
+
+
+def _every_part(text: str, items: list[Share]) -> bool:
+    """The items name every part of a known composition, each once (compositions.toml)."""
+    labels = [_label(text, s.match) for s in items]
+    return any(len(c["parts"]) == len(items) and all(sum(p in label for label in labels) == 1 for p in c["parts"])
+               for c in COMPOSITIONS)
 
 
 def _agrees(s: Share, base: Interval) -> bool:

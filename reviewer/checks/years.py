@@ -27,8 +27,8 @@ CUTOFF = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\
 
 # "与2023年度相比", "比2023年预算执行数", "较2022年度决算": the year a 决算's or 预算's figures are compared with (a date,
 # "比2023年12月", is not one)
-COMPARED = re.compile(r"(?:与|比|较)(?:上年|去年)?\s*(\d{4})\s*年度?\s*(?:预算|决算)?(?:执行数|决算数|预算数)?\s*(?:相比|同期|比较)?"
-                      r"(?!\s*\d{1,2}\s*月)")
+COMPARED = re.compile(r"(?:与|比|较)(?:上年|去年)?\s*(\d{4})\s*年度?\s*(?P<base>预算|决算)?(?:执行数|决算数|预算数)?\s*"
+                      r"(?:相比|同期|比较)?(?!\s*\d{1,2}\s*月)")
 
 
 def check(ctx: Context) -> None:
@@ -124,8 +124,8 @@ def _cutoffs(ctx: Context) -> None:
 
 
 def _comparisons(ctx: Context) -> None:
-    """A 决算 or 预算 of year Y compares its figures with year Y−1 (上年): "与2022年度相比" in a 2024 决算 is a year left
-    from last year's text, or a figure of the wrong year."""
+    """A 决算 or 预算 of year Y compares its figures with year Y−1 (上年), a 决算 also with its own year's 预算 ("与2021
+    年度预算相比" in a 2021 决算): "与2022年度相比" in a 2024 决算 is a year left from last year's text."""
     year, kind = ctx.report.year, ctx.report.kind
     if not year or not re.search(r"[预决]算", kind):
         return
@@ -134,7 +134,8 @@ def _comparisons(ctx: Context) -> None:
     for m in COMPARED.finditer(text):
         ctx.checked("comparison_years", "比较年度为上一年度")
         y = int(m.group(1))
-        if y != year - 1 and 2000 <= y <= year + 1:
+        own_budget = y == year and m.group("base") == "预算" and "决算" in kind  # a 决算 against its own year's 预算
+        if y != year - 1 and not own_budget and 2000 <= y <= year + 1:
             wrong.setdefault(y, []).append(m)
     for y, hits in sorted(wrong.items()):
         quoted = compact(hits[0].group(0))
