@@ -90,11 +90,16 @@ def test_no_problems_against_the_reports_own_words():
     # the reason of an item that spent 20.04 of its 77.59 (25.83%) tells of work not done …
     far = _changed(text, "按项目推进\n情况年中调减项目经费 50 万元", "部分项目未开展完成")
     (f,) = _rules(far)["NP-01"]
-    assert "报告称“绩效自评中共发现问题0个”" in f.message and "部分项目未开展完成" in f.message
+    assert "“绩效自评中共发现问题0个”" in f.message and "部分项目未开展完成" in f.message
     # … of one that spent 46.50 of 49.18 (94.55%, short by less than the 10% PE-02 holds material) does not
     near = _changed(text, "94.55%。决算数小于预算数的主要原因：\n正常预决算数浮动",
                     "94.55%。决算数小于预算数的主要原因：\n部分项目未开展完成")
     assert "NP-01" not in _rules(near)
+    # an average of 99 and more is such a claim too (020: '平均得分99.86分', 28 projects all 优, 3 problems found)
+    text = _text("labelled", "020")
+    assert "NP-01" not in _rules(text)
+    (f,) = _rules(_changed(text, "医疗保险实际支出较预算\n小。", "部分项目未开展完成。"))["NP-01"]
+    assert "报告称“平均得分99.86分”" in f.message and "部分项目未开展完成" in f.message
 
 
 def test_a_purpose_copied_from_the_neighbouring_item_is_found(clean):

@@ -1,7 +1,9 @@
 """"No problems" against the report's own evidence (RULES NP-01; FINDINGS `narrative_contradiction`): a report that
-says its self-evaluation found no problem ("绩效自评中共发现问题0个", "存在的问题：无") while elsewhere it tells of work
-not done or done late ("部分项目未开展完成", "项目进度拖延") or its own figures show a project that spent less than
-`low_exec_rate` of its budget.  The words are data (no_problems.toml).
+says its self-evaluation found no problem ("绩效自评中共发现问题0个", "存在的问题：无"), or rates every project 优 or
+averages 99 and more, while elsewhere it tells of work not done or done late ("部分项目未开展完成", "项目进度拖延") or
+its own figures show a project that spent less than `low_exec_rate` of its budget.  The reason an item gives for
+spending a little less than its 年初预算 (short by under PE-02's material share) is no such evidence.  The words are
+data (no_problems.toml).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ EXPLAINED = re.compile(rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?:万元|元
                        rf"支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?:万元|元)[^。]{{0,20}}。?\s*决算数小于预算数的主要原因")
 BEFORE = 160  # characters before a reason where its item's amounts stand
 SHOWN = 2  # sentences quoted in the message; every place is in the finding's locations
+CLAIMED = 300  # characters: the claims of one passage ("平均得分99.22分 … 发现问题0个"), quoted together
 
 
 def check(ctx: Context) -> None:
@@ -47,9 +50,11 @@ def check(ctx: Context) -> None:
 
 
 def _judge(ctx: Context, subject: str, text: str, lines: list[int], low: list[str], claim_in: str = "") -> None:
-    claim = CLAIM.search(claim_in or text)
-    if claim is None:
+    claims = list(CLAIM.finditer(claim_in or text))
+    if not claims:
         return
+    claim = claims[0]
+    said_first = "".join(f"“{compact(c.group(0))}”" for c in claims if c.start() - claim.start() <= CLAIMED)
     ctx.checked("no_problems", "称未发现问题与报告所述执行和完成情况相符", subject)
     told = _told(text, claim if not claim_in else None, ctx.config.rules.budget_cut_share)
     if not told and not low:
@@ -58,8 +63,8 @@ def _judge(ctx: Context, subject: str, text: str, lines: list[int], low: list[st
     more = len(told) + len(low) - len(said)
     at = ([] if claim_in else [lines[claim.start()]]) + [lines[i] for _, i in told[:4]]
     ctx.finding(subject, "narrative_contradiction", "medium",
-                f"报告称“{compact(claim.group(0))}”，而同一报告写道 {'；'.join(said)}{f' 等（另 {more} 处）' if more > 0 else ''}："
-                "所称无问题与报告自述的未完成、拖延或低执行不符，请说明自评结论是否客观、问题是否如实列明。",
+                f"报告称{said_first}，而同一报告写道 {'；'.join(said)}{f' 等（另 {more} 处）' if more > 0 else ''}："
+                "这一自评结论与报告自述的未完成、拖延或低执行不符，请说明自评是否客观、问题是否如实列明。",
                 check="no_problems", table="文字说明",
                 at=at, rule="NP-01")
 
