@@ -515,9 +515,9 @@ def _totals(ctx: Context, p: Paragraph, family: str, heading: str = "") -> dict[
         if fig.kind != "amount":
             continue
         label = re.sub(r"\s", "", fig.label)
-        entry = next((e for e in AMOUNTS if e["rx"].search(label) and (
+        entry = next((e for e in AMOUNTS if e.get("family", family) == family and e["rx"].search(label) and (
             e["scope_rx"].search(p.text.text[:fig.pos]) or e["scope_rx"].search(heading))), None)
-        if entry is None or entry.get("family", family) != family:
+        if entry is None:
             continue
         table = ctx.report.account(entry["table"], family)
         if table is None or (table.frame.empty and not table.totals):
