@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ..checks.common import compact, document_text, fmt_num
-from ..checks.copied import ITEM
+from ..checks.copied import paths as item_paths
 from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT, Report
 from ..review import Review
@@ -73,7 +73,7 @@ def _items(report: Report, family: str, text: str, line_of: list[int]) -> dict[s
     """Per 功能分类 path (类|款|项): a 预算's amount ("“…（项）”938.99万元"), or a 决算's 年初预算 of it ("…（项）。主要用于…
     年初预算为 203.69 万元")."""
     out: dict[str, dict] = {}
-    paths = list(ITEM.finditer(text))
+    paths = item_paths(text)
     for i, m in enumerate(paths):
         if not m.group("l2"):
             continue
