@@ -242,6 +242,9 @@ def test_empty_tables_with_their_note_are_read_and_one_without_is_a_finding(revi
             assert t.empty and not t.unread, (p, kind)
     (empty,) = [f for f in reviews["024"].occurrences if f.evidence.get("rule") == "JS-08e"]
     assert empty.code == "missing" and empty.severity == "medium" and "三公" in empty.message
+    # its 说明 states a 三公 budget of 0.95: "本表无数据" would be untrue, the finding asks for the figures (an auditor's
+    # reading of the held-out 024)
+    assert "而说明写有“三公”经费财政拨款支出年初预算为0.95万元：表中应填列这些数字" in empty.message
 
 
 def test_a_copy_cut_off_is_partly_read_and_never_approved():

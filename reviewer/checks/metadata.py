@@ -8,7 +8,8 @@ from datetime import date
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import blank_template, similarity_at_least
+from ..numbers import NUM
+from .common import blank_template, compact, similarity_at_least
 
 S = SUBJECT_DEPARTMENT
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
@@ -151,6 +152,8 @@ def _step_dates(ctx: Context) -> None:
 
 
 TABLE_SUBJECTS = {"gov_fund": "政府性基金", "soe_capital": "国有资本经营", "sangong": "三公", "sangong_gpb": "三公"}
+# "“三公”经费财政拨款支出年初预算为 0.95 万元": a subject and the amount the 说明 states of it, in one clause
+STATED_OF = re.compile(rf"(?P<subj>[^，,。；;]{{2,30}}?)(?:预算|决算|支出|收入)(?:数)?为?\s*(?P<a>{NUM})\s*(?:万元|元)")
 
 
 def _said_empty(ctx: Context, table) -> bool:
@@ -178,7 +181,27 @@ def _empty_tables(ctx: Context) -> None:
         if not table.empty:
             continue
         ctx.checked("empty_tables", "空表附有说明")
-        if not _said_empty(ctx, table):
-            ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，表下也未说明原因（应注明“本单位本年度"
-                        "没有……，故本表无数据”，或填列数字）。", check="empty_tables",
-                        table=f"{table.number} {table.title}".strip(), at=[table.line], rule="JS-08e")
+        if _said_empty(ctx, table):
+            continue
+        stated = _stated_amount(ctx, table)
+        if stated is not None:  # the 说明 gives its figures: "本表无数据" would be untrue, the table is to be filled
+            quote, line = stated
+            ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，而说明写有{quote}：表中应填列这些数字。",
+                        check="empty_tables", table=f"{table.number} {table.title}".strip(), at=[table.line, line],
+                        rule="JS-08e")
+            continue
+        ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，表下也未说明原因（应注明“本单位本年度"
+                    "没有……，故本表无数据”，或填列数字）。", check="empty_tables",
+                    table=f"{table.number} {table.title}".strip(), at=[table.line], rule="JS-08e")
+
+
+def _stated_amount(ctx: Context, table) -> tuple[str, int] | None:
+    """An amount above 0 the 说明 states of an empty table's subject ("“三公”经费财政拨款支出年初预算为0.95万元")."""
+    subject = TABLE_SUBJECTS.get(table.kind, "")
+    if not subject:
+        return None
+    for p in ctx.report.prose:
+        for m in STATED_OF.finditer(p.text.text):
+            if subject in m.group("subj") and float(m.group("a").replace(",", "")) > 0:
+                return compact(m.group(0)), p.text.line
+    return None
