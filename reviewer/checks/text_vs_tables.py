@@ -100,7 +100,7 @@ def check(ctx: Context) -> None:
             _yoy_both(ctx, p, m)
         for m in YOY_DELTA.finditer(text):
             _yoy_delta(ctx, p, m, tabled)
-        _restated(ctx, p)
+        _restated(ctx, p, tabled)
         for m in EXECUTION.finditer(text):
             _execution(ctx, p, m, tabled)
         for m in COMPLETION.finditer(text):
@@ -279,7 +279,7 @@ def _reason(ctx: Context, p: Paragraph, quote: str, word: str | None, flat: bool
                  extra={"claim": why.strip()})
 
 
-def _restated(ctx: Context, p: Paragraph) -> None:
+def _restated(ctx: Context, p: Paragraph, tabled: dict[int, Tabled]) -> None:
     head = ITEM_HEAD.match(p.text.text)
     budget = ITEM_BUDGET.search(p.text.text)
     if not head or not budget:
@@ -287,9 +287,13 @@ def _restated(ctx: Context, p: Paragraph) -> None:
     ctx.checked("statements", STATEMENTS)
     a, c = _iv(head.group("a"), head.group("u")), _iv(budget.group("c"), budget.group("u"))
     if not a.overlaps(c):
+        # the table says which of the two is right, when the paragraph's heading amount was compared with it
+        cell = next((t for pos, t in tabled.items() if head.start("a") <= pos < head.end()), None)
+        which = f"；表中该项为 {head.group('a')}{head.group('u')}，与开头一致，“{budget.group(0)}”有误" \
+            if cell is not None and cell.finding is None else ""
         _finding(ctx, p, "narrative_contradiction", "high",
-                 f"“{head.group('item')}”开头写 {head.group('a')}{head.group('u')}，同段又写“{budget.group(0)}”：同一项目前后金额不一致。",
-                 "TX-01", stated=_num(head.group("a")), recomputed=_num(budget.group("c")))
+                 f"“{head.group('item')}”开头写 {head.group('a')}{head.group('u')}，同段又写“{budget.group(0)}”：同一项目前后金额不一致"
+                 f"{which}。", "TX-01", stated=_num(head.group("a")), recomputed=_num(budget.group("c")))
 
 
 def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown: Interval) -> bool:
