@@ -167,3 +167,21 @@ def test_a_totals_change_against_its_parts_changes():
     assert "合计减少 0.24万元，与总额的增减不符" in f.message
     for folder, prefix in (("real", "001"), ("real", "002"), ("labelled", "022")):
         assert "TX-07" not in _rules(_doc(folder, prefix))
+
+
+def test_the_real_cases_of_the_held_out_final_accounts():
+    """Added after the measure on labelled 023–026 (kept out while building): each rule on the real case careful readers
+    found there."""
+    r023, r025, r026 = (_rules(_doc("labelled", p)) for p in ("023", "025", "026"))
+    (share,) = r023["TX-04"]  # 2106.66 ÷ 2940.05 = 71.65%, printed 71.73%; the four shares add up to 100.07%
+    assert "2106.66万元 ÷ 2940.05万元 = 71.65%，文中写 71.73%；所列各项占比合计 100.07%" in share.message
+    (claim,) = r025["NP-01"]  # 39 projects 优, no problem found, while items were not finished and delayed
+    assert "“绩效自评中共发现问题0个”" in claim.message and "项目进度拖延" in claim.message
+    assert any("一般公共预算财政拨款基本支出5377.64万元" in f.message and "5364.75万元" in f.message for f in r025["TX-01"])
+    assert any("人员经费4896.98万元" in f.message and "4884.09万元" in f.message for f in r025["TX-01"])
+    (bought,) = r026["ZC-01"]
+    assert "21.07万元 + 21.07万元 = 42.14万元，超过政府采购总额 21.07万元" in bought.message
+    (zero,) = r026["TX-06"]
+    assert "95.89% 是 307.82万元 ÷ 全年预算 321.02万元" in zero.message
+    (copied,) = r026["CP-01"]
+    assert "“住房公积金（项）”的用途写作“主要用于事业单位医疗保险支出”，说的是相邻科目“事业单位医疗（项）”" in copied.message
