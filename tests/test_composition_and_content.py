@@ -185,3 +185,12 @@ def test_the_real_cases_of_the_held_out_final_accounts():
     assert "95.89% 是 307.82万元 ÷ 全年预算 321.02万元" in zero.message
     (copied,) = r026["CP-01"]
     assert "“住房公积金（项）”的用途写作“主要用于事业单位医疗保险支出”，说的是相邻科目“事业单位医疗（项）”" in copied.message
+
+
+def test_a_reason_of_its_own_for_the_other_direction():
+    """DR-03: 嘉定 2017 says '公务接待费支出决算增加0.01万元' and then '公务接待费支出增加的主要原因是…' (agrees; so do
+    the reasons of 020–022, 031 and the 万里 budgets); a reason for a decrease of what increased is found."""
+    text = _text("real", "043")
+    assert "DR-03" not in _rules(text)
+    (f,) = _rules(_changed(text, "公务接待费支出增加的主要原因", "公务接待费支出减少的主要原因"))["DR-03"]
+    assert "增加0.01" in f.message and "公务接待费支出减少的主要原因" in f.message

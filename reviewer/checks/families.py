@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..model import Report
-from . import (account_tables, budget_tables, change_parts, copied, cross, form_content, funds, management, metadata, narrative_math, no_problems, plausibility,
+from . import (account_tables, budget_tables, change_parts, copied, cross, directions, form_content, funds, management, metadata, narrative_math, no_problems, plausibility,
                procurement, residue, scores, shares, text_vs_tables, years)
 from .base import Context
 
@@ -15,7 +15,7 @@ from .base import Context
 # columns were confirmed by them (Context.verified)
 CHECKS = [funds, scores, plausibility, account_tables, budget_tables, cross, text_vs_tables, narrative_math, shares,
           procurement, metadata, residue, years, management, no_problems, copied,
-          form_content, change_parts]
+          form_content, change_parts, directions]
 
 with open(Path(__file__).with_name("applies.toml"), "rb") as _fh:
     APPLIES: dict[str, dict] = tomllib.load(_fh)
