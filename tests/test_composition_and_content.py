@@ -194,3 +194,19 @@ def test_a_reason_of_its_own_for_the_other_direction():
     assert "DR-03" not in _rules(text)
     (f,) = _rules(_changed(text, "公务接待费支出增加的主要原因", "公务接待费支出减少的主要原因"))["DR-03"]
     assert "增加0.01" in f.message and "公务接待费支出减少的主要原因" in f.message
+
+
+def test_a_form_left_unscored_or_with_a_bare_number_for_its_outcome():
+    """ZP-02 / ZP-03 on the seed's first form (宣传交流工作经费, 12 indicators): with every 分值, 得分 and the 总分 cells
+    emptied it was not evaluated; with '100%' for its 实际完成情况 it says nothing of what was done.  The seed as it is
+    scores every indicator and describes its outcome in words."""
+    text = _text("seeds", SEED)
+    assert not {"ZP-02", "ZP-03"} & set(_rules(text))
+    form = reviewer.extract(text).projects[0]
+    lines = text.split("\n")
+    for n in {v.line for i in form.indicators for v in (i.weight, i.score)} | {form.total_score.line, form.total_weight.line}:
+        lines[n - 1] = "\t"
+    (unscored,) = _rules("\n".join(lines))["ZP-02"]
+    assert unscored.subject == "宣传交流工作经费" and "12 项指标及实际完成值，但各项均无分值和得分" in unscored.message
+    (bare,) = _rules(_changed(text, form.outcome.text, "100%"))["ZP-03"]
+    assert bare.message == "实际完成情况只填了“100%”，没有文字说明要做什么、做成了什么。"

@@ -31,7 +31,7 @@ def check(ctx: Context) -> None:
 
 def _unscored(ctx: Context, p: Project) -> None:
     rows = p.indicators
-    if len(rows) < 3 or not p.total_score.blank or any(not i.weight.blank or not i.score.blank for i in rows):
+    if len(rows) < 3 or p.total_score.number is not None or any(not i.weight.blank or not i.score.blank for i in rows):
         return
     if sum(1 for i in rows if not i.actual.blank) < 2:
         return  # nothing filled either: a target form or a template, said elsewhere
