@@ -210,3 +210,14 @@ def test_a_form_left_unscored_or_with_a_bare_number_for_its_outcome():
     assert unscored.subject == "宣传交流工作经费" and "12 项指标及实际完成值，但各项均无分值和得分" in unscored.message
     (bare,) = _rules(_changed(text, form.outcome.text, "100%"))["ZP-03"]
     assert bare.message == "实际完成情况只填了“100%”，没有文字说明要做什么、做成了什么。"
+
+
+def test_a_completion_rate_against_any_budget_the_sentence_names():
+    """TX-03 reads '“三公”经费支出预算为3万元,支出决算为1.71万元,完成预算的43%' as it reads 上海's '年初预算为…，支出决算为
+    …，完成年初预算的…' (a 安徽 page printed its year-on-year fall there: 1.71 ÷ 3 = 57%); the rates of 020–022 and 031
+    agree with their figures."""
+    text = _changed(_text("labelled", "020"), "年初预算为 51.50 万元，", "支出预算为 51.50 万元，")
+    assert "TX-03" not in _rules(text)
+    wrong = "上海市普陀区某局2025年度部门决算\n“三公”经费财政拨款支出预算为3万元,支出决算为1.71万元,完成预算的43%。\n"
+    (f,) = _rules(wrong)["TX-03"]
+    assert f.message.endswith("：1.71 ÷ 3 = 57%，文中写 43%。")

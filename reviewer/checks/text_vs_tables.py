@@ -38,10 +38,11 @@ AMOUNT = re.compile(rf"(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
 ITEM_HEAD = re.compile(rf"^\s*\d{{1,3}}[.．、]\s*[“\"](?P<item>[^”\"]+)[”\"]\s*(?P<a>{NUM})\s*(?P<u>{MONEY_U})")
 ITEM_BUDGET = re.compile(rf"\d{{4}}\s*年预算安排\s*(?P<c>{NUM})\s*(?P<u>{MONEY_U})")
 REASON = re.compile(r"主要原因(?:是)?[:：]?\s*(?P<why>[^。]*)")
+# "年初预算为B万元，支出决算为A万元，完成年初预算的r%" (上海), "“三公”经费支出预算为3万元,支出决算为1.71万元,完成预算的43%"
 EXECUTION = re.compile(
-    rf"年初预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*"
+    rf"(?<!全年)(?<!调整)(?:年初)?(?:支出)?预算(?:数)?为\s*(?P<b>{NUM})\s*(?P<bu>{MONEY_U})[，,]\s*"
     rf"(?:全年预算(?:数)?为\s*(?P<f>{NUM})\s*(?P<fu>{MONEY_U})[，,]\s*)?支出决算(?:数)?为?\s*(?P<a>{NUM})\s*(?P<au>{MONEY_U})"
-    rf"(?:[，,]\s*完成年初预算的\s*(?P<r>{NUM})\s*%)?(?:[。，,；]\s*决算数(?P<cmp>大于|小于|等于)预算数)?")
+    rf"(?:[，,]\s*完成(?P<of>年初)?预算的\s*(?P<r>{NUM})\s*%)?(?:[。，,；]\s*决算数(?P<cmp>大于|小于|等于)预算数)?")
 # "完成年初预算100%，决算数大于预算数55.93万元": a completion of exactly 100% leaves no difference
 COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?的?\s*(?P<r>{NUM})\s*%[，,；;]?\s*决算数(?P<cmp>大于|小于|超过|低于|多于|少于)"
                         rf"预算数\s*(?P<d>{NUM})\s*(?P<du>{MONEY_U})")
@@ -312,7 +313,7 @@ def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown
 def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
     b, a = _iv(m.group("b"), m.group("bu")), _iv(m.group("a"), m.group("au"))
     ctx.checked("statements", STATEMENTS)
-    if m.group("r") and _num(m.group("b")) == 0:
+    if m.group("r") and m.group("of") and _num(m.group("b")) == 0:
         _completion_of_nothing(ctx, p, m, a)
     if m.group("r") and b.lo > 0:
         rate = (a / b).scale(100)
@@ -320,10 +321,12 @@ def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
         if not rate.overlaps(shown) and _wrong_amount(ctx, p, m, b, shown, tabled):
             return
         if not rate.overlaps(shown):
-            _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("r")), rate.mid, ctx.config.rules.rate_slip),
-                     f"“{m.group(0)}”：{m.group('a')} ÷ {m.group('b')} = {fmt_num(rate.mid)}%，文中写 {m.group('r')}%。",
-                     "TX-03", stated=_num(m.group("r")), recomputed=round(rate.mid, 4),
-                     correction=f"{m.group('r')}% 应为 {fmt_num(rate.mid)}%")
+            # the rate of the figures as printed (1.71 ÷ 3 = 57%), not the middle of what rounded figures allow
+            exact = _num(m.group("a")) * TO_YUAN[m.group("au")] / (_num(m.group("b")) * TO_YUAN[m.group("bu")]) * 100
+            _finding(ctx, p, "arithmetic", rate_severity(_num(m.group("r")), exact, ctx.config.rules.rate_slip),
+                     f"“{m.group(0)}”：{m.group('a')} ÷ {m.group('b')} = {fmt_num(exact)}%，文中写 {m.group('r')}%。",
+                     "TX-03", stated=_num(m.group("r")), recomputed=round(exact, 4),
+                     correction=f"{m.group('r')}% 应为 {fmt_num(exact)}%")
     cmp = m.group("cmp")
     diff = a - b
     reason = REASON.search(p.text.text, m.end())
