@@ -152,3 +152,15 @@ def test_a_comparison_with_another_year_than_the_one_before():
         assert "YR-05" not in _rules(_doc(folder, prefix))
     # a 决算 set against its own year's 预算 ('与2025年度预算相比, 增加…'): a comparison of its own, not a wrong year
     assert "YR-05" not in _rules(text.replace(old, old.replace("与 2024 年度相比", "与 2025 年度预算相比")))
+
+
+@pytest.mark.parametrize("folder, prefix, unit", [
+    ("labelled", "026", "中共上海市普陀区委社会工作部"),  # cover '中共上海市普陀区委' / '社会工作部 2024 年度' / '部门决算'
+    ("labelled", "019", "大竹县农业技术推广中心"),  # cover '2024年度' / '大竹县农业技术推广中心' / '单位决算'
+    ("labelled", "018", "重庆市永川区农机推广站"),  # a web page's '标题: | 重庆市永川区农机推广站2024年度决算公开说明'
+    ("heldout", "117", "乌鲁木齐市政务服务中心"),  # '烏魯木齊市政務服務中心2023年度部門決算公開說明' (traditional)
+])
+def test_the_unit_is_taken_from_a_title_however_it_is_printed(folder, prefix, unit):
+    """Family 9: memos said （未注明单位） of documents that name their unit in their title, broken over lines, year
+    first, in a page's 标题 field, or followed by '公开说明'."""
+    assert reviewer.extract(_doc(folder, prefix)).department == unit

@@ -27,9 +27,15 @@ from .values import YEAR_RE, clean_text, compact
 
 UNIT_AFTER_RE = re.compile(r"\s*(?:金额)?单位\s*[:：]")
 # who a 决算/预算 is, from its headings: "上海市普陀区文化和旅游局2025年度部门决算", "第一部分 某某局概况"
-TITLE_NAME_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分)?(?!纳入|关于|根据|按照)(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:委员会|办公室|办事处|局|委|办|中心|院|所|站|馆|"
-    r"社|厅|政府|街道|学校|医院|幼儿园|大队|支队|协会|学会))(?:\d{4}年度?(?:部门|单位)(?:决算|预算)|概况)")
+_ORG = (r"(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:委员会|办公室|办事处|局|委|办|中心|院|所|站|馆|社|厅|部|政府|街道|学校|医院|"
+        r"幼儿园|大队|支队|协会|学会))")
+TITLE_NAME_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?(?!纳入|关于|根据|按照)" + _ORG +
+                           r"(?:\d{4}年度?(?:部门|单位)?(?:决算|预算)|概况)")
+# a cover that prints its year first ("2024年度" / "大竹县农业技术推广中心" / "单位决算"), its lines joined
+YEAR_FIRST_RE = re.compile(r"^\d{4}年度?" + _ORG + r"(?:部门|单位)?(?:决算|预算)")
+# what may follow a title's "…部门决算": "公开说明", "情况说明", "表"
+TITLE_TAIL_RE = re.compile(r"^(?:公开)?(?:说明|情况说明)?(?:表)?$")
+COVER_LINES = 4  # a cover's title may be broken over this many lines
 _DEPT_LABEL_STARTS = ("部门", "主管", "实施", "填列", "编制", "预算", "决算")
 # a label with its value after a colon, or a label alone (its value in the next cell); a 预算/决算 cover's
 # "预算主管部门：某某局", "预算单位：某某局"
@@ -241,6 +247,26 @@ def _own_year(text: str) -> re.Match | None:
                  and not re.match(r"\s*度?\s*(?:相比|比较|同期)", text[m.end():])), None)
 
 
+def _title_name(joined: str) -> re.Match | None:
+    """A title that names its unit: "某某局2024年度部门决算(公开说明)", "第一部分 某某局概况", "2024年度某某中心单位决算"."""
+    m = TITLE_NAME_RE.match(joined) or YEAR_FIRST_RE.match(joined)
+    return m if m and TITLE_TAIL_RE.match(joined[m.end():]) else None
+
+
+def _cover_title(report: Report, parts: list[Part]) -> None:
+    """A cover whose title is broken over lines ("中共上海市普陀区委" / "社会工作部2024年度" / "部门决算"): its first
+    lines joined, when no title of one line named the unit."""
+    if any(m.context == "标题" for m in report.departments):
+        return
+    lines = [(row.line, compact(row.joined())) for part in parts for row in part.rows if row.nonempty()][:COVER_LINES]
+    for k in range(len(lines)):
+        for j in range(k + 2, len(lines) + 1):
+            m = _title_name("".join(text for _, text in lines[k:j]))
+            if m:
+                report.departments.append(Mention(m.group("name"), "标题", lines[k][0]))
+                return
+
+
 def _collect_mentions(report: Report, parts: list[Part]) -> None:
     """Every printed department name and fiscal year, with its line: they may disagree."""
     for part in parts:
@@ -267,12 +293,15 @@ def _collect_mentions(report: Report, parts: list[Part]) -> None:
             if len(cells) > 2:
                 continue  # a title or a year line is one or two cells
             joined = compact(row.joined())
-            if len(cells) == 1 and len(joined) <= 50 and (m := TITLE_NAME_RE.match(joined)) and m.end() >= len(joined) - 2:
+            if len(cells) == 2 and re.match(r"^(?:标题|题目)[:：]?$", compact(cells[0].text)):
+                joined, cells = compact(cells[1].text), cells[1:]  # a web page's "标题: | 某某站2024年度决算公开说明"
+            if len(cells) == 1 and len(joined) <= 50 and (m := _title_name(joined)):
                 report.departments.append(Mention(m.group("name"), "标题", row.line))
             if len(cells) <= 2 and len(joined) < 40 and (m := COVER_YEAR_RE.search(joined) or (
                     "年度" in joined and _own_year(joined))):
                 if not part.title or compact(part.title) not in joined:
                     report.years.append(Mention(m.group(1), clean_text(row.joined()), row.line))
+    _cover_title(report, parts)
     for p in report.projects:
         if p.funds.unit:
             report.units.append(Mention(p.funds.unit, f"项目资金 {p.name}", p.funds.line or 0))
