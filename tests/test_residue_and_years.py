@@ -164,3 +164,12 @@ def test_the_unit_is_taken_from_a_title_however_it_is_printed(folder, prefix, un
     """Family 9: memos said （未注明单位） of documents that name their unit in their title, broken over lines, year
     first, in a page's 标题 field, or followed by '公开说明'."""
     assert reviewer.extract(_doc(folder, prefix)).department == unit
+
+
+def test_a_filled_table_whose_note_says_it_is_empty():
+    """TP-06: 万里 2024's 三公 table prints 47.91 … 443.18 above '注:本部门2024年无“三公”经费和机关运行经费预算，故本表为
+    空表。' (an auditor found it; the note is the template's); its empty 政府性基金 and 国有资本 tables carry the same note
+    rightly, and the 2025 budget's filled 三公 table has none."""
+    (f,) = _rules(_doc("real", "001"))["TP-06"]
+    assert f.message.startswith("部门“三公”经费和机关运行经费预算表填有数字，表下却注明“注:本部门2024年无“三公”经费")
+    assert "TP-06" not in _rules(_doc("real", "002"))

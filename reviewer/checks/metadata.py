@@ -179,6 +179,7 @@ def _empty_tables(ctx: Context) -> None:
         return
     for table in read:
         if not table.empty:
+            _said_empty_when_filled(ctx, table)
             continue
         ctx.checked("empty_tables", "空表附有说明")
         if _said_empty(ctx, table):
@@ -193,6 +194,20 @@ def _empty_tables(ctx: Context) -> None:
         ctx.finding(S, "missing", "medium", f"{table.title}只有表头、没有数字，表下也未说明原因（应注明“本单位本年度"
                     "没有……，故本表无数据”，或填列数字）。", check="empty_tables",
                     table=f"{table.number} {table.title}".strip(), at=[table.line], rule="JS-08e")
+
+
+SAYS_EMPTY = re.compile(r"本表(?:为)?空表|本表无数据|故(?:本表)?为空表")
+
+
+def _said_empty_when_filled(ctx: Context, table) -> None:
+    """A table with figures whose own note says it is empty ("注:本部门2024年无“三公”经费…预算，故本表为空表" under a 三公
+    table of 47.91万元): the template's note left, or the figures wrong (TP-06)."""
+    note = next((n for n in table.notes[:2] if SAYS_EMPTY.search(n.text)), None)
+    if note is None:
+        return
+    ctx.finding(S, "metadata", "medium", f"{table.title}填有数字，表下却注明“{compact(note.text)}”：空表说明未删，或表中数字有误。",
+                check="empty_tables", table=f"{table.number} {table.title}".strip(), at=[table.line, note.line],
+                rule="TP-06")
 
 
 def _stated_amount(ctx: Context, table) -> tuple[str, int] | None:
