@@ -74,7 +74,10 @@ def test_a_statement_and_its_tables_in_two_pdfs_are_one_report(parts, whole, tmp
     assert [(f["code"], f["message"]) for f in joined] == [(f["code"], f["message"]) for f in alone] and joined
     assert all(f["report"] == NAME for f in joined)
     where = [q["location"] for f in joined for q in f["evidence"]["quotes"]]
-    assert where and all(w.startswith("预算说明.pdf 第") for w in where)
+    assert where and all(w.startswith(("预算说明.pdf 第", "预算表.pdf 第")) for w in where)
+    # the 三公 table under its template note '故本表为空表' (TP-06) is in the file of tables
+    (note,) = [f for f in joined if f["evidence"].get("rule") == "TP-06"]
+    assert all(q["location"].startswith("预算表.pdf 第") for q in note["evidence"]["quotes"])
 
 
 def test_the_statement_is_checked_against_the_tables_of_the_other_file(parts):
@@ -108,8 +111,9 @@ def test_a_word_statement_beside_pdf_tables_is_one_report(parts, tmp_path):
     assert s.reports == 1
     assert [r["report"] for r in summary(out)] == ["预算说明.docx", "预算表.pdf"]
     codes = sorted(f["code"] for f in findings(out))
-    # the 万里街道 2024 budget: two contradictions, a growth from 0, and 城管执法's purpose copied from the item before
-    assert codes == ["arithmetic", "boilerplate", "narrative_contradiction", "narrative_contradiction"]
+    # the 万里街道 2024 budget: two contradictions, a growth from 0, 城管执法's purpose copied from the item before, and
+    # the filled 三公 table's note "故本表为空表"
+    assert codes == ["arithmetic", "boilerplate", "metadata", "narrative_contradiction", "narrative_contradiction"]
 
 
 def test_copies_of_one_document_are_not_joined(parts, tmp_path):

@@ -47,7 +47,7 @@ def row(table, name: str, side: str = "") -> dict:
 
 # --- 上海 部门预算 / 单位预算: PDF and the text made from it ------------------------------------------
 
-def test_shanghai_budget_pdf_finds_the_four_errors_of_its_notes():
+def test_shanghai_budget_pdf_finds_the_five_errors_of_its_notes():
     """001 (万里街道 2024 部门预算): its 编制说明 item on 住房公积金 says 350.35万元 then 352.67万元; the rate
     0.53% follows from 350.35, not from the 352.67 it is printed with, so it is no second finding (an auditor
     found the rate finding false, its correction wrong); 其他教育支出 grows "100%" from 0; a decrease explained by
@@ -63,7 +63,9 @@ def test_shanghai_budget_pdf_finds_the_four_errors_of_its_notes():
     assert any(c == "narrative_contradiction" and "减少2.98%" in m for c, m in messages)
     # and 城管执法's purpose ("主要用于城乡社区管理事务一般行政管理事务") copied from the item before it (CP-01)
     assert any(c == "boilerplate" and "“城管执法（项）”" in m and "“一般行政管理事务（项）”" in m for c, m in messages)
-    assert len(messages) == 4
+    # and the 三公 table of 47.91万元 above the template's note "故本表为空表" (TP-06)
+    assert any(c == "metadata" and "故本表为空表" in m for c, m in messages)
+    assert len(messages) == 5
 
 
 def test_shanghai_budget_pdf_sangong_table_items_across_columns():

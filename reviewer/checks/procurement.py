@@ -44,7 +44,7 @@ def check(ctx: Context) -> None:
         passage = passage[:_next_total(passage, head)]
         got = {k: m for k, rx in PARTS.items() if (m := rx.search(passage))}
         total = _money(head)
-        place = lambda m: line_of[head.start() + m.start()]  # noqa: E731
+        place = lambda m: line_of[head.start() + m.start("a")]  # noqa: E731  (the line its amount is printed on)
         sme = got.get("sme")
         awarded = [got[k] for k in ("reserved_award", "other_award") if k in got]
         if sme is None and len(awarded) == 2:
@@ -77,7 +77,7 @@ def _not_over(ctx: Context, parts: list[re.Match], whole_name: str, whole: Inter
     ctx.finding(S, "arithmetic", "high",
                 f"政府采购：{name} {listed}{f' = {fmt_num(amount.mid / k)}' + parts[0].group('u') if len(parts) > 1 else ''}，"
                 f"超过{whole_name}：部分不能大于整体，必有一数有误。", check="procurement", table="文字说明",
-                stated=round(amount.mid / k, 4), recomputed=round(whole.mid / k, 4), at=at, rule="ZC-01")
+                stated=round(whole.mid / k, 4), recomputed=round(amount.mid / k, 4), at=at, rule="ZC-01")
 
 
 def _share(ctx: Context, m: re.Match, head: re.Match, total: Interval, at: list[int]) -> None:

@@ -290,11 +290,13 @@ def _restated(ctx: Context, p: Paragraph, tabled: dict[int, Tabled]) -> None:
     if not a.overlaps(c):
         # the table says which of the two is right, when the paragraph's heading amount was compared with it
         cell = next((t for pos, t in tabled.items() if head.start("a") <= pos < head.end()), None)
-        which = f"；表中该项为 {head.group('a')}{head.group('u')}，与开头一致，“{budget.group(0)}”有误" \
-            if cell is not None and cell.finding is None else ""
+        confirmed = cell is not None and cell.finding is None
+        which = f"；表中该项为 {head.group('a')}{head.group('u')}，与开头一致，“{budget.group(0)}”有误" if confirmed else ""
+        # the figure in doubt is stated; the one the table confirms (or, unconfirmed, the other) is set against it
+        stated, other = (budget.group("c"), head.group("a")) if confirmed else (head.group("a"), budget.group("c"))
         _finding(ctx, p, "narrative_contradiction", "high",
                  f"“{head.group('item')}”开头写 {head.group('a')}{head.group('u')}，同段又写“{budget.group(0)}”：同一项目前后金额不一致"
-                 f"{which}。", "TX-01", stated=_num(head.group("a")), recomputed=_num(budget.group("c")))
+                 f"{which}。", "TX-01", stated=_num(stated), recomputed=_num(other))
 
 
 def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown: Interval) -> bool:
