@@ -65,8 +65,8 @@ def _judge(ctx: Context, subject: str, text: str, lines: list[int], low: list[st
     ctx.finding(subject, "narrative_contradiction", "medium",
                 f"报告称{said_first}，而同一报告写道 {'；'.join(said)}{f' 等（另 {more} 处）' if more > 0 else ''}："
                 "这一自评结论与报告自述的未完成、拖延或低执行不符，请说明自评是否客观、问题是否如实列明。",
-                check="no_problems", table="文字说明",
-                at=at, rule="NP-01")
+                check="no_problems", table="文字说明", at=at, rule="NP-01",
+                ask="请说明报告所述未完成、延误或低执行的项目在绩效自评中如何评价，自评结论是否客观，发现的问题是否如实列明。")
 
 
 def _joined(texts) -> tuple[str, list[int]]:
