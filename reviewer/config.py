@@ -81,6 +81,8 @@ class ReadLimits:
     max_rows_per_table: int  # rows of one table; the rest is left unread (and said)
     max_cell_chars: int  # characters of one cell or paragraph; the rest is cut (and said)
     max_cells_per_sheet: int  # a worksheet larger than this is not read at all (and said)
+    max_rules_per_page: int  # a PDF page drawing more ruled segments is read without its rules (and said)
+    max_unzipped_mb: int  # an Office file whose parts unpack to more than this is not read (and said)
     KIND_WORDS: ClassVar[dict] = {int: "正整数"}
 
     def check(self, where: str) -> None:

@@ -56,6 +56,8 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
     rows, traditional = simplified_rows(regrouped_rows(doc))
     rows, split_issues, split_notes = _split_run_together(rows)
     if not any(r.nonempty() for r in rows):
+        if doc.issues:  # nothing read because a limit or a damaged part stopped it: that is the reason
+            raise ExtractionError(f"{doc.issues[0].where}：{doc.issues[0].reason}")
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
     report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, pages=doc.pages,

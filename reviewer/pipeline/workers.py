@@ -45,10 +45,13 @@ _WORKER: dict = {}
 
 
 def fan_out(work: Work, jobs: list, processes: int, progress: Progress, bounds: Bounds = Bounds()) -> Iterator:
-    """work.run over jobs, in input order, in `processes` forked workers (or here, for one).  A worker that dies
-    (killed for memory, a crash in a library) takes its job with it: `work.lost(job)` stands for that job's
-    result, the other jobs it held are done again, and the batch goes on (a plain Pool would wait forever)."""
-    if processes <= 1 or len(jobs) <= 1:
+    """work.run over jobs, in input order, in `processes` forked workers.  A worker that dies (killed for memory, a
+    crash in a library) takes its job with it: `work.lost(job)` stands for that job's result, the other jobs it held
+    are done again, and the batch goes on (a plain Pool would wait forever).  Only without any bound are the jobs
+    run here: a file reviewed alone, or with --jobs 1, keeps its memory and time limits (issue 23)."""
+    if not jobs:
+        return
+    if not (bounds.worker_mb or bounds.job_seconds):
         for job in jobs:
             yield work.run(job)
             progress.step()

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
+from . import limits
 from .document import Document, DocumentBuilder, Location, ReadIssue
 from .registry import register
 from .text import decode, read_text
@@ -59,14 +60,20 @@ def cell_text(tc) -> str:
 
 
 def table_grid(tbl) -> tuple[list[list[str]], list[list[str]]]:
-    """The resolved grid of a table, and where each covered cell's text is ("up", "left", "")."""
+    """The resolved grid of a table, and where each covered cell's text is ("up", "left", ""); spans and rows held
+    to the `[read]` limits (a gridSpan of "abc" is 1, of 10,000,000 is max_colspan; a row ends at max_columns + 1,
+    which tells the reader it was cut)."""
+    bounds = limits.current()
+    most = bounds.max_columns + 1
     grid, marks = [], []
     for tr in (c for c in _content(tbl) if c.tag == W + "tr"):
-        before = int(_val(tr.find(W + "trPr"), W + "gridBefore") or 0)
+        before = limits.count(_val(tr.find(W + "trPr"), W + "gridBefore") or 0, most, zero=0)
         row, mark = [""] * before, [""] * before
         for tc in (c for c in _content(tr) if c.tag == W + "tc"):
+            if len(row) >= most:
+                break
             props = tc.find(W + "tcPr")
-            span = int(_val(props, W + "gridSpan") or 1)
+            span = min(limits.count(_val(props, W + "gridSpan"), bounds.max_colspan), most - len(row))
             vmerge = props.find(W + "vMerge") if props is not None else None
             continued = vmerge is not None and vmerge.get(W + "val") != "restart"
             row.append("" if continued else cell_text(tc))
@@ -84,6 +91,12 @@ def read_docx(data: bytes, name: str) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError(f"Word 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
+    if unpacked > limits.current().max_unzipped_mb << 20:
+        raise ReadError(f"Word 文件解压后过大（{unpacked >> 20} MB，上限 {limits.current().max_unzipped_mb} MB），未读取")
+    try:
         body = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(f"Word 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
@@ -99,6 +112,10 @@ def read_docx(data: bytes, name: str) -> Document:
             table += 1
             t = table
             grid, marks = table_grid(child)
+            if any(len(row) > limits.current().max_columns for row in grid):
+                most = limits.current().max_columns
+                grid, marks = [row[:most] for row in grid], [mark[:most] for mark in marks]
+                b.issue("表格", Location(table=t), limits.columns_cut(most))
             b.table(grid, lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
                     lambda r, t=t: Location(table=t, row=r + 1), "docx", Location(table=t), covered=marks)
     return b.build()

@@ -134,11 +134,7 @@ def cell_text(el) -> str:
 
 
 def _span(el, name: str, limit: int) -> int:
-    try:
-        n = int(float(str(el.get(name, "1")).strip() or 1))  # colspan="2.0" as some exporters write it
-    except (ValueError, OverflowError):  # "abc", "inf", "nan"
-        return 1
-    return limit if n == 0 else max(1, min(n, limit))  # rowspan="0": to the end of the table
+    return limits.count(el.get(name, "1"), limit, zero=limit)  # colspan="2.0" as some exporters write it; rowspan="0"
 
 
 def table_grid(table) -> tuple[list[list[str]], list[list[int]], list[list[str]]]:

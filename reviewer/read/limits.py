@@ -21,6 +21,21 @@ def rows_cut(most: int) -> str:
     return f"表格超过 {most} 行，只读取前 {most} 行，其余未经审核"
 
 
+def count(raw, limit: int, zero: int = 1) -> int:
+    """A span or count a file prints ("3", "2.0", "abc", "10000000"), as a whole number from 1 to `limit`: what is no
+    number counts 1, what is 0 counts `zero` (an HTML rowspan of 0 runs to the table's end)."""
+    try:
+        n = int(float(str(raw if raw is not None else "1").strip() or 1))
+    except (ValueError, OverflowError):  # "abc", "inf", "nan"
+        return 1
+    return zero if n == 0 else max(1, min(n, limit))
+
+
+def columns_cut(most: int) -> str:
+    """The read issue of a table row cut at `most` columns, in whichever reader cut it."""
+    return f"表格超过 {most} 列（或合并单元格跨列过多），只读取前 {most} 列，其余未经审核"
+
+
 @lru_cache(maxsize=1)
 def default() -> Limits:
     return load_config().read

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import ReadError
+from . import limits
 from .document import Document, DocumentBuilder, Location
 from .registry import register
 
@@ -221,6 +222,7 @@ class PageObjects:
     vs: list = field(default_factory=list)  # vertical rules (x, y0, y1)
     images: bool = False
     missing_font: bool = False  # a font neither embedded nor standard: pdfium may drop its glyphs
+    too_many_rules: bool = False  # more ruled segments than max_rules_per_page: no ruled grid is built
 
 
 def page_objects(page, frame: _Frame) -> PageObjects:
@@ -565,7 +567,9 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
         chars = pdfminer_chars(plumber_page())
     if not chars:
         return [], 0, objects
-    grids = find_grids(objects.hs, objects.vs)
+    # joining rules into grids grows steeply with their number: a page of thousands of lines is read as text
+    objects.too_many_rules = len(objects.hs) + len(objects.vs) > limits.current().max_rules_per_page
+    grids = [] if objects.too_many_rules else find_grids(objects.hs, objects.vs)
     loose = []
     for c in chars:
         for g in grids:
@@ -673,6 +677,9 @@ def read_pdf(data: bytes, name: str) -> Document:
             if _garbled(items):
                 b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
                 continue
+            if objects.too_many_rules:
+                b.issue("页", Location(page=i + 1), f"页面画有 {len(objects.hs) + len(objects.vs)} 条表格线，超过上限 "
+                        f"{limits.current().max_rules_per_page}，未按表格读取，该页的表格未经核查")
             text_pages += 1
             read.append((i + 1, items))
         pages = len(pdf)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 from . import cache as doc_cache
+from . import damage
 from . import docx, pdf, text, unsupported, xlsx  # noqa: F401  (each registers its readers)
 from . import limits as read_limits
 from .document import Document, ReadIssue
@@ -47,7 +48,15 @@ def read_bytes(data: bytes, name: str, cache: bool = True, limits: read_limits.L
         if key and (found := doc_cache.load(key)) is not None:
             found.source = name
             return found
-        document = bounded(reader.read(data, name), bounds)
+        try:
+            document = bounded(reader.read(data, name), bounds)
+        except ReadError:
+            raise
+        except Exception as exc:  # a parser's complaint about the file is the file's problem, not the tool's
+            why = damage.reason(exc, reader.format)
+            if why is None:
+                raise
+            raise ReadError(why) from exc
     if key:
         doc_cache.store(key, document)
     return document

@@ -19,8 +19,7 @@ def _utf16(name: str) -> bytes:
 
 def sniff(data: bytes) -> str:
     """pdf, xlsx, docx, xls, doc, zip, ole, image:<KIND>, rtf, or text (HTML is told apart after decoding)."""
-    head = data[:1024]
-    if b"%PDF-" in head:
+    if _is_pdf(data):
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         return _zip_kind(data)
@@ -38,6 +37,21 @@ def sniff(data: bytes) -> str:
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
     return "text"
+
+
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A PDF: its header first, or within the first KB (as viewers accept) with a PDF's structure behind it — an
+    object header, or the trailer's startxref / %%EOF — so that a text report saying "附件格式 %PDF-1.4" stays text."""
+    at = data.find(b"%PDF-", 0, 1024)
+    if at < 0:
+        return False
+    if at == 0:
+        return True
+    tail = data[-2048:]
+    return b"%%EOF" in tail or b"startxref" in tail or _OBJECT.search(data, at, at + 8192) is not None
 
 
 def _zip_kind(data: bytes) -> str:

@@ -39,8 +39,44 @@ def add_sheet(b: DocumentBuilder, title: str, grid: list[list[str]], hidden: boo
             note="隐藏的工作表" if hidden else "", covered=marks)
 
 
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _too_large(data: bytes) -> str:
+    """What makes a workbook too large to open, checked in its zip before openpyxl builds anything: parts that
+    unpack beyond max_unzipped_mb, or merged ranges covering more than max_cells_per_sheet (openpyxl makes an
+    object for every cell a merge covers, inside load_workbook)."""
+    bounds = limits.current()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > bounds.max_unzipped_mb << 20:
+            return f"Excel 文件解压后过大（{unpacked >> 20} MB，上限 {bounds.max_unzipped_mb} MB），未读取"
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                covered_cells = sum((_column(c1) - _column(c0) + 1) * (int(r1) - int(r0) + 1)
+                                    for c0, r0, c1, r1 in _MERGE.findall(z.read(info)))
+                if covered_cells > bounds.max_cells_per_sheet:
+                    return (f"Excel 工作表的合并单元格共覆盖 {covered_cells} 个单元格，超过上限 "
+                            f"{bounds.max_cells_per_sheet}，未读取")
+    return ""
+
+
 @register("xlsx", cached=True)
 def read_xlsx(data: bytes, name: str) -> Document:
+    try:
+        why = _too_large(data)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ReadError(f"Excel 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
+    if why:
+        raise ReadError(why)
     try:
         import openpyxl  # here, not at the top: a batch of text reports need not pay its import
 
@@ -94,15 +130,21 @@ def _formulas_without_results(data: bytes) -> list[str]:
 @register("xls", cached=True)
 def read_xls(data: bytes, name: str) -> Document:
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
     except Exception as exc:  # xlrd raises many types for broken files
         raise ReadError(f"Excel 97-2003（.xls）文件无法打开（{type(exc).__name__}），文件可能已损坏或加密") from None
     b = DocumentBuilder(name, "xls")
+    bounds = limits.current()
     for sheet in book.sheets():
+        merged = sum((r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells)
+        if sheet.nrows * sheet.ncols > bounds.max_cells_per_sheet or merged > bounds.max_cells_per_sheet:
+            b.issue("工作表", sheet.name, f"工作表过大（{sheet.nrows} 行 × {sheet.ncols} 列，合并单元格覆盖 {merged} 个），"
+                                        "未读取", sheet.name)
+            continue
         hidden_by_merge = covered((r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells)  # half-open
-        grid = [["" if (r, c) in hidden_by_merge else _xls_text(book, sheet, r, c) for c in range(sheet.ncols)]
+        grid = [["" if (r, c) in hidden_by_merge else _xls_text(book, sheet, r, c) for c in range(sheet.row_len(r))]
                 for r in range(sheet.nrows)]
-        marks = [[hidden_by_merge.get((r, c), "") for c in range(sheet.ncols)] for r in range(sheet.nrows)]
+        marks = [[hidden_by_merge.get((r, c), "") for c in range(sheet.row_len(r))] for r in range(sheet.nrows)]
         add_sheet(b, sheet.name, grid, sheet.visibility != 0, marks)
     return b.build(pages=book.nsheets)
 
