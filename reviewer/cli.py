@@ -10,7 +10,7 @@ from . import marks, pipeline
 from .config import ConfigError, load_config
 from .errors import ExtractionError, MarkError
 from .output import write_eval, write_baseline, write_extraction
-from .inputs import find_inputs
+from .inputs import find_inputs, visible
 from .inspect import inspect_text, reading_summary
 
 
@@ -21,9 +21,9 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     for o in outcomes:
         if o.report is None:
-            print(f"未能读取：{o.path}：{o.error}", file=sys.stderr)
+            print(visible(f"未能读取：{o.path}：{o.error}"), file=sys.stderr)
         elif not args.quiet:
-            print(f"{o.name}：{reading_summary(o.report)}")
+            print(visible(f"{o.name}：{reading_summary(o.report)}"))
     summary = write_extraction(outcomes, Path(args.out))
     print(f"已提取 {summary['reports']} 份报告（其中部分读取 {summary['partial']} 份；项目 {summary['projects']} 个，"
           f"指标 {summary['indicators']} 项；金额读取 {summary['amounts_read']}/{summary['amounts']}），"
@@ -35,7 +35,7 @@ def _inspect(args: argparse.Namespace) -> int:
     try:
         sys.stdout.write(inspect_text(args.path, -1 if args.all else args.rows, cache=not args.no_cache))
     except (ExtractionError, OSError) as exc:
-        print(f"未能读取：{args.path}：{exc}", file=sys.stderr)
+        print(visible(f"未能读取：{args.path}：{exc}"), file=sys.stderr)
         return 1
     return 0
 
@@ -77,6 +77,7 @@ def _review(args: argparse.Namespace) -> int:
     s = pipeline.run_batch(found.reports, Path(args.out), config, narrative, jobs=args.jobs, stats=not args.no_stats,
                          cache=not args.no_cache, fresh=args.fresh, quiet=args.quiet, llm=llm,
                          passed_over=found.passed_over)
+    _some(s.mark_problems, "其余行同样未读入")  # a workbook the reviewer edited: what of it was not taken, row by row
     _some([f"{status}：{name}：{why}" for name, status, why in s.errors], "见 summary.csv")
     _some([f"说明（{names[0]}" + (f" 等 {len(names)} 份报告" if len(names) > 1 else "") + f"）：{note}"
            for note, names in s.notes.items()], "见各报告的审核意见")
@@ -109,7 +110,7 @@ def _mark(args: argparse.Namespace) -> int:
 def _some(lines: list[str], rest: str, shown: int = 20) -> None:
     """The first lines of a long list on stderr, and where the rest are."""
     for line in lines[:shown]:
-        print(line, file=sys.stderr)
+        print(visible(line), file=sys.stderr)  # a file's name may hold what a terminal would act on
     if len(lines) > shown:
         print(f"另有 {len(lines) - shown} 条，{rest}", file=sys.stderr)
 

@@ -19,12 +19,26 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 NOTES = (".md", ".jsonl")  # a folder's README or INDEX, synthetic labels: never a report
+# what a terminal, a browser or a spreadsheet would act on rather than show: control characters (ESC sets a terminal's
+# title, CR overwrites a line) and the marks that turn text round (U+202E makes "txt.exe" read "exe.txt"); tab and
+# newline are text
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text as a person reads it on any screen: each control or direction mark written out ("\\x1b", "\\u202e"),
+    so that a crafted file name shows what it is instead of acting.  Every text output and the terminal use it."""
+    if not isinstance(text, str) or not _UNSHOWN.search(text):
+        return text
+    return _UNSHOWN.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
 _MAX_NAME_BYTES = 200  # a folder name stays within the file system's 255 bytes with its suffix
 
 

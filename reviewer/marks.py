@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -92,52 +93,81 @@ def mark(out: Path, fid: str, value: str, comment: str = "") -> dict:
     return entry
 
 
-def absorb_workbook(out: Path) -> int:
-    """The marks made in OUT/问题清单.xlsx since it was written, recorded in marks.jsonl; how many changed.
+def absorb_workbook(out: Path) -> tuple[int, list[str]]:
+    """The marks made in OUT/问题清单.xlsx since it was written, recorded in marks.jsonl: how many changed, and
+    what could not be taken (a row by row account, in Chinese; the review goes on whatever the workbook holds).
 
-    A workbook mark wins over marks.jsonl when the workbook was saved after that mark was recorded (a later
-    `reviewer mark` wins over an older workbook)."""
+    A mark belongs to the finding its 编号 names, whatever the row's 报告 cell says (an edited cell files nothing
+    elsewhere); an 编号 no finding of OUT has, or a mark that is none of 确认/驳回/待核, is skipped and said.  A workbook
+    mark wins over marks.jsonl when the workbook was saved after that mark was recorded (a later `reviewer mark`
+    wins over an older workbook)."""
     book = Path(out) / WORKBOOK
     if not book.is_file():
-        return 0
+        return 0, []
     saved = datetime.fromtimestamp(book.stat().st_mtime, timezone.utc).strftime(STAMP)
     known = _latest(out)
-    changed = []
-    for fid, report, value, comment in _workbook_marks(book):
+    path = Path(out) / "findings.jsonl"
+    findings = _findings(out) if path.is_file() else {}
+    changed, problems = [], []
+    try:
+        rows = list(_workbook_marks(book))
+    except MarkError as exc:
+        return 0, [str(exc)]
+    for n, fid, value, comment in rows:
+        if fid not in findings:
+            problems.append(f"{WORKBOOK} 第 {n} 行：编号“{_shown(fid)}”不是本次输出中任何问题的编号，该行复核标记未读入")
+            continue
+        if value and value not in MARKS:
+            problems.append(f"{WORKBOOK} 第 {n} 行：复核标记“{_shown(value)}”无效（只能是 {'、'.join(MARKS)}），该行未读入")
+            continue
         old = known.get(fid, {})
         if (old.get("mark", ""), old.get("comment", "")) == (value, comment) or old.get("at", "") >= saved:
             continue
-        changed.append({"id": fid, "report": report, "mark": value, "comment": comment, "at": saved,
-                        "via": WORKBOOK})
+        changed.append({"id": fid, "report": findings[fid].get("report", ""), "mark": value, "comment": comment,
+                        "at": saved, "via": WORKBOOK})
     record(out, changed)
-    return len(changed)
+    return len(changed), problems
+
+
+def _shown(text: str) -> str:
+    from .inputs import visible
+    return visible(text[:40])
 
 
 def _workbook_marks(book: Path):
+    """(row number, 编号, 复核标记, 复核意见) of every row with an 编号.  A cell typed as a formula of text (="驳回")
+    counts as its text; a comment the workbook holds as text is taken as it is, a leading "=" included."""
     import openpyxl  # here: only a batch with a workbook pays the import
 
     try:
-        wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(book, read_only=True, data_only=False)
     except Exception as exc:  # a workbook the reviewer broke must not stop the review; say so
         raise MarkError(f"无法读取 {book}（{type(exc).__name__}）：复核标记未能读入；请修复或删除该文件后重试") from None
     try:
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = [str(c or "").strip() for c in next(rows, ())]
+        rows = ws.iter_rows()
+        header = [str(c.value or "").strip() for c in next(rows, ())]
         try:
-            at = [header.index(h) for h in (ID_HEADER, REPORT_HEADER, MARK_HEADER, COMMENT_HEADER)]
+            at = [header.index(h) for h in (ID_HEADER, MARK_HEADER, COMMENT_HEADER)]
         except ValueError:
             raise MarkError(f"{book} 的第一行缺少“{ID_HEADER}”“{MARK_HEADER}”等列：复核标记未能读入") from None
-        for row in rows:
-            cells = [row[i] if i < len(row) else None for i in at]
-            fid, report, value, comment = (str(c).strip() if c is not None else "" for c in cells)
-            if not fid:
-                continue
-            if value and value not in MARKS:
-                raise MarkError(f"{book} 中编号 {fid} 的复核标记“{value}”无效，只能是 {'、'.join(MARKS)}")
-            yield fid, report, value, comment
+        for n, row in enumerate(rows, 2):
+            fid, value, comment = (_cell_text(row[i]) if i < len(row) else "" for i in at)
+            if fid:
+                yield n, fid, value, comment
     finally:
         wb.close()
+
+
+def _cell_text(cell) -> str:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if getattr(cell, "data_type", "") == "f":  # ="驳回": a formula whose result is that text
+        quoted = re.fullmatch(r'=\s*"((?:[^"]|"")*)"\s*', text)
+        return quoted.group(1).replace('""', '"').strip() if quoted else ""
+    return text
 
 
 def _findings(out: Path) -> dict[str, dict]:

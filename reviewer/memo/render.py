@@ -17,6 +17,7 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
+from ..inputs import visible
 from ..model import SEVERITIES, Finding
 from ..numbers import figure
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
@@ -61,6 +62,7 @@ def _env(autoescape: bool) -> Environment:
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # templates ship with the code: no stat of the file on every memo
+        finalize=visible,  # a control or direction mark in a file name or a document's text is shown, never acted on
     )
     env.filters["md"] = md_escape
     env.filters["show"] = show

@@ -16,7 +16,7 @@ from ..marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER
 from ..memo.render import SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, render_index_stream
 from ..settle import UNREVIEWED
 from ..stats.features import FEATURES, ID_COLUMNS
-from .files import atomic_file, cell, csv_writer, deterministic_zip
+from .files import atomic_file, csv_text, csv_writer, deterministic_zip, formula_like
 
 # one row per input file: a report read from several files has a row for each, `part_of` naming the report
 SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "unit_key", "read_status", "read_issues", "verdict", "reasons",
@@ -57,9 +57,9 @@ class IssueList:
         from openpyxl.styles import Alignment, Font
 
         # a control character (a form feed from a PDF's text, a damaged byte) is no character of a worksheet
-        values = [cell(XML_ILLEGAL.sub("", v)) if isinstance(v, str) else v for v in values]
+        values = [XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in values]
         if not bold:  # plain values: a styled cell costs openpyxl a style lookup, 6 ms a report at 19 columns
-            self.ws.append(values)
+            self.ws.append([self._text(v) if formula_like(v) else v for v in values])
             return
         cells = []
         for v in values:
@@ -67,6 +67,14 @@ class IssueList:
             c.alignment, c.font = Alignment(wrap_text=True, vertical="top"), Font(bold=True)
             cells.append(c)
         self.ws.append(cells)
+
+    def _text(self, value: str):
+        """Formula-like text as a string cell Excel shows as text (quotePrefix): never run, read back unchanged."""
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(self.ws, value=value)
+        c.data_type, c.quotePrefix = "s", True
+        return c
 
     def unread(self, name: str, status: str, why: str) -> None:
         if status != "未审核":
@@ -135,7 +143,7 @@ def write_batch_files(out_dir: Path, results: Sequence[dict], failures: list[tup
         if frame is not None:
             table = frame[columns]
             texts = [c for c in columns if not is_numeric_dtype(table[c])]  # names from the documents: no formula
-            table.assign(**{c: table[c].map(cell) for c in texts}).to_csv(fh, index=False, float_format="%.6g",
+            table.assign(**{c: table[c].map(csv_text) for c in texts}).to_csv(fh, index=False, float_format="%.6g",
                                                                          encoding="utf-8")
     with atomic_file(out_dir / "summary.csv", scratch) as csv_fh, atomic_file(out_dir / "index.html", scratch) as html_fh:
         summary = csv_writer(csv_fh, [*SUMMARY_COLUMNS, *config.codes, "error"])

@@ -5,7 +5,9 @@ document ever taking effect in the program that opens the file.
   file or half memo folder.
 - CSV files are UTF-8 with a BOM, so that Excel opens the Chinese text correctly.
 - `cell`: text that a spreadsheet would take for a formula (=, +, -, @ first, and not a plain number) is written
-  with a leading apostrophe, in the CSV files and the workbook alike.
+  with a leading apostrophe in the CSV files; the workbook writes such text as a string cell marked as text
+  (quotePrefix), its value unchanged, so that what is read back from it is what was written.
+- `visible` (reviewer.inputs): control and direction marks written out in every text output.
 - `deterministic_zip`: an Office file without its clock.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from ..inputs import visible
 from ..memo.render import zip_entry
 
 @contextlib.contextmanager
@@ -72,13 +75,22 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
 
 
+def formula_like(value) -> bool:
+    """Text a spreadsheet would read as a formula ("=HYPERLINK(…)", "+1+1", "@SUM(…)"); numbers and plain signed
+    figures ("-3.5", "+12%") are not."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START) and len(value) > 1 \
+        and not _PLAIN_NUMBER.fullmatch(value)
+
+
 def cell(value):
-    """A value as a spreadsheet cell takes it without running it: text a spreadsheet would read as a formula
-    (\"=HYPERLINK(…)\", \"+1+1\", \"@SUM(…)\") gets a leading apostrophe; numbers and plain signed figures stay."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and len(value) > 1 \
-            and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    """A value as a CSV cell a spreadsheet opens without running it: formula-like text gets a leading apostrophe
+    (OWASP's advice for CSV; the workbook instead marks such a cell as text, keeping its value as it is)."""
+    return "'" + value if formula_like(value) else value
+
+
+def csv_text(value):
+    """A value of any CSV output: shown (control and direction marks written out), never a formula."""
+    return cell(visible(value))
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> None:
@@ -106,13 +118,13 @@ class _Utf8:
 
 
 class _SafeRows:
-    """A csv.DictWriter whose every cell goes through `cell`."""
+    """A csv.DictWriter whose every cell goes through `csv_text`."""
 
     def __init__(self, writer: csv.DictWriter) -> None:
         self.writer = writer
 
     def writerow(self, row: dict) -> None:
-        self.writer.writerow({k: cell(v) for k, v in row.items()})
+        self.writer.writerow({k: csv_text(v) for k, v in row.items()})
 
     def writerows(self, rows: Iterable[dict]) -> None:
         for row in rows:

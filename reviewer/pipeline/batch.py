@@ -61,6 +61,7 @@ class BatchSummary:
     memos_written: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (input, status, reason) of what was not reviewed
     llm: dict = field(default_factory=dict)  # calls, cache hits and tokens of this run's LLM requests
+    mark_problems: list[str] = field(default_factory=list)  # rows of 问题清单.xlsx whose marks were not taken, and why
     notes: dict[str, list[str]] = field(default_factory=dict)  # note → the reports it is about (e.g. an LLM
     # review that fell back to the heuristic): said once for the batch, and in each report's memo
 
@@ -75,14 +76,14 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
     makes a stored review reusable), or None for the rules only.  The reviewer is built in each worker.
     `passed_over`: (input, why) of what was found but is not a file to review (reviewer.inputs.find_inputs);
     they are listed in summary.csv and index.html with the unreadable ones."""
-    marks.absorb_workbook(out)  # the marks made in 问题清单.xlsx, before this run writes it again
+    _, mark_problems = marks.absorb_workbook(out)  # the marks made in 问题清单.xlsx, before this run writes it again
     report_marks = marks.by_report(marks.load(out))
     scratch = _begin(out, fresh)
     processes = jobs or os.cpu_count() or 1
     setting = setting_key(config, narrative, llm)
     every, bounds = config.batch.progress_seconds, Bounds(config.batch.max_worker_mb,
                                                           config.batch.max_seconds_per_report)
-    summary = BatchSummary()
+    summary = BatchSummary(mark_problems=mark_problems)
     journal, pack = Journal(out / WORK / "journal.jsonl"), Pack(out / WORK / "reviews.pack")
     try:
         done1, done2 = _finished(journal)
