@@ -115,3 +115,15 @@ def test_a_file_reviewed_alone_runs_within_the_worker_bounds():
     bounded = list(fan_out(_Pid(), [1], 1, Progress(1, "", quiet=True), Bounds(worker_mb=0, job_seconds=60)))
     assert bounded[0] != os.getpid()
     assert list(fan_out(_Pid(), [1], 1, Progress(1, "", quiet=True), Bounds())) == [os.getpid()]
+
+
+def test_a_compression_bomb_is_refused_before_it_is_unpacked():
+    """A Flate stream that inflates past max_unzipped_mb (a 1 GB bomb took pdfium 2.1 GB) is counted a megabyte at
+    a time and refused; the real PDFs unpack to a few megabytes."""
+    import dataclasses
+
+    from reviewer.errors import ReadError
+
+    small = dataclasses.replace(load_config().read, max_unzipped_mb=32)
+    with pytest.raises(ReadError, match="压缩数据解压后超过 32 MB"):
+        read(hostile.family("test")["pdf-flate-bomb.pdf"], "bomb.pdf", cache=False, limits=small)

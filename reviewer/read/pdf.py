@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from statistics import median
@@ -642,7 +643,44 @@ def _grid_texts(g: Grid) -> list[list[str]]:
 # --- the document -----------------------------------------------------------------------------
 
 
+_FLATE = re.compile(rb"/FlateDecode\b[^\[]{0,200}?stream\r?\n", re.S)
+_CHUNK = 1 << 20
+_PROBE, _RATIO = 1 << 16, 100  # a stream's first 64 KB unpacking 100 times over is a bomb's, not a page's or a font's
+
+
+def _inflated_beyond(data: bytes, limit: int) -> int:
+    """The bytes the file's Flate streams unpack to, once past `limit` (0 when within it), counted a megabyte at a
+    time and never kept: a 1 MB stream that inflates to 1 GB would take pdfium 2 GB to parse.  A stream whose first
+    64 KB unpack less than 100 times over is a page, a font or an image (they compress 2 to 10 times) and is left."""
+    total = 0
+    for m in _FLATE.finditer(data):
+        z, pos = zlib.decompressobj(), m.end()
+        try:
+            probe = z.decompress(data[pos:pos + _PROBE], _PROBE * _RATIO)
+        except zlib.error:
+            continue  # not a stream pdfium would inflate either
+        if len(probe) < _PROBE * _RATIO:
+            continue
+        total, pos = total + len(probe), pos + _PROBE
+        tail = z.unconsumed_tail
+        try:
+            while total <= limit and not z.eof and (tail or pos < len(data)):
+                if not tail:
+                    tail, pos = data[pos:pos + _PROBE], pos + _PROBE  # small pieces: the tail is copied per call
+                out = z.decompress(tail, _CHUNK)  # what it unpacks to, a megabyte at a time
+                tail = z.unconsumed_tail
+                total += len(out)
+        except zlib.error:
+            continue
+        if total > limit:
+            return total
+    return 0
+
+
 def _open(data: bytes):
+    limit = limits.current().max_unzipped_mb << 20
+    if big := _inflated_beyond(data, limit):
+        raise ReadError(f"PDF 中的压缩数据解压后超过 {limit >> 20} MB（已解出 {big >> 20} MB 即停止），疑为“压缩炸弹”，未读取")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

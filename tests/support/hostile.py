@@ -51,6 +51,34 @@ def _row(cells: list[str], span: str | None = None) -> str:
     return "<w:tr>" + "".join(f"<w:tc>{pr}{_para(c)}</w:tc>" for c in cells) + "</w:tr>"
 
 
+def _docx_long_paragraph(chars: int) -> bytes:
+    """A Word file whose one paragraph holds `chars` characters, written a megabyte at a time."""
+    out = io.BytesIO()
+    base = zipfile.ZipFile(io.BytesIO(_docx(_body(_para("x")))))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in base.infolist():
+            if info.filename != "word/document.xml":
+                z.writestr(info.filename, base.read(info.filename))
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body><w:p><w:r><w:t>'.encode())
+            block = ("年" * (1 << 18)).encode()
+            for _ in range(max(1, chars >> 18)):
+                fh.write(block)
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return out.getvalue()
+
+
+def _xls_merges() -> bytes:
+    import xlwt
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Sheet1")
+    ws.write(0, 0, "项目名称")
+    ws.write_merge(1, 60000, 0, 200, "年度资金总额")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _nested(depth: int) -> str:
     inner = _para("年度资金总额 11")
     for _ in range(depth):
@@ -174,8 +202,12 @@ def _pdf_lines(n: int) -> bytes:
 
 
 def _pdf_bomb(mb: int) -> bytes:
-    """A content stream that inflates to `mb` megabytes of blanks."""
-    stream = zlib.compress(b" " * (mb << 20), 9)
+    """A content stream that inflates to `mb` megabytes of blanks (compressed a megabyte at a time)."""
+    z, parts, block = zlib.compressobj(9), [], b" " * (1 << 20)
+    for _ in range(mb):
+        parts.append(z.compress(block))
+    parts.append(z.flush())
+    stream = b"".join(parts)
     return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                  f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream"])
@@ -196,7 +228,7 @@ def family(scale: str = "test") -> dict[str, bytes]:
         "docx-50000-columns.docx": _docx(_body("<w:tbl>" + _row(["1"] * (50000 if big else 5000)) + "</w:tbl>")),
         "docx-nested-400.docx": _docx(_body(_nested(400))),
         "docx-nested-deep.docx": _docx(_body(_nested(10000 if big else 2000))),
-        "docx-huge-paragraph.docx": _docx(_body(_para("年" * ((300 << 20) // 3 if big else 4 << 20)))),
+        "docx-huge-paragraph.docx": _docx_long_paragraph((100 << 20) if big else (4 << 20)),
         "xlsx-not-xml.xlsx": _xlsx(sheet_xml=b"<worksheet>not xml"),
         "xlsx-xxe-sheet.xlsx": _xlsx(sheet_xml=f'<?xml version="1.0"?>{_xxe("/tmp/hostile-secret.txt")}<worksheet {X}>'
                                                f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c>'
@@ -207,10 +239,11 @@ def family(scale: str = "test") -> dict[str, bytes]:
                                                     f'uniqueCount="1"><si><t>&lol9;</t></si></sst>'.encode()),
         "xlsx-merges.xlsx": _xlsx(merges=3000),
         "xls-far-cell.xls": _xls_far_cell(),
+        "xls-merges.xls": _xls_merges(),
         "pdf-page-loop.pdf": _pdf_loop(),
         "pdf-page-deep.pdf": _pdf_deep(20000 if big else 3000),
         "pdf-ruled-lines.pdf": _pdf_lines(1500 if big else 1100),
-        "pdf-flate-bomb.pdf": _pdf_bomb(1024 if big else 64),
+        "pdf-flate-bomb.pdf": _pdf_bomb(1024 if big else 48),
         "text-mentions-pdf.txt": ("附件格式 %PDF-1.4 已转为文本\n" + REPORT_TEXT).encode(),
         "text-only-a-label.txt": "项目名称\n".encode(),
     }
