@@ -22,13 +22,16 @@ SECRET_FILE = Path("/tmp/hostile-secret.txt")
 # what each attack must come to: the read status and words of its Chinese reason
 EXPECTED = {
     "docx-not-xml.docx": ("未能读取", "不是有效的 XML"),
-    "docx-billion-laughs.docx": ("未能读取", "实体炸弹"),
+    "docx-billion-laughs.docx": ("未能读取", "声明了实体"),
+    "docx-xxe.docx": ("未能读取", "声明了实体"),
+    "xlsx-xxe-shared.xlsx": ("未能读取", "声明了实体"),
+    "xlsx-laughs-shared.xlsx": ("未能读取", "声明了实体"),
     "docx-ppmd.docx": ("未能读取", "不受支持的压缩方式"),
     "docx-nested-400.docx": ("未能读取", "嵌套过深"),
     "docx-nested-deep.docx": ("未能读取", "嵌套过深"),
     "docx-huge-paragraph.docx": ("未能读取", "超过解析上限"),
     "xlsx-not-xml.xlsx": ("未能读取", "不是有效的 XML"),
-    "xlsx-xxe-sheet.xlsx": ("未能读取", "外部的实体"),
+    "xlsx-xxe-sheet.xlsx": ("未能读取", "声明了实体"),
     "xlsx-merges.xlsx": ("未能读取", "合并单元格共覆盖 300000000 个单元格"),
     "pdf-page-loop.pdf": ("未能读取", "PDF 文件结构已损坏"),
     "pdf-page-deep.pdf": ("未能读取", "PDF 文件结构已损坏"),

@@ -7,6 +7,7 @@ exception's chain, since a library may wrap what its parser raised.
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -24,6 +25,28 @@ _XML_LIMITS = [
     (re.compile(r"undefined entity|Entity '.*' not defined|external entit", re.I),
      "{kind}文件中的 XML 引用了未定义或外部的实体，已拒绝读取（外部内容不会被读取）"),
 ]
+
+
+def office_zip(data: bytes, fmt: str, unzipped_limit_mb: int) -> str:
+    """Why a DOCX or XLSX must not be opened, read from its zip before any XML library sees it ("" when it may be):
+    parts that unpack beyond the limit, or a part that declares a DTD — an Office file never does, and a DTD is how
+    entity bombs and external entities come in."""
+    kind = KINDS.get(fmt, fmt)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > unzipped_limit_mb << 20:
+            return f"{kind}文件解压后过大（{unpacked >> 20} MB，上限 {unzipped_limit_mb} MB），未读取"
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    with z.open(info) as fh:
+                        head = fh.read(4096)
+                except NotImplementedError:
+                    continue  # an unsupported compression: the reader says so
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return f"{kind}文件中的 XML 声明了实体（DTD，可能是实体炸弹或外部实体），已拒绝读取（外部内容不会被读取）"
+    return ""
 
 
 def reason(exc: BaseException, fmt: str) -> str | None:

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
-from . import limits
+from . import damage, limits
 from .document import Document, DocumentBuilder, Location, ReadIssue
 from .registry import register
 from .text import decode, read_text
@@ -91,11 +91,11 @@ def read_docx(data: bytes, name: str) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        why = damage.office_zip(data, "docx", limits.current().max_unzipped_mb)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError(f"Word 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
-    if unpacked > limits.current().max_unzipped_mb << 20:
-        raise ReadError(f"Word 文件解压后过大（{unpacked >> 20} MB，上限 {limits.current().max_unzipped_mb} MB），未读取")
+    if why:
+        raise ReadError(why)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -14,7 +14,7 @@ import zipfile
 import xlrd
 
 from ..errors import ReadError
-from . import limits
+from . import damage, limits
 from .document import Document, DocumentBuilder, Location
 from .numfmt import display
 from .registry import register
@@ -54,12 +54,10 @@ def _too_large(data: bytes) -> str:
     unpack beyond max_unzipped_mb, or merged ranges covering more than max_cells_per_sheet (openpyxl makes an
     object for every cell a merge covers, inside load_workbook)."""
     bounds = limits.current()
+    if why := damage.office_zip(data, "xlsx", bounds.max_unzipped_mb):
+        return why
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        infos = z.infolist()
-        unpacked = sum(i.file_size for i in infos)
-        if unpacked > bounds.max_unzipped_mb << 20:
-            return f"Excel 文件解压后过大（{unpacked >> 20} MB，上限 {bounds.max_unzipped_mb} MB），未读取"
-        for info in infos:
+        for info in z.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 covered_cells = sum((_column(c1) - _column(c0) + 1) * (int(r1) - int(r0) + 1)
                                     for c0, r0, c1, r1 in _MERGE.findall(z.read(info)))

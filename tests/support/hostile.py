@@ -127,9 +127,16 @@ def _xlsx(sheet_xml: bytes | None = None, shared_xml: bytes | None = None, merge
                     cells = "".join('<mergeCell ref="A1:CV1000"/>' for _ in range(merges))
                     body = body.replace(b"</sheetData>", b"</sheetData>" + f'<mergeCells count="{merges}">'
                                         f"{cells}</mergeCells>".encode())
-            if info.filename == "xl/sharedStrings.xml" and shared_xml is not None:
-                body = shared_xml
+            if shared_xml is not None and info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.'
+                                    b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            if shared_xml is not None and info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
             z.writestr(info.filename, body)
+        if shared_xml is not None:  # the workbook's shared strings, referred to by its first cell
+            z.writestr("xl/sharedStrings.xml", shared_xml)
     return out.getvalue()
 
 
