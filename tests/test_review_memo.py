@@ -76,3 +76,16 @@ def test_review_cli_writes_memos_index_and_summary(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index(scored[0]["report"]) < index.index(scored[-1]["report"])
     assert 'id="code"' in index and "broken.txt" in index and "003_ddff5fd3e69ced26.txt/memo.html" in index
+
+
+def test_no_scatter_is_drawn_without_a_point_to_draw():
+    """Issue 24: a batch whose projects carry no execution rate or score (决算 rows, forms not scored) draws no
+    execution-vs-score chart in its index; one drawable project does."""
+    import pandas as pd
+
+    from reviewer.memo.render import BatchView
+
+    nothing = pd.DataFrame({"report": ["a", "b"], "project": ["p", "q"], "exec_rate": [float("nan"), 50.0],
+                            "self_score": [float("nan"), float("nan")]})
+    assert BatchView(nothing).n == 0
+    assert BatchView(nothing.assign(self_score=[float("nan"), 90.0])).n == 1

@@ -212,7 +212,9 @@ class BatchView:
             for report, project, point in zip(frame["report"].tolist(), frame["project"].tolist(), points):
                 self.own.setdefault(report, []).append((*point, True, f"{report} / {project}"))
         self.background = background(points)
-        self.n = len(points)
+        # what a chart can draw: a 决算 or a form not scored has no execution rate or score (NaN), and a batch of
+        # such reports draws no scatter at all (issue 24: no chart without data)
+        self.n = sum(1 for x, y in points if x == x and y == y)
 
 
 def _view(batch) -> BatchView:
