@@ -8,18 +8,14 @@ may have changed too.  "持平" is a change of 0.
 from __future__ import annotations
 
 import re
-import tomllib
-from pathlib import Path
 
 from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
-from .common import TO_YUAN, compact, fmt_num
+from .common import COMPOSITIONS, TO_YUAN, compact, fmt_num
 from .tolerance import Interval, printed_amount
 
 S = SUBJECT_DEPARTMENT
-with open(Path(__file__).with_name("compositions.toml"), "rb") as _fh:
-    COMPOSITIONS = tomllib.load(_fh)["composition"]
 _CHANGE = rf"(?:(?P<dir>增加|减少|增长|下降|上升|降低)\s*(?P<d>{NUM})\s*(?P<u>万元|元)|(?P<flat>持平))"
 CHANGE = re.compile(_CHANGE)
 THEN = re.compile(r"[^。]{0,30}?(?:。\s*)?其中[:：]?")  # the total's sentence goes on to its parts

@@ -119,6 +119,27 @@ def document_text(lines: list[str]) -> tuple[str, list[int]]:
     return "".join(parts), line_of
 
 
+_NAME = r"[\u4e00-\u9fff、]{1,30}"
+ITEM_PATH = re.compile(rf"(?P<l1>{_NAME})\s*[（(]类[)）]\s*(?:(?P<l2>{_NAME})\s*[（(]款[)）])?\s*(?P<l3>{_NAME})\s*[（(]项[)）]")
+_CLASS = re.compile(r"[（(]类[)）]")
+
+
+def item_paths(text: str) -> list[re.Match]:
+    """Every 类/款/项 path of a text ("住房保障支出（类）住房改革支出（款）住房公积金（项）": groups l1, l2, l3), searched only
+    where a "（类）" is printed: a search from every character of a long document costs a scan of thirty at each."""
+    out, end = [], 0
+    for c in _CLASS.finditer(text):
+        m = ITEM_PATH.search(text, max(end, c.start() - 31), c.end() + 200)
+        if m and m.start("l1") <= c.start() < m.end() and m.start() >= end:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+with open(Path(__file__).with_name("compositions.toml"), "rb") as _fh:
+    COMPOSITIONS: list[dict] = tomllib.load(_fh)["composition"]  # totals whose parts are known (三公, 财政拨款)
+
+
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 

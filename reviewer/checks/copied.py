@@ -12,12 +12,9 @@ import re
 
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
-from .common import compact
+from .common import compact, item_paths
 
 S = SUBJECT_DEPARTMENT
-_NAME = r"[\u4e00-\u9fff、]{1,30}"
-ITEM = re.compile(rf"(?P<l1>{_NAME})\s*[（(]类[)）]\s*(?:(?P<l2>{_NAME})\s*[（(]款[)）])?\s*(?P<l3>{_NAME})\s*[（(]项[)）]")
-CLASS = re.compile(r"[（(]类[)）]")
 PURPOSE = re.compile(r"主要用于[:：]?\s*(?P<w>[^。；;\n]{2,80})")
 GENERIC = set("支出 其他 事务 管理 单位 行政 事业 机关 经费 费用 资金 一般 工作 项目 服务 保障".split())
 KEY = 4  # characters a neighbour's 项 name must have to be told apart in a purpose
@@ -25,7 +22,7 @@ KEY = 4  # characters a neighbour's 项 name must have to be told apart in a pur
 
 def check(ctx: Context) -> None:
     text, line_of = ctx.text
-    items = paths(text)
+    items = item_paths(text)
     for i, item in enumerate(items):
         end = items[i + 1].start() if i + 1 < len(items) else min(len(text), item.end() + 300)
         purpose = PURPOSE.search(text, item.end(), end)
@@ -45,18 +42,6 @@ def check(ctx: Context) -> None:
                         "与本科目无关：多半是照抄上一条未改，请据实写明本科目的用途。", check="copied_purpose",
                         table="文字说明", at=[line_of[purpose.start()], line_of[other.start()]], rule="CP-01")
             break
-
-
-def paths(text: str) -> list[re.Match]:
-    """Every 类/款/项 path of the text, searched only where a "（类）" is printed: a search from every character of a
-    long document costs a scan of thirty characters at each."""
-    out, end = [], 0
-    for c in CLASS.finditer(text):
-        m = ITEM.search(text, max(end, c.start() - 31), c.end() + 200)
-        if m and m.start("l1") <= c.start() < m.end() and m.start() >= end:
-            out.append(m)
-            end = m.end()
-    return out
 
 
 def _pairs(text: str) -> set[str]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from ..model import SUBJECT_DEPARTMENT
 from ..numbers import NUM
 from .base import Context
-from .change_parts import COMPOSITIONS
-from .common import compact, fmt_num
+from .common import COMPOSITIONS, compact, fmt_num
 from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT

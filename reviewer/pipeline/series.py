@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..checks.common import compact, document_text, fmt_num
-from ..checks.copied import paths as item_paths
+from ..checks.common import compact, document_text, fmt_num, item_paths
 from ..findings import FindingBook
 from ..model import SUBJECT_DEPARTMENT, Report
 from ..review import Review
