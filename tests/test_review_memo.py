@@ -89,3 +89,24 @@ def test_no_scatter_is_drawn_without_a_point_to_draw():
                             "self_score": [float("nan"), float("nan")]})
     assert BatchView(nothing).n == 0
     assert BatchView(nothing.assign(self_score=[float("nan"), 90.0])).n == 1
+
+
+def test_the_index_says_what_needs_attention_in_one_line(tmp_path):
+    """Issue 24: 最需关注 is one short line — the finding that adds most to the risk, its kind and the figure as it
+    should read — with the verdict's reasons in full as its title."""
+    import re
+    from pathlib import Path
+
+    from reviewer.config import load_config
+    from reviewer.memo.render import TOP_CHARS
+    from reviewer.pipeline import run_batch
+
+    real = Path(__file__).resolve().parents[1] / "corpus" / "labelled" / "020_shanghai_putuo_sthjj_2025_bmjs.txt"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "020.txt").write_text(real.read_text(encoding="utf-8").replace("万元，占 79.07%", "万元，占 79.70%"),
+                                            encoding="utf-8")
+    run_batch([tmp_path / "in" / "020.txt"], tmp_path / "out", load_config(), jobs=1, quiet=True)
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    (title, top), = re.findall(r'<span class="top" title="([^"]*)">([^<]*)</span>', page)
+    assert top == "数字计算错误：79.70% 应为 79.07%" and len(top) <= TOP_CHARS
+    assert "3742.47万元 ÷ 4733.14万元" in title  # the reasons in full, on hover

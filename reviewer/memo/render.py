@@ -360,8 +360,28 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
             "status": rv.report.status, "complete": rv.report.complete,
             "reason": "；".join(map(str, rv.gaps[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
-            "verdict": rv.verdict.label, "top": [_short(x, 70, asides=True) for x in rv.verdict.reasons[:2]],
-            "link": link, "per_code": per_code}
+            "verdict": rv.verdict.label, "top": [t] if (t := _top_line(rv, config)) else [],
+            "top_title": "；".join(rv.verdict.reasons[:3]), "link": link, "per_code": per_code}
+
+
+TOP_CHARS = 36  # 最需关注 on one line of the index: what, and by how much
+
+
+def _top_line(rv: Review, config: Config) -> str:
+    """The finding that adds most to the risk, in one line: its kind and the figure as it should read ("69% 应为
+    31%"), or the printed figure against the recomputed one; the verdict's reasons in full are the line's title."""
+    live = [(f, points) for f, points in rv.risk.contributions if not rejected(f)]
+    if not live:
+        return _short(rv.verdict.reasons[0], TOP_CHARS, asides=True) if rv.verdict.reasons else ""
+    f = max(live, key=lambda fp: fp[1])[0]
+    ev = f.evidence
+    if ev.get("correction"):
+        what = ev["correction"]
+    elif isinstance(ev.get("stated"), (int, float)) and isinstance(ev.get("recomputed"), (int, float)):
+        what = f"报告 {show(ev['stated'])}，复核 {show(ev['recomputed'])}"
+    else:
+        what = _ASIDE.sub("", f.message)
+    return _short(f"{config.code(f.code).label}：{what}", TOP_CHARS, asides=True)
 
 
 def index_order(row: dict) -> tuple:
