@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import MarkError
+from .inputs import visible
 
 MARKS_FILE = "marks.jsonl"
 WORKBOOK = "问题清单.xlsx"
@@ -130,7 +131,6 @@ def absorb_workbook(out: Path) -> tuple[int, list[str]]:
 
 
 def _shown(text: str) -> str:
-    from .inputs import visible
     return visible(text[:40])
 
 

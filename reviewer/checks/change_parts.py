@@ -71,7 +71,7 @@ def _parts(text: str, start: int, names: list[str]) -> list[re.Match] | None:
 def _signed(m: re.Match) -> Interval:
     if m.group("flat"):
         return Interval.exact(0.0)
-    iv = printed_amount(m.group("d"), m.group("u"))
+    iv = printed_amount(m.group("d"), m.group("u"), zero_exact=True)
     return iv if m.group("dir") in UP else iv.scale(-1)
 
 

@@ -6,7 +6,7 @@ import tomllib
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..model import Indicator, Project, Report, Value
+from ..model import Indicator, Project, Report, Text, Value
 from ..extract.values import compact  # noqa: F401 (handed on: text with every whitespace removed)
 from ..numbers import figure
 from ..read.text import PAGE_MARK, front_matter_end
@@ -58,10 +58,14 @@ def numeric(v: Value) -> tuple[float | None, str]:
     return None, ""
 
 
+def project_passages(p: Project) -> list[Text]:
+    """Every passage of a project's form, with its line: goal, outcome, notes, analysis, deviations, funds reasons."""
+    return [p.goal, p.outcome, p.notes, *p.analysis.values(), *(i.deviation for i in p.indicators),
+            *(r.reason for r in p.funds.rows())]
+
+
 def project_texts(p: Project) -> list[str]:
-    texts = [p.goal.text, p.outcome.text, p.notes.text] + [t.text for t in p.analysis.values()]
-    texts += [i.deviation.text for i in p.indicators] + [r.reason.text for r in p.funds.rows()]
-    return [t for t in texts if t]
+    return [t.text for t in project_passages(p) if t.text]
 
 
 def report_text(report: Report) -> str:

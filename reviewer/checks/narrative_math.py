@@ -13,7 +13,7 @@ from ..model import SUBJECT_DEPARTMENT, Text
 from .base import Context
 from ..numbers import NUM
 from .common import DOWN, TO_YUAN, UP, fmt_num
-from .tolerance import Interval, printed_rate, rate_severity
+from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
 
 def _money(name: str) -> str:
@@ -40,14 +40,6 @@ BEYOND = re.compile(r"^\s*(?:另外|此外|另有|另|除此之外|除此以外|
 
 def _num(s: str) -> float:
     return float(s.replace(",", ""))
-
-
-def _iv(s: str, unit: str = "元") -> Interval:
-    d = len(s.split(".")[1]) if "." in s else 0
-    h = 0.5 * 10 ** (-d)
-    x = _num(s)
-    k = TO_YUAN.get(unit, 1.0)
-    return Interval((x - h) * k, (x + h) * k)
 
 
 def _sentences(text: str, seps: str = "。；;") -> list[str]:
@@ -100,10 +92,10 @@ def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
         y_unit = m.group("y_u")
         k = TO_YUAN[y_unit]
         exact = _num(a.group("a")) * TO_YUAN[a.group("a_u")] / people / k
-        printed = _iv(m.group("y"), y_unit).scale(1 / k)
+        printed = printed_amount(m.group("y"), y_unit).scale(1 / k)
         stated = _num(m.group("y"))
         ctx.checked("narrative_arithmetic", "文字中的人均数计算正确", subject)
-        if _iv(a.group("a"), a.group("a_u")).scale(1 / people / k).overlaps(printed):
+        if printed_amount(a.group("a"), a.group("a_u")).scale(1 / people / k).overlaps(printed):
             continue  # the amount as printed is rounded (0.68万元 is 6,750–6,850 元): 88.53 元 × 77 人 lies within it
         msg = (f"“{a.group(0)} … {n.group(0)} … {m.group(0)}”：按所列数字 {a.group(0)} ÷ {people} 人计算，人均为 "
                f"{fmt_num(exact)}{y_unit}，不是 {m.group('y')}{y_unit}。")
@@ -116,14 +108,14 @@ def _per_capita(ctx: Context, subject: str, text: Text, sentence: str) -> None:
 def _change(ctx: Context, subject: str, text: Text, sentence: str) -> None:
     for m in CHANGE_RE.finditer(sentence):
         prev_u, delta_u = m.group("prev_u"), m.group("delta_u")
-        prev, delta = _iv(m.group("prev"), prev_u), _iv(m.group("delta"), delta_u)
+        prev, delta = printed_amount(m.group("prev"), prev_u), printed_amount(m.group("delta"), delta_u)
         word = m.group("dir")
         head = sentence[: m.start()]
         cur_m = list(AMOUNT_RE.finditer(head))
         quote = m.group(0)
         if cur_m:
             cur_match = cur_m[-1]
-            cur = _iv(cur_match.group("a"), cur_match.group("a_u"))
+            cur = printed_amount(cur_match.group("a"), cur_match.group("a_u"))
             diff = cur - prev
             quote = sentence[cur_match.start(): m.end()]
             ctx.checked("narrative_arithmetic", "文字中的增减额计算正确", subject)
@@ -159,10 +151,10 @@ def _budget_share(ctx: Context, subject: str, text: Text, sentence: str) -> None
         if not amounts:
             continue
         a = amounts[-1]
-        budget = _iv(m.group("b"), m.group("b_u"))
+        budget = printed_amount(m.group("b"), m.group("b_u"))
         if budget.lo <= 0:
             continue
-        share = (_iv(a.group("a"), a.group("a_u")) / budget).scale(100)
+        share = (printed_amount(a.group("a"), a.group("a_u")) / budget).scale(100)
         shown = printed_rate(m.group("p"))
         ctx.checked("narrative_arithmetic", "文字中的预算完成率计算正确", subject)
         if not share.overlaps(shown):
@@ -199,7 +191,7 @@ def _breakdown(ctx: Context, subject: str, text: Text, sentence: str) -> None:
             if signed or _signed(clause, t):
                 continue  # a breakdown of a change (减少 X，其中 甲减少 a、乙增加 b): its parts carry signs
             # money is rounded to its printed decimals; counts (人, 批次 …) are exact
-            size = (lambda m: _iv(m.group("n"), m.group("u"))) if family == "money" else (
+            size = (lambda m: printed_amount(m.group("n"), m.group("u"))) if family == "money" else (
                 lambda m: Interval.exact(_num(m.group("n"))))
             stated = size(t)
             rec = Interval.exact(0.0)
@@ -246,7 +238,7 @@ def _breakdown_over_paragraphs(ctx: Context, subject: str, texts: list[Text]) ->
         if not heads or len(tail) > len(items):
             continue  # no total, or a breakdown worded in its own paragraph: the sentence check reads it
         head = heads[-1]
-        stated = _iv(head.group("a"), head.group("a_u"))
+        stated = printed_amount(head.group("a"), head.group("a_u"))
         spread = 0
         for nxt in texts[i + 1:]:
             a = _leading_amount(nxt.text)
@@ -258,7 +250,7 @@ def _breakdown_over_paragraphs(ctx: Context, subject: str, texts: list[Text]) ->
         for a in items:
             if _unit_family(a.group("a_u")) != "money":
                 break
-            rec = rec + _iv(a.group("a"), a.group("a_u"))
+            rec = rec + printed_amount(a.group("a"), a.group("a_u"))
             used.append(a)
             if rec.overlaps(stated) or rec.lo > stated.hi:
                 break

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..model import SUBJECT_DEPARTMENT
 from .base import Context
 from ..numbers import NUM
-from .common import compact, fmt_num
+from .common import compact, fmt_num, project_passages
 
 S = SUBJECT_DEPARTMENT
 with open(Path(__file__).with_name("no_problems.toml"), "rb") as _fh:
@@ -37,7 +37,7 @@ def check(ctx: Context) -> None:
     claim against the whole report, its projects included."""
     dept = ctx.report.department_part
     for p in ctx.report.projects:
-        text, line_of = _joined(_project_texts(p))
+        text, line_of = _joined(project_passages(p))
         _judge(ctx, p.name, text, line_of, _low_execution(ctx, [p]))
     if dept is not None:
         claims = "\n".join(s.all_text() for s in dept.sections)
@@ -77,11 +77,6 @@ def _joined(texts) -> tuple[str, list[int]]:
             parts.append(t.text + "\n")
             line_of += [t.line or 0] * (len(t.text) + 1)
     return "".join(parts), line_of
-
-
-def _project_texts(p) -> list:
-    return [p.goal, p.outcome, p.notes, *p.analysis.values(), *(i.deviation for i in p.indicators),
-            *(r.reason for r in p.funds.rows())]
 
 
 def _told(text: str, claim: re.Match | None, material: float) -> list[tuple[str, int]]:

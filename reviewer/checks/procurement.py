@@ -108,7 +108,7 @@ def _q(m: re.Match) -> str:
 
 
 def _money(m: re.Match) -> Interval:
-    return printed_amount(m.group("a"), m.group("u"))
+    return printed_amount(m.group("a"), m.group("u"), zero_exact=True)
 
 
 def _sum(parts: list[re.Match]) -> Interval:

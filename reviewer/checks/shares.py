@@ -34,7 +34,7 @@ class Share:
 
     @property
     def amount(self) -> Interval:
-        return printed_amount(self.match.group("a"), self.match.group("u"))
+        return printed_amount(self.match.group("a"), self.match.group("u"), zero_exact=True)
 
     @property
     def printed(self) -> Interval:
@@ -53,7 +53,7 @@ def check(ctx: Context) -> None:
             continue  # all agree, or most disagree with a printed total: then it is not their base (the items' own
             # sum, certain by itself, is: there every share is judged, two swapped ones included)
         total = sum(float(s.match.group("p")) for s in items)
-        complete = head is None or _sum(items).overlaps(printed_amount(head.group("a"), head.group("u")))
+        complete = head is None or _sum(items).overlaps(printed_amount(head.group("a"), head.group("u"), zero_exact=True))
         rounding = sum(0.5 * 10 ** -_decimals(s.match.group("p")) for s in items)  # each share rounded (RULES TX-04)
         summed = f"；所列各项占比合计 {fmt_num(total)}%" if complete and abs(total - 100) > rounding + 1e-9 else ""
         of = head.group(0) if head else f"各项合计 {fmt_num(_sum(items).mid / 1e4)}万元"
@@ -101,13 +101,13 @@ def _closed(text: str, run: list[Share]):
     yield head, run
 
 
-def _base(head: re.Match | None, items: list[Share], text: str = "") -> Interval | None:
+def _base(head: re.Match | None, items: list[Share], text: str) -> Interval | None:
     """The total the shares are of, when it is certain: the amount the breakdown hangs from, when the items add up to
     it or most shares agree with it; else the items' own sum, when their shares add up to 100 or they name every part
     of a known composition (出国, 公务用车, 公务接待 of 三公)."""
     whole = _sum(items)
     if head is not None:
-        total = printed_amount(head.group("a"), head.group("u"))
+        total = printed_amount(head.group("a"), head.group("u"), zero_exact=True)
         if total.lo > 0 and (whole.overlaps(total) or 2 * sum(_agrees(s, total) for s in items) > len(items)):
             return total
     units = sum(10 ** -_decimals(s.match.group("p")) for s in items)

@@ -22,7 +22,7 @@ from .base import Context
 from ..numbers import NUM
 from .common import DOWN, TO_YUAN, UP, compact, fmt_num
 from ..scoring import band_of
-from .tolerance import Interval, printed_rate, rate_severity
+from .tolerance import Interval, printed_amount, printed_rate, rate_severity
 
 S = SUBJECT_DEPARTMENT
 STATEMENTS = "说明文字中的增减率、前后金额、原因与方向、预算完成率和所引表内数字正确"
@@ -66,13 +66,6 @@ def _vocabulary() -> list[dict]:
 
 
 AMOUNTS = _vocabulary()
-
-
-def _iv(num: str, unit: str = "元") -> Interval:
-    d = len(num.split(".")[1]) if "." in num else 0
-    x, h = float(num.replace(",", "")), 0.5 * 10 ** (-d)
-    k = TO_YUAN.get(unit, 1.0)
-    return Interval((x - h) * k, (x + h) * k)
 
 
 def _num(s: str) -> float:
@@ -145,7 +138,7 @@ def _direction_ok(word: str | None, diff: Interval, flat: bool) -> bool:
 
 
 def _yoy_both(ctx: Context, p: Paragraph, m: re.Match) -> None:
-    prev, cur = _iv(m.group("prev"), m.group("pu")), _iv(m.group("cur"), m.group("cu"))
+    prev, cur = printed_amount(m.group("prev"), m.group("pu")), printed_amount(m.group("cur"), m.group("cu"))
     word, flat = m.group("dir"), bool(m.group("flat"))
     quote = m.group(0)
     if prev.lo <= 0:  # last year nothing (0.00万元): no rate of growth exists
@@ -187,7 +180,7 @@ def _rate_of_another_amount(p: Paragraph, prev: Interval, m: re.Match, shown: In
         if f.kind != "amount" or f.value.number is None or f.value.unit != m.group("cu") or f.value.raw in (
                 m.group("cur") + m.group("cu"), m.group("prev") + m.group("pu")):
             continue
-        other = _iv(fmt_num(f.value.number), f.value.unit)
+        other = printed_amount(fmt_num(f.value.number), f.value.unit)
         diff = other - prev
         rate = Interval(min(abs(diff.lo), abs(diff.hi)) if diff.lo * diff.hi > 0 else 0.0,
                         max(abs(diff.lo), abs(diff.hi))).scale(100 / prev.mid)
@@ -211,7 +204,7 @@ def _yoy_delta(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled
         _zero_base_from_table(ctx, p, m)
         return
     a = before[-1]
-    cur, delta = _iv(a.group("a"), a.group("u")), _iv(m.group("delta"), m.group("du"))
+    cur, delta = printed_amount(a.group("a"), a.group("u")), printed_amount(m.group("delta"), m.group("du"))
     prev = cur - delta if m.group("dir") in UP else cur + delta
     if prev.lo <= 0 <= prev.hi and m.group("dir") in UP and cur.lo > 0:  # 307.82 this year, 增加307.82: none last year
         ctx.checked("statements", STATEMENTS)
@@ -250,7 +243,7 @@ def _zero_base_from_table(ctx: Context, p: Paragraph, m: re.Match) -> None:
     value, line, col = _table_value(table, entry["row"], entry["column"], entry.get("side", ""))
     if value is None:
         return
-    cur, delta = _cell(table, value), _iv(m.group("delta"), m.group("du"))
+    cur, delta = _cell(table, value), printed_amount(m.group("delta"), m.group("du"))
     prev = cur - delta
     ctx.checked("statements", STATEMENTS)
     if prev.lo <= 0 <= prev.hi and cur.lo > 0:
@@ -286,7 +279,7 @@ def _restated(ctx: Context, p: Paragraph, tabled: dict[int, Tabled]) -> None:
     if not head or not budget:
         return
     ctx.checked("statements", STATEMENTS)
-    a, c = _iv(head.group("a"), head.group("u")), _iv(budget.group("c"), budget.group("u"))
+    a, c = printed_amount(head.group("a"), head.group("u")), printed_amount(budget.group("c"), budget.group("u"))
     if not a.overlaps(c):
         # the table says which of the two is right, when the paragraph's heading amount was compared with it
         cell = next((t for pos, t in tabled.items() if head.start("a") <= pos < head.end()), None)
@@ -313,7 +306,7 @@ def _explained_by_table(cell: Tabled | None, m: re.Match, delta: Interval, shown
 
 
 def _execution(ctx: Context, p: Paragraph, m: re.Match, tabled: dict[int, Tabled]) -> None:
-    b, a = _iv(m.group("b"), m.group("bu")), _iv(m.group("a"), m.group("au"))
+    b, a = printed_amount(m.group("b"), m.group("bu")), printed_amount(m.group("a"), m.group("au"))
     ctx.checked("statements", STATEMENTS)
     if m.group("r") and m.group("of") and _num(m.group("b")) == 0:
         _completion_of_nothing(ctx, p, m, a)
@@ -345,7 +338,7 @@ def _completion_of_nothing(ctx: Context, p: Paragraph, m: re.Match, spent: Inter
     completion rate exists (TX-06); the rate printed is most often that of the 全年预算, and the finding says so."""
     of_year = ""
     if m.group("f"):
-        full = _iv(m.group("f"), m.group("fu"))
+        full = printed_amount(m.group("f"), m.group("fu"))
         if full.lo > 0 and (spent / full).scale(100).overlaps(printed_rate(m.group("r"))):
             of_year = f"；{m.group('r')}% 是 {m.group('a')}{m.group('au')} ÷ 全年预算 {m.group('f')}{m.group('fu')}，不是对年初预算的完成率"
     _finding(ctx, p, "arithmetic", "medium",
@@ -382,8 +375,8 @@ def _wrong_amount(ctx: Context, p: Paragraph, m: re.Match, budget: Interval, sho
     cell = tabled.get(a_pos)
     heads = [x for x in AMOUNT.finditer(p.text.text, 0, m.start()) if x.start() not in (m.start("b"),)][:1]
     candidates = ([(cell.value, "表中所列", cell.finding)] if cell and cell.finding else []) + \
-        [(_iv(h.group("a"), h.group("u")).mid, "本段开头所列该项支出", None) for h in heads]
-    stated = _iv(m.group("a"), m.group("au"))
+        [(printed_amount(h.group("a"), h.group("u")).mid, "本段开头所列该项支出", None) for h in heads]
+    stated = printed_amount(m.group("a"), m.group("au"))
     for value, where, table_finding in candidates:
         if Interval.exact(value).overlaps(stated) or not (Interval.exact(value) / budget).scale(100).overlaps(shown):
             continue
@@ -415,7 +408,7 @@ def _completion(ctx: Context, p: Paragraph, m: re.Match) -> None:
 
 
 def _both_totals(ctx: Context, p: Paragraph, m: re.Match) -> None:
-    a, b = _iv(m.group("a"), m.group("u")), _iv(m.group("b"), m.group("u"))
+    a, b = printed_amount(m.group("a"), m.group("u")), printed_amount(m.group("b"), m.group("u"))
     ctx.checked("statements", STATEMENTS)
     if not a.overlaps(b):
         _finding(ctx, p, "narrative_contradiction", "medium",
@@ -496,7 +489,7 @@ def _paths(ctx: Context, p: Paragraph, family: str, heading: str = "") -> dict[i
         if row is None:
             continue
         col = spent if kind != "gpb" else table.value_columns[0]
-        cell = _compare(ctx, p, m.group(0).strip("“”\""), _iv(m.group("a"), m.group("u")), table, _val(row[col]),
+        cell = _compare(ctx, p, m.group(0).strip("“”\""), printed_amount(m.group("a"), m.group("u")), table, _val(row[col]),
                         int(row["line"]), f"“{row['code']} {row['name']}”{table.head(col)}")
         if cell:
             out[m.start("a")] = cell

@@ -89,12 +89,12 @@ def agrees(stated: Value, recomputed: Interval, slack: float = 1.0, decimals: in
     return Interval.of(stated, slack, decimals).overlaps(recomputed)
 
 
-def printed_amount(raw: str, unit: str = "元") -> Interval:
-    """The amounts in 元 a figure printed in the text may stand for: "2106.66" 万元 is 21,066,550–21,066,650 元; a
-    printed 0 ("0万元") is nothing, not a rounded figure."""
+def printed_amount(raw: str, unit: str = "元", zero_exact: bool = False) -> Interval:
+    """The amounts in 元 a figure printed in the text may stand for: "2106.66" 万元 is 21,066,550–21,066,650 元.
+    `zero_exact`: a printed 0 ("0万元", a part of a breakdown or a change) is nothing, not a rounded figure."""
     d = len(raw.split(".")[1]) if "." in raw else 0
     x = float(raw.replace(",", ""))
-    h = 0.5 * 10 ** (-d) if x else 0.0
+    h = 0.5 * 10 ** (-d) if x or not zero_exact else 0.0
     return Interval(x - h, x + h).scale(TO_YUAN.get(unit, 1.0))
 
 
