@@ -110,3 +110,11 @@ def test_the_index_says_what_needs_attention_in_one_line(tmp_path):
     (title, top), = re.findall(r'<span class="top" title="([^"]*)">([^<]*)</span>', page)
     assert top == "数字计算错误：79.70% 应为 79.07%" and len(top) <= TOP_CHARS
     assert "3742.47万元 ÷ 4733.14万元" in title  # the reasons in full, on hover
+
+
+def test_a_party_bodys_region_is_the_place_after_its_prefix():
+    """026 names itself 中共上海市普陀区委社会工作部: its region in the index and the peer groups is 上海市, not 中共上海市."""
+    from reviewer.stats.features import region_of
+
+    assert region_of("中共上海市普陀区委社会工作部") == "上海市"
+    assert region_of("上海市普陀区财政局") == "上海市" and region_of("中共中央办公厅") == ""

@@ -34,7 +34,9 @@ REGION_RE = re.compile(r"^(.{2,4}?(?:省|自治区|市|州|盟|地区))")
 
 
 def region_of(department: str) -> str:
-    m = REGION_RE.match(department or "")
+    """The province or city a unit's name begins with; a party body's "中共" before it is not a place
+    ("中共上海市普陀区委社会工作部" is of 上海市)."""
+    m = REGION_RE.match((department or "").removeprefix("中共"))
     return m.group(1) if m else ""
 
 
