@@ -67,7 +67,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    config = load_config(args.profile, args.config)
+    config = load_config(args.profile, args.config, {"batch": {"evidence": False}} if args.no_evidence else None)
     llm = _llm_settings(args, config) if args.backend == "openai" else None  # checked here, once
     narrative = None if args.backend == "none" else args.backend
     found = find_inputs(args.paths)
@@ -181,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/review", help="output folder (default: out/review)")
     _review_options(p)
     p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
+    p.add_argument("--no-evidence", action="store_true",
+                   help="no page crops in the memos and no 标注.pdf (faster; the memo shows the lines about each place)")
     p.add_argument("--fresh", action="store_true",
                    help="start over: forget what an earlier run into the same --out reviewed (it resumes otherwise)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress; print only errors and the summary")

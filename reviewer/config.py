@@ -104,6 +104,7 @@ class BatchRules:
     max_seconds_per_report: int  # 0: no bound on a report's time
     progress_seconds: float
     index_rows: int
+    evidence: bool  # each PDF place pictured in the memo, and 标注.pdf (off: the rows about each place only)
     KIND_WORDS: ClassVar[dict] = {int: "非负整数", float: "非负数"}
 
     def check(self, where: str) -> None:

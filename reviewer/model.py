@@ -428,25 +428,41 @@ class Report:
         if line in self.kept_quotes:
             return self.kept_quotes[line]
         text = self.quote(line)
-        return Quote(line, self.where(line), text) if text else None
+        return Quote(line, self.where(line), text, self.around(line)) if text else None
 
-    def quote(self, line: int | None, width: int = 160) -> str:
-        """The source text of a line, cells separated by │, for memos.
-
-        In the one-cell-per-line layout a table row spans several lines up to a blank one;
-        the whole row is quoted."""
-        if line is None or not (1 <= line <= len(self.lines)):
-            return ""
+    def _span(self, line: int) -> tuple[int, int]:
+        """The display lines (0-based, inclusive) a quote of `line` takes: in the one-cell-per-line layout a table
+        row spans several lines up to a blank one, and the whole row is quoted."""
         start = end = line - 1
         if any(a <= line <= b for a, b in self.multiline_rows):  # the row runs from one blank line to the next
             while start > 0 and self.lines[start - 1].rstrip("\r") != "" and line - start < 40:
                 start -= 1
             while end + 1 < len(self.lines) and self.lines[end + 1].rstrip("\r") != "" and end - line < 40:
                 end += 1
-        span = self.lines[start:end + 1]
-        cells = [_TAGS.sub("", c).strip() for text in span for c in text.split("\t")]
+        return start, end
+
+    def quote(self, line: int | None, width: int = 160) -> str:
+        """The source text of a line, cells separated by │, for memos."""
+        if line is None or not (1 <= line <= len(self.lines)):
+            return ""
+        start, end = self._span(line)
+        cells = [_TAGS.sub("", c).strip() for text in self.lines[start:end + 1] for c in text.split("\t")]
         text = " │ ".join(c for c in cells if c)
         return text if len(text) <= width else text[: width - 1] + "…"
+
+    def around(self, line: int | None, reach: int = 2, width: int = 60) -> tuple:
+        """The quoted line with `reach` lines either side, each as (quoted?, its cells): what a memo shows of a
+        place that has no page to picture (a sheet's rows, a text's lines), empty cells kept so columns align."""
+        if line is None or not (1 <= line <= len(self.lines)):
+            return ()
+        start, end = self._span(line)
+        out = []
+        for k in range(max(0, start - reach), min(len(self.lines), end + reach + 1)):
+            cells = [_TAGS.sub("", c).strip() for c in self.lines[k].rstrip("\r").split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            out.append((start <= k <= end, tuple(c if len(c) <= width else c[:width - 1] + "…" for c in cells)))
+        return tuple(out)
 
 
 _TAGS = re.compile(r"</?(?:p|span|div|br|strong|b|i|em|font|td|tr|th|table)\b[^>]*>", re.I)
@@ -462,7 +478,7 @@ def to_jsonable(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in fields(obj):
-            if f.name in ("lines", "line_locs", "multiline_rows", "kept_quotes"):
+            if f.name in ("lines", "line_locs", "multiline_rows", "kept_quotes", "around"):
                 continue
             out[f.name] = to_jsonable(getattr(obj, f.name))
         return out
@@ -488,6 +504,8 @@ class Quote:
     line: int | None  # the report's display line (the `line` of the outputs)
     location: Location  # where it is printed (file, page, sheet, table, row; on a PDF page the characters' box)
     text: str  # what is printed there (a table row with its cells separated by │)
+    # the lines about it, each (quoted?, cells): what a memo shows where there is no page to picture (Report.around)
+    around: tuple = ()
 
 
 @dataclass

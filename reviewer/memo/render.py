@@ -24,6 +24,7 @@ from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
 from ..settle import AMEND, APPROVE, RETURN, UNREVIEWED, corrections, places, rejected, subjects_label, subjects_of
 from ..stats.features import region_of
+from .evidence import EVIDENCE_DIR, SCALE, Exhibit, shown_quotes
 from .plots import background, bars, histogram, scatter
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -107,7 +108,28 @@ def _factor(texts: list[str]) -> tuple[list[str], str]:
     return [t[:len(t) - len(common)].rstrip(_CLAUSE_END) for t in texts], common
 
 
-def _finding_view(f: Finding, n: int, config: Config) -> dict:
+EMU_WIDTH = 5_615_940  # memo.docx: a picture at most as wide as the A4 page's text (8844 twips), in EMU (a
+# point is 12,700): a crop keeps the size it has on its page where it fits
+
+
+def _exhibit_view(ex: Exhibit | None) -> dict | None:
+    """What the memo shows under a quote: the crop of its page, or the rows about it with the figure marked."""
+    if ex is None:
+        return None
+    w, h = ex.size
+    return {"caption": ex.caption, "image": bool(ex.image), "src": f"{EVIDENCE_DIR}/{ex.name}", "name": ex.name,
+            "width": w, "cx": (cx := min(EMU_WIDTH, round(w / SCALE * 12700))), "cy": round(cx * h / w) if w else 0,
+            "rows": [{"hit": hit, "cells": [_marked(c, ex.figure if hit else "") for c in cells]}
+                     for hit, cells in ex.rows]}
+
+
+def _marked(cell: str, figure: str) -> tuple[str, str, str]:
+    """A cell as (before, the figure, after): the figure is marked where it is printed."""
+    at = cell.find(figure) if figure else -1
+    return (cell, "", "") if at < 0 else (cell[:at], figure, cell[at + len(figure):])
+
+
+def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = ()) -> dict:
     ev = f.evidence
     items = ev.get("items") or []
     money = ev.get("materiality") or {}
@@ -120,15 +142,17 @@ def _finding_view(f: Finding, n: int, config: Config) -> dict:
         "subject": subjects_label(f), "table": f.table, "message": f.message, "source": SOURCE_LABEL.get(f.source, f.source),
         "stated": ev.get("stated"), "recomputed": ev.get("recomputed"), "tolerance": ev.get("tolerance"),
         "figures": [(k, v) for k, v in (ev.get("figures") or {}).items() if v not in (None, "")][:4],
-        # the rows that hold the figures, most relevant first; a merged finding's other places are in its table
-        "quotes": (ev.get("quotes") or [])[:1 if items else 2],
+        # the rows that hold the figures, most relevant first, each with its picture or the rows about it
+        "quotes": [{"location": str(q.location), "text": q.text,
+                    "exhibit": _exhibit_view(next((x for x in exhibits if x.place == k), None))}
+                   for k, q in enumerate(shown_quotes(f), 1)],
         "money_note": f"（涉及资金 {show(money.get('amount'))} 万元，金额重大）" if money.get("level") == "major" else "",
         "items": [{**i, "severity_label": SEVERITY_LABEL[i["severity"]], "short": short,
                    "row": [i["subject"], SEVERITY_LABEL[i["severity"]], short, i.get("location", "")]}
                   for i, short in zip(items, shorts)],
         "common": common,
         "materiality": money.get("label", ""), "amount": money.get("amount"),
-        "ask": ev.get("ask", ""), "rule": config.rule_label(ev["rule"]) if ev.get("rule") else "",
+        "ask": ev.get("ask", ""), "rule": config.rule_names.get(ev.get("rule", ""), ""), "rule_id": ev.get("rule", ""),
         "corrections": corrections(f),
         "claim": ev.get("claim", ""),
         "mark": mark.get("mark", ""), "comment": mark.get("comment", ""),
@@ -145,7 +169,7 @@ def _overview(rv: Review) -> str:
                 f"已完成的核查{counts}（风险评分 {rv.risk.score:g} 分）。")
     if rv.gaps:  # what was not read, or not judged, is not clean: the overview says so first
         return (f"{rv.report.status}，需人工复核：{len(rv.gaps)} 处内容未能读取或未能核查（见“读取情况”），不能视为无问题；"
-                f"已读取部分{counts}（风险评分 {rv.risk.score:g} 分）。")
+                f"已读取部分{counts}。")
     return f"风险{rv.risk.band}（{rv.risk.score:g} 分）：{counts}。"
 
 
@@ -230,10 +254,20 @@ def memo_scatter(rv: Review, batch) -> str:
                    behind=view.background)
 
 
-def memo_context(rv: Review, config: Config, batch=None) -> dict:
-    """Everything a memo shows, once for every output format (md, html, the scatter file)."""
+def _number_pictures(views: list[dict]) -> list[dict]:
+    """The crops a memo shows, in order, each given its relationship id and drawing number in memo.docx."""
+    pictures = [x for v in views for q in v["quotes"] if (x := q["exhibit"]) and x["image"]]
+    for k, x in enumerate(pictures, 1):
+        x["rid"], x["docpr"] = f"rIdP{k}", k
+    return pictures
+
+
+def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None = None) -> dict:
+    """Everything a memo shows, once for every output format (md, html, docx, the scatter file).  `exhibits`:
+    each finding's evidence by its number (memo.evidence.gather); None shows the quotes alone."""
     r = rv.report
-    views = [_finding_view(f, i, config) for i, f in enumerate(rv.findings, 1)]
+    exhibits = exhibits or {}
+    views = [_finding_view(f, i, config, exhibits.get(i, ())) for i, f in enumerate(rv.findings, 1)]
     groups = [{"severity": s, "label": SEVERITY_LABEL[s], "items": [v for v in views if v["severity"] == s]}
               for s in ("high", "medium", "low")]
     coverage = sorted(rv.coverage.values(), key=lambda c: c.label)
@@ -276,19 +310,23 @@ def memo_context(rv: Review, config: Config, batch=None) -> dict:
         "profile": config.rules.name, "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
+        "pictures": _number_pictures(views),
+        "scored": rv.risk.band != config.risk.incomplete_band,  # a report not read in full gets no score
+        "appendix_rows": [[v["n"], v["label"], v["id"], v["rule"] + (f"（{v['rule_id']}）" if v["rule_id"] else ""),
+                           v["source"]] for g in groups for v in g["items"]],
     }
 
 
-def render_memo(rv: Review, config: Config, batch=None) -> tuple[str, str, str, bytes]:
-    """(memo.md, memo.html, scatter.svg, memo.docx) of one review, from one context."""
-    ctx = memo_context(rv, config, batch)
+def render_memo(rv: Review, config: Config, batch=None, exhibits: dict | None = None) -> tuple[str, str, str, bytes]:
+    """(memo.md, memo.html, scatter.svg, memo.docx) of one review, from one context; memo.docx holds the crops
+    of `exhibits`, the others link to them in evidence/."""
+    ctx = memo_context(rv, config, batch, exhibits)
     return (_env(False).get_template("memo.md.j2").render(**ctx), _env(True).get_template("memo.html.j2").render(**ctx),
-            ctx["scatter"], render_docx(ctx))
+            ctx["scatter"], render_docx(ctx, exhibits))
 
 
 # the parts of memo.docx that do not change, read once: (name in the package, file in templates/docx)
-_DOCX_PARTS = (("[Content_Types].xml", "content_types.xml"), ("_rels/.rels", "rels.xml"),
-               ("word/_rels/document.xml.rels", "document_rels.xml"), ("word/styles.xml", "styles.xml"),
+_DOCX_PARTS = (("[Content_Types].xml", "content_types.xml"), ("_rels/.rels", "rels.xml"), ("word/styles.xml", "styles.xml"),
                ("word/footer1.xml", "footer1.xml"), ("docProps/core.xml", "core.xml"))
 
 
@@ -314,13 +352,19 @@ def zip_entry(z: zipfile.ZipFile, name: str, data: bytes) -> None:
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def render_docx(ctx: dict) -> bytes:
-    """memo.docx: WordprocessingML from a template, appended to the fixed parts of the package.  Written
-    directly rather than through python-docx: about a millisecond per memo at any batch size."""
-    body = XML_ILLEGAL.sub("", _env(True).get_template("docx/document.xml.j2").render(**ctx)).encode("utf-8")
+def render_docx(ctx: dict, exhibits: dict | None = None) -> bytes:
+    """memo.docx: WordprocessingML from a template, appended to the fixed parts of the package with the crops
+    it shows.  Written directly rather than through python-docx: about a millisecond per memo at any batch size."""
+    env = _env(True)
+    body = XML_ILLEGAL.sub("", env.get_template("docx/document.xml.j2").render(**ctx)).encode("utf-8")
     out = io.BytesIO(_docx_base())
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        zip_entry(z, "word/_rels/document.xml.rels",
+                  env.get_template("docx/document_rels.xml.j2").render(pictures=ctx["pictures"]).encode("utf-8"))
         zip_entry(z, "word/document.xml", body)
+        crops = {x.name: x.image for xs in (exhibits or {}).values() for x in xs if x.image}
+        for p in ctx["pictures"]:
+            zip_entry(z, f"word/media/{p['name']}", crops[p["name"]])
     return out.getvalue()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..memo.annotate import marked_copies
+from ..memo.evidence import EVIDENCE_DIR, gather
 from ..memo.render import index_row, render_memo, summary_row
 from ..model import to_jsonable
 from .files import atomic_folder, write_text
@@ -27,15 +29,28 @@ def findings_payload(rv, findings: list[dict]) -> dict:
     }
 
 
-def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str) -> dict:
-    """DIR/<report>/{memo.md, memo.html, findings.json, scatter.svg}; returns what the batch files need of this
-    report: its summary.csv row, its index row, its findings.jsonl lines."""
-    md, html, svg, docx = render_memo(rv, config, view)
+def write_review_files(rv, config, view, out_dir: Path, scratch: Path, name: str, sources: dict | None = None) -> dict:
+    """DIR/<report>/{memo.md, memo.html, memo.docx, findings.json, scatter.svg, evidence/*.png, 标注.pdf};
+    returns what the batch files need of this report: its summary.csv row, its index row, its findings.jsonl
+    lines.  `sources`: the report's files by the name its locations give them (None: its only file), for the
+    crops and the annotated copy ([batch] evidence); without them a memo shows the rows about each place."""
+    sources = (sources or {}) if config.batch.evidence else {}
+    exhibits = gather(rv.findings, sources)
+    md, html, svg, docx = render_memo(rv, config, view, exhibits)
+    labels = {f.code: config.code(f.code).label for f in rv.findings}
+    copies = marked_copies(rv.findings, labels, exhibits, sources) if sources else {}
     findings = [f.to_dict() for f in rv.findings]
     with atomic_folder(out_dir / name, scratch) as folder:
         write_text(folder / "memo.md", md)
         write_text(folder / "memo.html", html)
         (folder / "memo.docx").write_bytes(docx)
+        crops = [x for xs in exhibits.values() for x in xs if x.image]
+        if crops:
+            (folder / EVIDENCE_DIR).mkdir()
+            for x in crops:
+                (folder / EVIDENCE_DIR / x.name).write_bytes(x.image)
+        for file_name, data in copies.items():
+            (folder / file_name).write_bytes(data)
         if svg:
             write_text(folder / "scatter.svg", svg + "\n")
         write_text(folder / "findings.json", json.dumps(findings_payload(rv, findings), ensure_ascii=False, indent=1) + "\n")

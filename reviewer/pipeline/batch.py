@@ -42,7 +42,7 @@ from ..progress import Progress
 from ..stats import CorpusModel
 from . import series
 from .grouping import groups, report_name
-from .passes import COLUMNS, Examine, ExamineJoined, Reviewer, Settle
+from .passes import COLUMNS, Examine, ExamineJoined, Reviewer, Settle, source_files
 from .store import WORK, Journal, Pack, read_input, review_key, setting_key
 from .workers import Bounds, fan_out
 
@@ -113,9 +113,12 @@ def run_batch(paths: list[Path], out: Path, config: Config, narrative="heuristic
         view = BatchView(frame)
         second = Settle(config, model, view, out, scratch, pack, report_marks)
         # a memo is reused while its review, its batch and its marks are unchanged
-        key2 = {e["path"]: e["key"] + marks.digest(report_marks.get(e["name"])) for e in ok}
+        # (and while the memo's pictures are as asked: --no-evidence writes them again without, and back)
+        key2 = {e["path"]: e["key"] + marks.digest(report_marks.get(e["name"])) + ("" if config.batch.evidence else "-")
+                for e in ok}
         results = {e["path"]: done2.get((folders[e["path"]], key2[e["path"]], corpus)) for e in ok}
-        todo2 = [(e["path"], folders[e["path"]], key2[e["path"]], corpus, e["review"], linked.get(e["path"])) for e in ok
+        todo2 = [(e["path"], folders[e["path"]], key2[e["path"]], corpus, e["review"], linked.get(e["path"]),
+                  source_files(e)) for e in ok
                  if results[e["path"]] is None or not (out / folders[e["path"]] / "findings.json").exists()]
         gc.freeze()  # the forked workers share the parent's objects: a collection there would copy every page
         try:

@@ -144,6 +144,12 @@ def file_labels(paths) -> list[str]:
     return [n if names.count(n) == 1 else str(p) for n, p in zip(names, paths)]
 
 
+def source_files(entry: dict) -> dict:
+    """A reviewed report's files by the name its locations give them: None for a report of one file."""
+    members = entry.get("members")
+    return dict(zip(file_labels(members), members)) if members else {None: entry["path"]}
+
+
 @dataclass
 class Settle:
     """Pass 2 of the on-disk batch, for one stored review: compared, settled, its memo folder written."""
@@ -155,13 +161,13 @@ class Settle:
     pack: Pack
     marks: dict  # report → the reviewer's marks on its findings
 
-    def run(self, job: tuple[str, str, str, str, tuple, dict | None]) -> tuple[str, dict]:
-        path, folder, key, corpus, at, link = job
+    def run(self, job: tuple[str, str, str, str, tuple, dict | None, dict]) -> tuple[str, dict]:
+        path, folder, key, corpus, at, link, sources = job
         try:
             rv = self.pack.review_at(at)
             series.add(rv, link, self.config)  # what the same unit's report of the year before says
             compare_and_settle(rv, self.model, self.config, self.marks.get(rv.report.source))
-            result = write_review_files(rv, self.config, self.view, self.out, self.scratch, folder)
+            result = write_review_files(rv, self.config, self.view, self.out, self.scratch, folder, sources)
         except Exception as exc:  # one memo that cannot be written costs that report, not the batch
             return path, {"error": f"审核意见未能写出：程序内部错误（{describe_fault(exc)}），其余报告不受影响；请报告此问题"}
         return path, {"pass": 2, "folder": folder, "key": key, "corpus": corpus, "result": result}

@@ -50,9 +50,11 @@ class Location:
     box: tuple[float, float, float, float] | None = None
 
     def __str__(self) -> str:
-        return f"{self.file} {self._place()}" if self.file else self._place()
+        return f"{self.file} {self.in_file}" if self.file else self.in_file
 
-    def _place(self) -> str:
+    @property
+    def in_file(self) -> str:
+        """Where in its file, without the file's name (第3页表1第4行第2列)."""
         if self.sheet is not None:
             if self.col is not None:
                 return f"{self.sheet}!{column_letter(self.col)}{self.row}"

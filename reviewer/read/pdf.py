@@ -170,6 +170,39 @@ class _Frame:
         (ax, ay), (bx, by) = self.point(l, b), self.point(r, t)
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
+    def unpoint(self, x: float, y: float) -> tuple[float, float]:
+        """Reading space back to page space (what a PDF annotation is placed in)."""
+        if self.rotation == 90:
+            x, y = y, x
+        elif self.rotation == 180:
+            x = self.w - x
+        elif self.rotation == 270:
+            x, y = self.w - y, self.h - x
+        else:
+            y = self.h - y
+        return x + self.left, y + self.bottom
+
+    def unbox(self, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        """A reading-space box as (left, bottom, right, top) in page space."""
+        (ax, ay), (bx, by) = self.unpoint(x0, top), self.unpoint(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """The page as shown: (width, height) in points."""
+        return (self.h, self.w) if self.rotation in (90, 270) else (self.w, self.h)
+
+
+def page_characters(page) -> tuple[list[Char], _Frame]:
+    """A page's characters with their boxes in reading space, and its frame: what the evidence of a finding marks
+    is found by the reader's own geometry, so a box drawn there is where the reader found the figure."""
+    frame = _Frame(page)
+    textpage = page.get_textpage()
+    try:
+        return page_chars(textpage, frame), frame
+    finally:
+        textpage.close()
+
 
 def page_chars(textpage, frame: _Frame) -> list[Char]:
     n = textpage.count_chars()

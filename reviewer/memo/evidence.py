@@ -1,0 +1,191 @@
+"""Each finding's evidence as a reviewer checks it (issue 24): the place on its PDF page, cropped and boxed in red
+over the figure the finding is about, or, where there is no page to picture (a sheet, a text, a web page, a PDF
+whose text lost its cells), the rows around the place with the quoted one marked.
+
+    exhibits = gather(rv.findings, {None: Path("report.pdf")})      # finding number → [Exhibit]
+
+The box is found by the reader's own geometry (reviewer.read.pdf.page_characters): the characters inside the
+place's box, and among them the figure the finding states (its stated value first, then the recomputed one, then
+its other figures); a place where none of them is printed is boxed whole.  Each page is rendered once, at a size
+for reading, whatever the number of places on it; `images=False` finds the boxes (for 标注.pdf) without rendering.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+from ..model import Finding, Quote
+from ..read.pdf import Char, box_of, page_characters
+
+EVIDENCE_DIR = "evidence"  # the crops' folder in a memo folder
+SCALE = 2.0  # pixels per point: 144 dpi, a 9-point character 18 pixels high
+MARGIN = 36.0  # points of the page shown above and below the place: the lines either side
+WIDTH = 480.0  # points of the page shown across, at most (a wide row) and at least (a short line), where it has them
+RED = (220, 0, 0)
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """One place of one finding, as the memo shows it."""
+    finding: int  # the finding's number in the memo
+    place: int  # the place's number among the finding's places shown (from 1)
+    location: str  # 第21页第14行
+    figure: str = ""  # the characters the red box marks ("" when it marks the whole line or cell)
+    file: str | None = None  # which file of a report read from several
+    page: int | None = None  # PDF page, from 1
+    box: tuple | None = None  # what is marked, in points from the top left of the page as shown
+    rect: tuple | None = None  # the same in the page's own space (left, bottom, right, top): where 标注.pdf marks it
+    image: bytes = b""  # the crop, PNG
+    size: tuple[int, int] = (0, 0)  # its pixels
+    rows: tuple = ()  # no page to picture: the rows around the place, each (quoted?, cells) (Quote.around)
+
+    @property
+    def name(self) -> str:
+        """The crop's file name in the memo folder's evidence/."""
+        return f"{self.finding}-{self.place}.png"
+
+    @property
+    def caption(self) -> str:
+        where = f"{self.file} {self.location}" if self.file else self.location
+        if self.image:
+            return f"{where}（红框处：{self.figure}）" if self.figure else f"{where}（红框处为所引内容）"
+        return f"{where}及前后各行（所引行加底色" + (f"，“{self.figure}”标黄" if self.figure else "") + "）"
+
+
+def shown_quotes(f: Finding) -> list[Quote]:
+    """The places a memo shows under a finding, most relevant first (a merged finding's other places are in its
+    table of places)."""
+    return list((f.evidence.get("quotes") or [])[:1 if f.evidence.get("items") else 2])
+
+
+def gather(findings: list[Finding], sources: dict, images: bool = True) -> dict[int, list[Exhibit]]:
+    """Each finding's exhibits (by its number in the memo, from 1).  `sources`: the file of each part of the
+    report, by the name its locations give it (None: the report's only file)."""
+    out: dict[int, list[Exhibit]] = {}
+    on_pages: dict[tuple, list[tuple[int, int, Quote, Finding]]] = {}
+    for n, f in enumerate(findings, 1):
+        for k, q in enumerate(shown_quotes(f), 1):
+            loc = q.location if isinstance(q, Quote) else None
+            if loc is None:
+                continue
+            if loc.page and loc.box and _is_pdf(sources.get(loc.file)):
+                on_pages.setdefault((loc.file, loc.page), []).append((n, k, q, f))
+            elif q.around:
+                out.setdefault(n, []).append(_rows(n, k, q, f))
+    for (file, page_no), places in sorted(on_pages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        for ex in _on_page(sources[file], file, page_no, places, images):
+            out.setdefault(ex.finding, []).append(ex)
+    return {n: sorted(exs, key=lambda e: e.place) for n, exs in sorted(out.items())}
+
+
+def _is_pdf(path) -> bool:
+    return path is not None and Path(path).suffix.lower() == ".pdf" and Path(path).is_file()
+
+
+def _on_page(path: Path, file: str | None, page_no: int, places: list, images: bool) -> list[Exhibit]:
+    """The exhibits of one page: its characters found and the page rendered once for all of them.  A file that
+    cannot be opened again (moved, changed since it was read) gives its places' rows instead, or nothing."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError):
+        return _fallback(places)
+    try:
+        if not 1 <= page_no <= len(pdf):
+            return _fallback(places)
+        page = pdf[page_no - 1]
+        chars, frame = page_characters(page)
+        bitmap = page.render(scale=SCALE).to_pil().convert("RGB") if images else None
+        out = []
+        for n, k, q, f in places:
+            box, figure = mark(chars, q.location.box, wanted(f))
+            image, size = _crop(bitmap, box, q.location.box, frame.size) if bitmap is not None else (b"", (0, 0))
+            out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
+        page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def _fallback(places: list) -> list[Exhibit]:
+    return [_rows(n, k, q, f) for n, k, q, f in places if q.around]
+
+
+def _rows(n: int, k: int, q: Quote, f: Finding) -> Exhibit:
+    """A place without a page to picture: the rows around it, and the figure to mark in the quoted one."""
+    quoted = [c for hit, cells in q.around if hit for c in cells]
+    figure = next((c[a:b] for want in wanted(f) for c in quoted if (span := _find(c, want)) for a, b in [span]), "")
+    return Exhibit(n, k, q.location.in_file, figure, file=q.location.file, rows=q.around)
+
+
+def wanted(f: Finding) -> list:
+    """What a finding is about, most telling first: the figure as printed (stated), the one it should be, the
+    other figures it names."""
+    ev = f.evidence
+    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values()]
+    return [v for v in values if v not in (None, "") and not isinstance(v, bool)]
+
+
+def mark(chars: list[Char], box: tuple, figures: list) -> tuple[tuple, str]:
+    """(the box to draw, the characters it marks) for a place: the first of `figures` printed inside the place's
+    box, or the whole place ("")."""
+    inside = [c for c in chars if box[0] - 1 <= c.cx <= box[2] + 1 and box[1] - 1 <= c.cy <= box[3] + 1]
+    text = "".join(c.ch for c in inside)
+    for want in figures:
+        span = _find(text, want)
+        if span is not None:
+            a, b = span
+            return box_of(inside[a:b]), text[a:b]
+    return tuple(box), ""
+
+
+def _find(text: str, want) -> tuple[int, int] | None:
+    """Where `want` is printed in `text`: a number as any printing of its value (2961.68 as 2,961.68), a
+    number's text as it is, a word as it is."""
+    number = _number(want)
+    if number is None:
+        at = text.find(str(want).strip()) if str(want).strip() else -1
+        return (at, at + len(str(want).strip())) if at >= 0 else None
+    for m in _NUMBER.finditer(text):
+        printed = m.group().rstrip(",")
+        value = _number(printed)
+        if value is not None and abs(value - number) <= 1e-9 * max(1.0, abs(number)):
+            return m.start(), m.start() + len(printed)
+    return None
+
+
+def _number(v) -> float | None:
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = str(v).strip().replace(",", "").replace("−", "-").rstrip("%")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _crop(page: Image.Image, box: tuple, place: tuple, size: tuple[float, float]) -> tuple[bytes, tuple[int, int]]:
+    """The part of the page about `box`: the place it is in (its line or row) and MARGIN above and below, at least
+    WIDTH wide where the page is (a wide table's row is shown about its figure, at a size for reading); the box
+    drawn in red."""
+    width, height = size
+    top, bottom = max(0.0, box[1] - MARGIN), min(height, box[3] + MARGIN)
+    left, right = min(box[0], place[0]) - 12, max(box[2], place[2]) + 12
+    if right - left > WIDTH:  # a row wider than a reader's line: the part about the figure
+        middle = (box[0] + box[2]) / 2
+        left, right = middle - WIDTH / 2, middle + WIDTH / 2
+    grow = max(0.0, WIDTH - (right - left)) / 2
+    left, right = max(0.0, left - grow), min(width, right + grow)
+    band = page.crop((round(left * SCALE), round(top * SCALE), round(right * SCALE), round(bottom * SCALE)))
+    draw = ImageDraw.Draw(band)
+    pad = 2.0
+    draw.rectangle((round((box[0] - pad - left) * SCALE), round((box[1] - pad - top) * SCALE),
+                    round((box[2] + pad - left) * SCALE), round((box[3] + pad - top) * SCALE)), outline=RED, width=3)
+    out = io.BytesIO()
+    band.convert("P", palette=Image.Palette.ADAPTIVE, colors=64).save(out, format="PNG")
+    return out.getvalue(), band.size
