@@ -22,8 +22,10 @@ from ..model import SEVERITIES, Finding
 from ..numbers import figure
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
-from ..settle import AMEND, APPROVE, RETURN, UNREVIEWED, corrections, places, rejected, subjects_label, subjects_of
+from ..settle import (AMEND, APPROVE, RETURN, UNREVIEWED, amount_at_issue, corrections, places, rejected,
+                      subjects_label, subjects_of)
 from ..stats.features import region_of
+from .causes import causes_of, failure_cause, labels as cause_labels
 from .evidence import EVIDENCE_DIR, SCALE, Exhibit, shown_quotes
 from .plots import background, bars, histogram, scatter
 
@@ -384,7 +386,9 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
            "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
-           "error": "；".join(rv.faults), "files": list(rv.report.files)}
+           "error": "；".join(rv.faults), "files": list(rv.report.files),
+           "amount_at_issue": max((a for f in rv.findings if not rejected(f) and (a := amount_at_issue(f.evidence))),
+                                  default="")}
     for code in codes:
         row[code] = sum(1 for f in rv.findings if f.code == code)
     return row
@@ -405,7 +409,19 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
             "reason": "；".join(map(str, rv.gaps[:2])),
             "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
             "verdict": rv.verdict.label, "top": [t] if (t := _top_line(rv, config)) else [],
-            "top_title": "；".join(rv.verdict.reasons[:3]), "link": link, "per_code": per_code}
+            "top_title": "；".join(rv.verdict.reasons[:3]), "link": link, "per_code": per_code,
+            "causes": causes_of(rv.report.issues, rv.faults) if not rv.report.complete or rv.faults else [],
+            **_amount(rv, config)}
+
+
+def _amount(rv: Review, config: Config) -> dict:
+    """The report's 涉及金额 (万元): the largest amount_at_issue of a finding the reviewer has not rejected, and
+    which finding it is (the cell's title)."""
+    amounts = [(a, n, f) for n, f in enumerate(rv.findings, 1) if not rejected(f) and (a := amount_at_issue(f.evidence))]
+    if not amounts:
+        return {"amount": None, "amount_title": ""}
+    a, n, f = max(amounts, key=lambda x: (x[0], -x[1]))
+    return {"amount": a, "amount_title": f"问题 {n}：{config.code(f.code).label}（{subjects_label(f)}）"}
 
 
 TOP_CHARS = 36  # 最需关注 on one line of the index: what, and by how much
@@ -446,6 +462,7 @@ class IndexTotals:
         self.years: set[str] = set()
         self.kinds: set[str] = set()
         self.series: dict[str, int] = {}  # a unit's series (Report.unit_key) → its reports in the batch
+        self.causes: dict[str, int] = {}  # why reports need a person → how many
 
     def add(self, row: dict) -> None:
         if row.get("unit_key"):
@@ -458,6 +475,8 @@ class IndexTotals:
         self.codes.update(row["codes"])
         self.scores.append(row["score"])
         self.partial += not row["complete"]
+        for c in row.get("causes", ()):
+            self.causes[c] = self.causes.get(c, 0) + 1
 
 
 def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, str, str]], totals: IndexTotals,
@@ -469,7 +488,8 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     limit = config.batch.index_rows
     failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
                "region": "", "kind": "", "pairs": [], "verdict": "" if status == "未审核" else UNREVIEWED,
-               "codes": [], "severities": [], "link": "", "unit_key": ""}
+               "codes": [], "severities": [], "link": "", "unit_key": "", "amount": None,
+               "causes": [failure_cause(status)] if status != "未审核" else []}
               for rank, (name, status, why) in enumerate(failures, 1)]
     passed_over = sum(status == "未审核" for _, status, _ in failures)
     rows = itertools.chain(failed, ({**row, "rank": rank}
@@ -480,7 +500,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
     view = _view(batch)
     if view.n:
         charts.append(scatter([], "全部项目：执行率与自评总分", "执行率（%）", "自评总分", behind=view.background))
-    if totals.scores:
+    if len(totals.scores) >= HISTOGRAM_MIN:
         charts.append(histogram(totals.scores, "风险评分分布", "风险评分"))
     if totals.per_code:
         charts.append(bars(totals.per_code, "各类问题数量", labels))
@@ -490,7 +510,20 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
         # a unit with several reports in the batch (years, or 预算 and 决算): shown together, a series to read side by side
         series=[(key, _series_label(key), n) for key, n in sorted(totals.series.items()) if n > 1],
         failed=len(failures) - passed_over, passed_over=passed_over,
+        causes=_cause_counts(totals, failures), TOP_CHARS=TOP_CHARS,
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
+
+
+HISTOGRAM_MIN = 5  # reports below which a distribution of scores says nothing a glance at the table does not
+
+
+def _cause_counts(totals: "IndexTotals", failures: list[tuple[str, str, str]]) -> list[tuple[str, int]]:
+    """(cause, reports) of every cause found, in the order of causes.toml."""
+    counts = dict(totals.causes)
+    for _, status, _ in failures:
+        if status != "未审核":
+            counts[failure_cause(status)] = counts.get(failure_cause(status), 0) + 1
+    return [(c, counts[c]) for c in cause_labels() if counts.get(c)]
 
 
 def _series_label(key: str) -> str:

@@ -14,13 +14,13 @@ from pandas.api.types import is_numeric_dtype
 from ..errors import describe_fault
 from ..marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
 from ..memo.render import SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, render_index_stream
-from ..settle import UNREVIEWED
+from ..settle import UNREVIEWED, amount_at_issue
 from ..stats.features import FEATURES, ID_COLUMNS
 from .files import atomic_file, csv_text, csv_writer, deterministic_zip, formula_like
 
 # one row per input file: a report read from several files has a row for each, `part_of` naming the report
 SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "unit_key", "read_status", "read_issues", "verdict", "reasons",
-                   "risk_score", "risk_band", "findings",
+                   "risk_score", "risk_band", "amount_at_issue", "findings",
                    "high", "medium", "low", "projects"]
 
 
@@ -90,7 +90,7 @@ class IssueList:
             mark = ev.get("mark") or {}
             self._row([f.get("id", ""), summary.get("verdict", ""), f["report"], summary.get("department", ""),
                        summary.get("year", ""), "、".join(ev.get("subjects") or [f["subject"]]),
-                       self.config.code(f["code"]).label, SEVERITY_LABEL[f["severity"]], money.get("amount"),
+                       self.config.code(f["code"]).label, SEVERITY_LABEL[f["severity"]], amount_at_issue(ev),
                        "是" if money.get("level") == "major" else "", f["message"], len(items) or 1,
                        "、".join(p for p in places if p), quote.get("text", ""),
                        self.config.rule_label(ev["rule"]) if ev.get("rule") else "", ev.get("ask", ""),

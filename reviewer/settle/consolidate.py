@@ -17,6 +17,8 @@ finding per issue, listing every place, and severity that follows the money invo
 """
 from __future__ import annotations
 
+import re
+
 import hashlib
 from collections import defaultdict
 
@@ -82,6 +84,34 @@ def project_money(report: Report) -> dict[str, float]:
         if t is not None and t.budget_full.number is not None and t.budget_full.number > 0:
             out[p.name] = t.budget_full.number / (1e4 if p.funds.unit == "元" else 1.0)
     return out
+
+
+_AMOUNT_CORRECTION = re.compile(r"(?<=\d)\s*(万元|元)\s*$")  # "…应为 2961.68万元": the figure corrected is money
+
+
+def amount_at_issue(ev: dict) -> float | None:
+    """涉及金额 (万元): the money a finding is about, one definition for the index, summary.csv and the README —
+    the gap between the amount printed and the amount it should be, for a finding that corrects an amount; else
+    the money left unspent (全年预算数 − 全年执行数) for a finding about execution; else the money of the
+    project(s) a finding is about (全年预算数, as the findings are weighed); None for a finding about no money.
+    `ev`: the finding's evidence (a Finding's, or findings.jsonl's)."""
+    stated, should = ev.get("stated"), ev.get("recomputed")
+    fix = ev.get("correction", "")
+    if isinstance(stated, (int, float)) and isinstance(should, (int, float)) and (m := _AMOUNT_CORRECTION.search(fix)):
+        return round(abs(stated - should) / (1e4 if m.group(1) == "元" else 1.0), 4)
+    money = (ev.get("materiality") or {}).get("amount")  # the project's 全年预算数 in 万元, whatever its table's unit
+    figures = ev.get("figures") or {}
+    budget, spent = _amount(figures.get("全年预算数")), _amount(figures.get("全年执行数"))
+    if money is not None and budget and spent is not None and budget > spent and len(ev.get("subjects") or [1]) == 1:
+        return round(money * (budget - spent) / budget, 4)
+    return money
+
+
+def _amount(v) -> float | None:
+    try:
+        return float(str(v).replace(",", "")) if v not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def _weigh(f: Finding, amount: float | None, total: float, m: dict) -> dict:
