@@ -522,6 +522,9 @@ class Finding:
     source: str = "rules"
     table: str = ""
     id: str = ""  # stable across runs (reviewer.consolidate.finding_id): what a reviewer's mark refers to
+    # a merged finding's places, each (its lead Quote, the figures it is about): what the memo pictures one by one
+    # (not part of the contract's shape: evidence.items says where each is)
+    places: list = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {

@@ -20,12 +20,14 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from ..model import Finding, Quote
+from ..settle import figures_of
 from ..read.pdf import Char, box_of, page_characters
 
 EVIDENCE_DIR = "evidence"  # the crops' folder in a memo folder
 SCALE = 2.0  # pixels per point: 144 dpi, a 9-point character 18 pixels high
 MARGIN = 36.0  # points of the page shown above and below the place: the lines either side
-WIDTH = 480.0  # points of the page shown across, at most (a wide row) and at least (a short line), where it has them
+WIDTH = (480.0, 760.0)  # points of the page shown across, at least (a short line) and at most (a wide table's row,
+# shown about its figure), where the page has them: a line of text is shown whole
 RED = (220, 0, 0)
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 
@@ -58,10 +60,20 @@ class Exhibit:
         return f"{where}及前后各行（所引行加底色" + (f"，“{self.figure}”标黄" if self.figure else "") + "）"
 
 
+MOST_PLACES = 6  # of a merged finding, pictured one by one (the rest are in its table of places)
+
+
+def places_of(f: Finding) -> list[tuple[Quote, tuple]]:
+    """The places a memo shows under a finding, each with the figures to mark there, most relevant first: a
+    merged finding's places one by one, each with its own figures; else the quotes it rests on."""
+    if f.places:
+        return list(f.places[:MOST_PLACES])
+    figures = figures_of(f.evidence)
+    return [(q, figures) for q in (f.evidence.get("quotes") or [])[:2]]
+
+
 def shown_quotes(f: Finding) -> list[Quote]:
-    """The places a memo shows under a finding, most relevant first (a merged finding's other places are in its
-    table of places)."""
-    return list((f.evidence.get("quotes") or [])[:1 if f.evidence.get("items") else 2])
+    return [q for q, _ in places_of(f)]
 
 
 def gather(findings: list[Finding], sources: dict, images: bool = True) -> dict[int, list[Exhibit]]:
@@ -70,14 +82,14 @@ def gather(findings: list[Finding], sources: dict, images: bool = True) -> dict[
     out: dict[int, list[Exhibit]] = {}
     on_pages: dict[tuple, list[tuple[int, int, Quote, Finding]]] = {}
     for n, f in enumerate(findings, 1):
-        for k, q in enumerate(shown_quotes(f), 1):
+        for k, (q, figures) in enumerate(places_of(f), 1):
             loc = q.location if isinstance(q, Quote) else None
             if loc is None:
                 continue
             if loc.page and loc.box and _is_pdf(sources.get(loc.file)):
-                on_pages.setdefault((loc.file, loc.page), []).append((n, k, q, f))
+                on_pages.setdefault((loc.file, loc.page), []).append((n, k, q, figures))
             elif q.around:
-                out.setdefault(n, []).append(_rows(n, k, q, f))
+                out.setdefault(n, []).append(_rows(n, k, q, figures))
     for (file, page_no), places in sorted(on_pages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         for ex in _on_page(sources[file], file, page_no, places, images):
             out.setdefault(ex.finding, []).append(ex)
@@ -102,8 +114,8 @@ def _on_page(path: Path, file: str | None, page_no: int, places: list, images: b
         chars, frame = page_characters(page)
         bitmap = page.render(scale=SCALE).to_pil().convert("RGB") if images else None
         out = []
-        for n, k, q, f in places:
-            box, figure = mark(chars, q.location.box, wanted(f))
+        for n, k, q, figures in places:
+            box, figure = mark(chars, q.location.box, figures)
             image, size = _crop(bitmap, box, q.location.box, frame.size) if bitmap is not None else (b"", (0, 0))
             out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
         page.close()
@@ -113,22 +125,14 @@ def _on_page(path: Path, file: str | None, page_no: int, places: list, images: b
 
 
 def _fallback(places: list) -> list[Exhibit]:
-    return [_rows(n, k, q, f) for n, k, q, f in places if q.around]
+    return [_rows(n, k, q, figures) for n, k, q, figures in places if q.around]
 
 
-def _rows(n: int, k: int, q: Quote, f: Finding) -> Exhibit:
+def _rows(n: int, k: int, q: Quote, figures: tuple) -> Exhibit:
     """A place without a page to picture: the rows around it, and the figure to mark in the quoted one."""
     quoted = [c for hit, cells in q.around if hit for c in cells]
-    figure = next((c[a:b] for want in wanted(f) for c in quoted if (span := _find(c, want)) for a, b in [span]), "")
+    figure = next((c[a:b] for want in figures for c in quoted if (span := _find(c, want)) for a, b in [span]), "")
     return Exhibit(n, k, q.location.in_file, figure, file=q.location.file, rows=q.around)
-
-
-def wanted(f: Finding) -> list:
-    """What a finding is about, most telling first: the figure as printed (stated), the one it should be, the
-    other figures it names."""
-    ev = f.evidence
-    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values()]
-    return [v for v in values if v not in (None, "") and not isinstance(v, bool)]
 
 
 def mark(chars: list[Char], box: tuple, figures: list) -> tuple[tuple, str]:
@@ -141,7 +145,7 @@ def mark(chars: list[Char], box: tuple, figures: list) -> tuple[tuple, str]:
         if span is not None:
             a, b = span
             return box_of(inside[a:b]), text[a:b]
-    return tuple(box), ""
+    return (box_of(inside) or tuple(box)), ""  # the whole place, as its glyphs stand
 
 
 def _find(text: str, want) -> tuple[int, int] | None:
@@ -175,17 +179,22 @@ def _crop(page: Image.Image, box: tuple, place: tuple, size: tuple[float, float]
     drawn in red."""
     width, height = size
     top, bottom = max(0.0, box[1] - MARGIN), min(height, box[3] + MARGIN)
+    least, most = WIDTH
     left, right = min(box[0], place[0]) - 12, max(box[2], place[2]) + 12
-    if right - left > WIDTH:  # a row wider than a reader's line: the part about the figure
+    if right - left > most:  # a row wider than a page's line: the part about the figure
         middle = (box[0] + box[2]) / 2
-        left, right = middle - WIDTH / 2, middle + WIDTH / 2
-    grow = max(0.0, WIDTH - (right - left)) / 2
+        left, right = middle - most / 2, middle + most / 2
+    grow = max(0.0, least - (right - left)) / 2
     left, right = max(0.0, left - grow), min(width, right + grow)
     band = page.crop((round(left * SCALE), round(top * SCALE), round(right * SCALE), round(bottom * SCALE)))
-    draw = ImageDraw.Draw(band)
+    # 63 colours of the page and the red of the box, kept exact: a small PNG whose box is the red it is said to be
+    band = band.convert("P", palette=Image.Palette.ADAPTIVE, colors=63)
+    palette = band.getpalette()[:63 * 3]
+    band.putpalette(palette + [0, 0, 0] * (63 - len(palette) // 3) + list(RED))
     pad = 2.0
-    draw.rectangle((round((box[0] - pad - left) * SCALE), round((box[1] - pad - top) * SCALE),
-                    round((box[2] + pad - left) * SCALE), round((box[3] + pad - top) * SCALE)), outline=RED, width=3)
+    ImageDraw.Draw(band).rectangle((round((box[0] - pad - left) * SCALE), round((box[1] - pad - top) * SCALE),
+                                    round((box[2] + pad - left) * SCALE), round((box[3] + pad - top) * SCALE)),
+                                   outline=63, width=3)
     out = io.BytesIO()
-    band.convert("P", palette=Image.Palette.ADAPTIVE, colors=64).save(out, format="PNG")
+    band.save(out, format="PNG")
     return out.getvalue(), band.size

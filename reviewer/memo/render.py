@@ -429,18 +429,15 @@ TOP_CHARS = 36  # 最需关注 on one line of the index: what, and by how much
 
 def _top_line(rv: Review, config: Config) -> str:
     """The finding that adds most to the risk, in one line: its kind and the figure as it should read ("69% 应为
-    31%"), or the printed figure against the recomputed one; the verdict's reasons in full are the line's title."""
+    31%"), or what is wrong; the verdict's reasons in full are the line's title."""
     live = [(f, points) for f, points in rv.risk.contributions if not rejected(f)]
     if not live:
         return _short(rv.verdict.reasons[0], TOP_CHARS, asides=True) if rv.verdict.reasons else ""
     f = max(live, key=lambda fp: fp[1])[0]
     ev = f.evidence
-    if ev.get("correction"):
-        what = ev["correction"]
-    elif isinstance(ev.get("stated"), (int, float)) and isinstance(ev.get("recomputed"), (int, float)):
-        what = f"报告 {show(ev['stated'])}，复核 {show(ev['recomputed'])}"
-    else:
-        what = _ASIDE.sub("", f.message)
+    # the figure as it should read where the check knows it; else what is wrong, in the finding's words (a
+    # recomputed figure is not always what the report should print: 21.07 + 21.07 against a total of 21.07)
+    what = ev.get("correction") or _ASIDE.sub("", f.message)
     return _short(f"{config.code(f.code).label}：{what}", TOP_CHARS, asides=True)
 
 
@@ -510,7 +507,7 @@ def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, s
         # a unit with several reports in the batch (years, or 预算 and 决算): shown together, a series to read side by side
         series=[(key, _series_label(key), n) for key, n in sorted(totals.series.items()) if n > 1],
         failed=len(failures) - passed_over, passed_over=passed_over,
-        causes=_cause_counts(totals, failures), TOP_CHARS=TOP_CHARS,
+        causes=_cause_counts(totals, failures),
         partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
 
 

@@ -199,12 +199,15 @@ def page_characters(page) -> tuple[list[Char], _Frame]:
     frame = _Frame(page)
     textpage = page.get_textpage()
     try:
-        return page_chars(textpage, frame), frame
+        return page_chars(textpage, frame, ink=True), frame
     finally:
         textpage.close()
 
 
-def page_chars(textpage, frame: _Frame) -> list[Char]:
+def page_chars(textpage, frame: _Frame, ink: bool = False) -> list[Char]:
+    """The page's characters in text order, each with its box: the loose box (the font's line height: what
+    lines and cells are built from), or with `ink` the glyph's own box (what a box drawn over a figure should
+    fit), where the glyph has one."""
     n = textpage.count_chars()
     if n <= 0:
         return []
@@ -213,6 +216,8 @@ def page_chars(textpage, frame: _Frame) -> list[Char]:
     pdfium_c.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     units = memoryview(buf.raw).cast("H")
     rect = pdfium_c.FS_RECTF()
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    tight = [ctypes.byref(v) for v in (l, r, b, t)]  # FPDFText_GetCharBox's order: left, right, bottom, top
     loose, box, generated = pdfium_c.FPDFText_GetLooseCharBox, frame.box, pdfium_c.FPDFText_IsGenerated
     chars = []
     space = False
@@ -224,6 +229,8 @@ def page_chars(textpage, frame: _Frame) -> list[Char]:
         if not loose(textpage, i, rect):
             continue
         x0, top, x1, bottom = box(rect.left, rect.bottom, rect.right, rect.top)
+        if ink and pdfium_c.FPDFText_GetCharBox(textpage, i, *tight) and r.value > l.value and t.value > b.value:
+            x0, top, x1, bottom = box(l.value, b.value, r.value, t.value)
         if x1 > x0 and bottom > top:
             chars.append(Char(chr(u), x0, top, x1, bottom, space))
             space = False

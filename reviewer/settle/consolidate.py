@@ -154,4 +154,21 @@ def _merge(items: list[tuple[Finding, dict]], code: str, key: str) -> Finding:
                              for f, x in items]
     return Finding(report=first.report, subject=first.subject, code=code, category=first.category,
                    severity=w["severity"], message=first.message, evidence=evidence, source=first.source,
-                   table=first.table, id=finding_id(first.report, code, key))
+                   table=first.table, id=finding_id(first.report, code, key),
+                   places=_places(items) if len(items) > 1 else [])
+
+
+def _places(items: list[tuple[Finding, dict]]) -> list[tuple]:
+    """A merged finding's places, each once (two occurrences may rest on one line), with what each is about."""
+    out: dict = {}
+    for f, _ in items:
+        if (q := lead(f)) is not None:
+            out.setdefault((q.line, str(q.location)), (q, figures_of(f.evidence)))
+    return list(out.values())
+
+
+def figures_of(ev: dict) -> tuple:
+    """What an occurrence is about, most telling first: the figure as printed (stated), the one it should be, the
+    other figures it names — what its place's picture boxes."""
+    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values()]
+    return tuple(v for v in values if v not in (None, "") and not isinstance(v, bool))
