@@ -98,7 +98,7 @@ def test_the_index_says_what_needs_attention_in_one_line(tmp_path):
     from pathlib import Path
 
     from reviewer.config import load_config
-    from reviewer.memo.render import TOP_CHARS
+    from reviewer.memo.index import TOP_CHARS
     from reviewer.pipeline import run_batch
 
     real = Path(__file__).resolve().parents[1] / "corpus" / "labelled" / "020_shanghai_putuo_sthjj_2025_bmjs.txt"

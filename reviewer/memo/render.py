@@ -7,12 +7,10 @@ link anything the report's author wrote.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -22,12 +20,9 @@ from ..model import SEVERITIES, Finding
 from ..numbers import figure
 from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
 from ..review import Review
-from ..settle import (AMEND, APPROVE, RETURN, UNREVIEWED, amount_at_issue, corrections, places, rejected,
-                      subjects_label, subjects_of)
-from ..stats.features import region_of
-from .causes import causes_of, failure_cause, labels as cause_labels
+from ..settle import corrections, places, rejected, subjects_label, subjects_of
 from .evidence import EVIDENCE_DIR, SCALE, Exhibit, shown_quotes
-from .plots import background, bars, histogram, scatter
+from .plots import background, scatter
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITY_LABEL = {"high": "高", "medium": "中", "low": "低"}
@@ -59,7 +54,7 @@ def show(v) -> str:
 
 
 @lru_cache(maxsize=2)
-def _env(autoescape: bool) -> Environment:
+def jinja_env(autoescape: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
@@ -79,13 +74,13 @@ def backend_label(backend: str) -> str:
     return backend.replace("heuristic", SOURCE_LABEL["heuristic"])
 
 
-_ASIDE = re.compile(r"（[^（）]*）")
+ASIDE = re.compile(r"（[^（）]*）")
 
 
-def _short(message: str, most: int = 80, asides: bool = False) -> str:
+def shortened(message: str, most: int = 80, asides: bool = False) -> str:
     """A place's message in a merged finding's table: asides dropped (unless `asides`), cut at `most` characters
     (the whole text is in findings.json and 问题清单.xlsx)."""
-    s = (message if asides else _ASIDE.sub("", message)).strip()
+    s = (message if asides else ASIDE.sub("", message)).strip()
     return s if len(s) <= most else s[:most - 1] + "…"
 
 
@@ -136,7 +131,7 @@ def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = 
     items = ev.get("items") or []
     money = ev.get("materiality") or {}
     mark = ev.get("mark") or {}
-    shorts, common = _factor([_short(i["message"]) for i in items])
+    shorts, common = _factor([shortened(i["message"]) for i in items])
     return {
         "n": n, "id": f.id, "code": f.code, "label": config.code(f.code).label,
         "severity": f.severity, "severity_label": SEVERITY_LABEL[f.severity],
@@ -243,12 +238,12 @@ class BatchView:
         self.n = sum(1 for x, y in points if x == x and y == y)
 
 
-def _view(batch) -> BatchView:
+def as_view(batch) -> BatchView:
     return batch if isinstance(batch, BatchView) else BatchView(batch)
 
 
 def memo_scatter(rv: Review, batch) -> str:
-    view = _view(batch)
+    view = as_view(batch)
     own = view.own.get(rv.report.source, [])
     if not own:
         return ""
@@ -323,7 +318,7 @@ def render_memo(rv: Review, config: Config, batch=None, exhibits: dict | None = 
     """(memo.md, memo.html, scatter.svg, memo.docx) of one review, from one context; memo.docx holds the crops
     of `exhibits`, the others link to them in evidence/."""
     ctx = memo_context(rv, config, batch, exhibits)
-    return (_env(False).get_template("memo.md.j2").render(**ctx), _env(True).get_template("memo.html.j2").render(**ctx),
+    return (jinja_env(False).get_template("memo.md.j2").render(**ctx), jinja_env(True).get_template("memo.html.j2").render(**ctx),
             ctx["scatter"], render_docx(ctx, exhibits))
 
 
@@ -357,7 +352,7 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def render_docx(ctx: dict, exhibits: dict | None = None) -> bytes:
     """memo.docx: WordprocessingML from a template, appended to the fixed parts of the package with the crops
     it shows.  Written directly rather than through python-docx: about a millisecond per memo at any batch size."""
-    env = _env(True)
+    env = jinja_env(True)
     body = XML_ILLEGAL.sub("", env.get_template("docx/document.xml.j2").render(**ctx)).encode("utf-8")
     out = io.BytesIO(_docx_base())
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
@@ -371,163 +366,13 @@ def render_docx(ctx: dict, exhibits: dict | None = None) -> bytes:
 
 
 def render_memo_md(rv: Review, config: Config, batch=None) -> str:
-    return _env(False).get_template("memo.md.j2").render(**memo_context(rv, config, batch))
+    return jinja_env(False).get_template("memo.md.j2").render(**memo_context(rv, config, batch))
 
 
 def render_memo_html(rv: Review, config: Config, batch=None) -> str:
-    return _env(True).get_template("memo.html.j2").render(**memo_context(rv, config, batch))
-
-
-def summary_row(rv: Review, codes: list[str]) -> dict:
-    c = rv.counts()
-    row = {"report": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
-           "unit_key": rv.report.unit_key,
-           "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.gaps)),
-           "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
-           "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
-           "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
-           "error": "；".join(rv.faults), "files": list(rv.report.files),
-           "amount_at_issue": max((a for f in rv.findings if not rejected(f) and (a := amount_at_issue(f.evidence))),
-                                  default="")}
-    for code in codes:
-        row[code] = sum(1 for f in rv.findings if f.code == code)
-    return row
-
-
-def index_row(rv: Review, config: Config, link: str) -> dict:
-    """One report's line of the triage index, with what the index charts count (its codes)."""
-    codes = sorted({f.code for f in rv.findings})
-    sev = sorted({f.severity for f in rv.findings}, key=["high", "medium", "low"].index)
-    per_code: dict[str, int] = {}
-    for f in rv.findings:
-        per_code[f.code] = per_code.get(f.code, 0) + 1
-    pairs = sorted({f"{f.code}|{f.severity}" for f in rv.findings})  # a filter on code and severity: one finding
-    return {"source": rv.report.source, "department": rv.report.department, "year": rv.report.year or "",
-            "region": region_of(rv.report.department), "kind": rv.report.kind, "pairs": pairs,
-            "unit_key": rv.report.unit_key,
-            "status": rv.report.status, "complete": rv.report.complete,
-            "reason": "；".join(map(str, rv.gaps[:2])),
-            "score": rv.risk.score, "band": rv.risk.band, "counts": rv.counts(), "codes": codes, "severities": sev,
-            "verdict": rv.verdict.label, "top": [t] if (t := _top_line(rv, config)) else [],
-            "top_title": "；".join(rv.verdict.reasons[:3]), "link": link, "per_code": per_code,
-            "causes": causes_of(rv.report.issues, rv.faults) if not rv.report.complete or rv.faults else [],
-            **_amount(rv, config)}
-
-
-def _amount(rv: Review, config: Config) -> dict:
-    """The report's 涉及金额 (万元): the largest amount_at_issue of a finding the reviewer has not rejected, and
-    which finding it is (the cell's title)."""
-    amounts = [(a, n, f) for n, f in enumerate(rv.findings, 1) if not rejected(f) and (a := amount_at_issue(f.evidence))]
-    if not amounts:
-        return {"amount": None, "amount_title": ""}
-    a, n, f = max(amounts, key=lambda x: (x[0], -x[1]))
-    return {"amount": a, "amount_title": f"问题 {n}：{config.code(f.code).label}（{subjects_label(f)}）"}
-
-
-TOP_CHARS = 36  # 最需关注 on one line of the index: what, and by how much
-
-
-def _top_line(rv: Review, config: Config) -> str:
-    """The finding that adds most to the risk, in one line: its kind and the figure as it should read ("69% 应为
-    31%"), or what is wrong; the verdict's reasons in full are the line's title."""
-    live = [(f, points) for f, points in rv.risk.contributions if not rejected(f)]
-    if not live:
-        return _short(rv.verdict.reasons[0], TOP_CHARS, asides=True) if rv.verdict.reasons else ""
-    f = max(live, key=lambda fp: fp[1])[0]
-    ev = f.evidence
-    # the figure as it should read where the check knows it; else what is wrong, in the finding's words (a
-    # recomputed figure is not always what the report should print: 21.07 + 21.07 against a total of 21.07)
-    what = ev.get("correction") or _ASIDE.sub("", f.message)
-    return _short(f"{config.code(f.code).label}：{what}", TOP_CHARS, asides=True)
-
-
-def index_order(row: dict) -> tuple:
-    """The triage order of index rows: reports needing a person first (partly read, or nothing checkable read:
-    未能审核), then by risk."""
-    return (row["complete"] and row["verdict"] != UNREVIEWED, -row["score"], row["source"])
-
-
-class IndexTotals:
-    """What the index counts over every report before its rows are written: codes, scores, partial reads."""
-
-    def __init__(self) -> None:
-        self.per_code: dict[str, int] = {}
-        self.codes: set[str] = set()
-        self.scores: list[float] = []
-        self.partial = 0
-        self.regions: set[str] = set()
-        self.years: set[str] = set()
-        self.kinds: set[str] = set()
-        self.series: dict[str, int] = {}  # a unit's series (Report.unit_key) → its reports in the batch
-        self.causes: dict[str, int] = {}  # why reports need a person → how many
-
-    def add(self, row: dict) -> None:
-        if row.get("unit_key"):
-            self.series[row["unit_key"]] = self.series.get(row["unit_key"], 0) + 1
-        self.regions.update([row["region"]] if row["region"] else [])
-        self.years.update([str(row["year"])] if row["year"] else [])
-        self.kinds.update([row["kind"]] if row["kind"] else [])
-        for code, n in row["per_code"].items():
-            self.per_code[code] = self.per_code.get(code, 0) + n
-        self.codes.update(row["codes"])
-        self.scores.append(row["score"])
-        self.partial += not row["complete"]
-        for c in row.get("causes", ()):
-            self.causes[c] = self.causes.get(c, 0) + 1
-
-
-def render_index_stream(ranked_rows: Iterator[dict], failures: list[tuple[str, str, str]], totals: IndexTotals,
-                        config: Config, batch=None) -> Iterator[str]:
-    """The triage index, piece by piece: the inputs not reviewed first ((input, status, reason): 程序错误,
-    未能读取, then 未审核 — what is not a file to review), then the first `[batch] index_rows` of `ranked_rows`
-    (each report's index_row in index_order) as they come, so that a batch of any size is written in bounded
-    memory.  The rows not listed are left in the iterator, unread."""
-    limit = config.batch.index_rows
-    failed = [{"rank": rank, "source": name, "status": status, "reason": why, "department": "", "year": "",
-               "region": "", "kind": "", "pairs": [], "verdict": "" if status == "未审核" else UNREVIEWED,
-               "codes": [], "severities": [], "link": "", "unit_key": "", "amount": None,
-               "causes": [failure_cause(status)] if status != "未审核" else []}
-              for rank, (name, status, why) in enumerate(failures, 1)]
-    passed_over = sum(status == "未审核" for _, status, _ in failures)
-    rows = itertools.chain(failed, ({**row, "rank": rank}
-                                    for rank, row in enumerate(itertools.islice(ranked_rows, limit), len(failed) + 1)))
-    all_codes = sorted(totals.codes)
-    labels = {c: config.code(c).label for c in all_codes}
-    charts = []
-    view = _view(batch)
-    if view.n:
-        charts.append(scatter([], "全部项目：执行率与自评总分", "执行率（%）", "自评总分", behind=view.background))
-    if len(totals.scores) >= HISTOGRAM_MIN:
-        charts.append(histogram(totals.scores, "风险评分分布", "风险评分"))
-    if totals.per_code:
-        charts.append(bars(totals.per_code, "各类问题数量", labels))
-    return _env(True).get_template("index.html.j2").generate(
-        rows=rows, codes=all_codes, labels=labels, regions=sorted(totals.regions), years=sorted(totals.years),
-        kinds=sorted(totals.kinds), verdicts=[APPROVE, AMEND, RETURN, UNREVIEWED], total=len(totals.scores) + len(failures) - passed_over,
-        # a unit with several reports in the batch (years, or 预算 and 决算): shown together, a series to read side by side
-        series=[(key, _series_label(key), n) for key, n in sorted(totals.series.items()) if n > 1],
-        failed=len(failures) - passed_over, passed_over=passed_over,
-        causes=_cause_counts(totals, failures),
-        partial=totals.partial, charts=charts, omitted=max(0, len(totals.scores) - limit))
-
-
-HISTOGRAM_MIN = 5  # reports below which a distribution of scores says nothing a glance at the table does not
-
-
-def _cause_counts(totals: "IndexTotals", failures: list[tuple[str, str, str]]) -> list[tuple[str, int]]:
-    """(cause, reports) of every cause found, in the order of causes.toml."""
-    counts = dict(totals.causes)
-    for _, status, _ in failures:
-        if status != "未审核":
-            counts[failure_cause(status)] = counts.get(failure_cause(status), 0) + 1
-    return [(c, counts[c]) for c in cause_labels() if counts.get(c)]
-
-
-def _series_label(key: str) -> str:
-    unit, level, family = key.split("|")
-    return f"{unit}（{level}{family}）"
+    return jinja_env(True).get_template("memo.html.j2").render(**memo_context(rv, config, batch))
 
 
 def render_eval(result: dict, config: Config) -> str:
     labels = {c: v.label for c, v in config.codes.items()}
-    return _env(True).get_template("eval.html.j2").render(result=result, labels=labels)
+    return jinja_env(True).get_template("eval.html.j2").render(result=result, labels=labels)

@@ -13,7 +13,8 @@ from pandas.api.types import is_numeric_dtype
 
 from ..errors import describe_fault
 from ..marks import COMMENT_HEADER, ID_HEADER, MARK_HEADER, MARKS, REPORT_HEADER, WORKBOOK
-from ..memo.render import SEVERITY_LABEL, XML_ILLEGAL, IndexTotals, index_order, render_index_stream
+from ..memo.index import IndexTotals, index_order, render_index_stream
+from ..memo.render import SEVERITY_LABEL, XML_ILLEGAL
 from ..settle import UNREVIEWED, amount_at_issue
 from ..stats.features import FEATURES, ID_COLUMNS
 from .files import atomic_file, csv_text, csv_writer, deterministic_zip, formula_like

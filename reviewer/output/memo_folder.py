@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..memo.annotate import marked_copies
 from ..memo.evidence import EVIDENCE_DIR, gather
-from ..memo.render import index_row, render_memo, summary_row
+from ..memo.index import index_row, summary_row
+from ..memo.render import render_memo
 from ..model import to_jsonable
 from .files import atomic_folder, write_text
 
