@@ -68,7 +68,7 @@ def places_of(f: Finding) -> list[tuple[Quote, tuple]]:
     merged finding's places one by one, each with its own figures; else the quotes it rests on."""
     if f.places:
         return list(f.places[:MOST_PLACES])
-    figures = figures_of(f.evidence)
+    figures = figures_of(f.evidence, f.message)
     return [(q, figures) for q in (f.evidence.get("quotes") or [])[:2]]
 
 
@@ -114,8 +114,10 @@ def _on_page(path: Path, file: str | None, page_no: int, places: list, images: b
         chars, frame = page_characters(page)
         bitmap = page.render(scale=SCALE).to_pil().convert("RGB") if images else None
         out = []
+        taken: set = set()  # (finding, box): two places of a finding never mark the same figure
         for n, k, q, figures in places:
-            box, figure = mark(chars, q.location.box, figures)
+            box, figure = mark(chars, q.location.box, figures, {b for m, b in taken if m == n})
+            taken.add((n, box))
             image, size = _crop(bitmap, box, q.location.box, frame.size) if bitmap is not None else (b"", (0, 0))
             out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
         page.close()
@@ -135,17 +137,26 @@ def _rows(n: int, k: int, q: Quote, figures: tuple) -> Exhibit:
     return Exhibit(n, k, q.location.in_file, figure, file=q.location.file, rows=q.around)
 
 
-def mark(chars: list[Char], box: tuple, figures: list) -> tuple[tuple, str]:
+def mark(chars: list[Char], box: tuple, figures, taken=frozenset()) -> tuple[tuple, str]:
     """(the box to draw, the characters it marks) for a place: the first of `figures` printed inside the place's
-    box, or the whole place ("")."""
+    box, else on the line below it (a sentence quoted by its first line runs on), else the whole place ("");
+    never a box in `taken` (marked for another place of the finding)."""
     inside = [c for c in chars if box[0] - 1 <= c.cx <= box[2] + 1 and box[1] - 1 <= c.cy <= box[3] + 1]
-    text = "".join(c.ch for c in inside)
-    for want in figures:
-        span = _find(text, want)
-        if span is not None:
-            a, b = span
-            return box_of(inside[a:b]), text[a:b]
+    line = max((c.h for c in inside), default=10.0)
+    below = [c for c in chars if box[3] + 1 < c.cy <= box[3] + 1.8 * line]
+    for where in (inside, below):
+        text = "".join(c.ch for c in where)
+        for want in figures:
+            span = _find(text, want)
+            if span is not None and _one_line(where[span[0]:span[1]], line):  # a box over two lines marks both
+                a, b = span
+                if (found := box_of(where[a:b])) not in taken:
+                    return found, text[a:b]
     return (box_of(inside) or tuple(box)), ""  # the whole place, as its glyphs stand
+
+
+def _one_line(chars: list[Char], line: float) -> bool:
+    return max(c.cy for c in chars) - min(c.cy for c in chars) < 0.6 * line
 
 
 def _find(text: str, want) -> tuple[int, int] | None:

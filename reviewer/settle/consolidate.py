@@ -163,12 +163,15 @@ def _places(items: list[tuple[Finding, dict]]) -> list[tuple]:
     out: dict = {}
     for f, _ in items:
         if (q := lead(f)) is not None:
-            out.setdefault((q.line, str(q.location)), (q, figures_of(f.evidence)))
+            out.setdefault((q.line, str(q.location)), (q, figures_of(f.evidence, f.message)))
     return list(out.values())
 
 
-def figures_of(ev: dict) -> tuple:
+_QUOTED = re.compile(r"“([^“”]{1,20})”")  # a short phrase a finding quotes: 'XX', '下降（增长）', '大于'
+
+
+def figures_of(ev: dict, message: str = "") -> tuple:
     """What an occurrence is about, most telling first: the figure as printed (stated), the one it should be, the
-    other figures it names — what its place's picture boxes."""
-    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values()]
-    return tuple(v for v in values if v not in (None, "") and not isinstance(v, bool))
+    other figures it names, then the short phrases its message quotes — what its place's picture boxes."""
+    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values(), *_QUOTED.findall(message)]
+    return tuple(dict.fromkeys(v for v in values if v not in (None, "") and not isinstance(v, bool)))
