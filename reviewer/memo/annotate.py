@@ -23,7 +23,7 @@ MARKED = "标注.pdf"  # the annotated copy in a memo folder (标注_<file>.pdf 
 # highlight colour by severity (RGB, 0–1): light enough to read the figure through
 COLOURS = {"high": (1.0, 0.55, 0.55), "medium": (1.0, 0.78, 0.35), "low": (1.0, 0.95, 0.35)}
 AUTHOR = "reviewer 审核"
-LABEL_SIZE = 7.0  # points: the finding's number beside the highlight
+LABEL_SIZE = 10.0  # points: the finding's number beside the highlight, read without zooming
 
 
 def marked_copies(findings: list, labels: dict, exhibits: dict[int, list[Exhibit]], sources: dict) -> dict[str, bytes]:
@@ -64,15 +64,16 @@ def _highlight(writer: PdfWriter, ex: Exhibit, colour: tuple, note: str) -> Dict
     l, b, r, t = ex.rect
     l, b, r, t = l - 1, b - 1, r + 1, t + 1
     label = str(ex.finding)
-    left = l - LABEL_SIZE * 0.6 * len(label) - 2  # the number stands left of the figure, not over it
+    # the number stands on the highlight's top left corner, in the space between the lines, not over the text
+    top, right = t + LABEL_SIZE * 0.8, max(r, l + LABEL_SIZE * 0.6 * len(label))
     rgb = " ".join(f"{c:g}" for c in colour)
     content = (f"q /M gs {rgb} rg {l:.2f} {b:.2f} {r - l:.2f} {t - b:.2f} re f Q "
-               f"q 0.8 0 0 rg BT /F1 {LABEL_SIZE:g} Tf {left + 1:.2f} {b + 1:.2f} Td ({label}) Tj ET Q")
+               f"q 0.8 0 0 rg BT /F1 {LABEL_SIZE:g} Tf {l:.2f} {t + 0.5:.2f} Td ({label}) Tj ET Q")
     appearance = DecodedStreamObject()
     appearance.set_data(content.encode("ascii"))
     appearance.update({
         NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): _numbers(left, b, r, t),
+        NameObject("/BBox"): _numbers(l, b, right, top),
         NameObject("/Resources"): DictionaryObject({
             NameObject("/ExtGState"): DictionaryObject({NameObject("/M"): DictionaryObject({
                 NameObject("/Type"): NameObject("/ExtGState"), NameObject("/BM"): NameObject("/Multiply")})}),
@@ -82,7 +83,7 @@ def _highlight(writer: PdfWriter, ex: Exhibit, colour: tuple, note: str) -> Dict
     })
     return DictionaryObject({
         NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Highlight"),
-        NameObject("/Rect"): _numbers(left, b, r, t),
+        NameObject("/Rect"): _numbers(l, b, right, top),
         NameObject("/QuadPoints"): _numbers(l, t, r, t, l, b, r, b),
         NameObject("/C"): _numbers(*colour), NameObject("/F"): NumberObject(4),
         NameObject("/NM"): TextStringObject(f"reviewer-{ex.finding}-{ex.place}"),

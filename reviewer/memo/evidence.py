@@ -29,6 +29,7 @@ MARGIN = 36.0  # points of the page shown above and below the place: the lines e
 WIDTH = (480.0, 760.0)  # points of the page shown across, at least (a short line) and at most (a wide table's row,
 # shown about its figure), where the page has them: a line of text is shown whole
 RED = (220, 0, 0)
+BELOW = 4.0  # line heights below a place where its figure may still be: the rest of a sentence quoted by its start
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -139,11 +140,11 @@ def _rows(n: int, k: int, q: Quote, figures: tuple) -> Exhibit:
 
 def mark(chars: list[Char], box: tuple, figures, taken=frozenset()) -> tuple[tuple, str]:
     """(the box to draw, the characters it marks) for a place: the first of `figures` printed inside the place's
-    box, else on the line below it (a sentence quoted by its first line runs on), else the whole place ("");
+    box, else on the lines below it (a sentence quoted by its first line runs on), else the whole place ("");
     never a box in `taken` (marked for another place of the finding)."""
     inside = [c for c in chars if box[0] - 1 <= c.cx <= box[2] + 1 and box[1] - 1 <= c.cy <= box[3] + 1]
     line = max((c.h for c in inside), default=10.0)
-    below = [c for c in chars if box[3] + 1 < c.cy <= box[3] + 1.8 * line]
+    below = [c for c in chars if box[3] + 1 < c.cy <= box[3] + BELOW * line]
     for where in (inside, below):
         text = "".join(c.ch for c in where)
         for want in figures:

@@ -173,5 +173,6 @@ _QUOTED = re.compile(r"“([^“”]{1,20})”")  # a short phrase a finding quo
 def figures_of(ev: dict, message: str = "") -> tuple:
     """What an occurrence is about, most telling first: the figure as printed (stated), the one it should be, the
     other figures it names, then the short phrases its message quotes — what its place's picture boxes."""
-    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values(), *_QUOTED.findall(message)]
+    phrases = sorted(_QUOTED.findall(message), key=len, reverse=True)  # the longest says most: '仍保留该表格式'
+    values = [ev.get("stated"), ev.get("recomputed"), *(ev.get("figures") or {}).values(), *phrases]
     return tuple(dict.fromkeys(v for v in values if v not in (None, "") and not isinstance(v, bool)))
