@@ -67,7 +67,8 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    config = load_config(args.profile, args.config, {"batch": {"evidence": False}} if args.no_evidence else None)
+    overrides = {**({"batch": {"evidence": False}} if args.no_evidence else {}), **({"read": {"ocr": False}} if args.no_ocr else {})}
+    config = load_config(args.profile, args.config, overrides or None)
     llm = _llm_settings(args, config) if args.backend == "openai" else None  # checked here, once
     narrative = None if args.backend == "none" else args.backend
     found = find_inputs(args.paths)
@@ -181,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/review", help="output folder (default: out/review)")
     _review_options(p)
     p.add_argument("--no-stats", action="store_true", help="skip the comparison with peers (reviewer.stats)")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="no text recognition: scanned pages and image files are said to be unread")
     p.add_argument("--no-evidence", action="store_true",
                    help="no page crops in the memos and no 标注.pdf (faster; the memo shows the lines about each place)")
     p.add_argument("--fresh", action="store_true",

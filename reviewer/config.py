@@ -73,6 +73,16 @@ class CodeRule:
     merge: str = "report"  # findings of this code merged per report, or per "rule" (cited rule) in a memo
 
 
+@lru_cache(maxsize=1)
+def ocr_engine() -> str:
+    """The text recognition engine and its version ("" where it is not installed)."""
+    try:
+        from importlib.metadata import version
+        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')}"
+    except Exception:  # not installed (a Python it has no wheel for): scans are said to be unread
+        return ""
+
+
 @dataclass(frozen=True)
 class ReadLimits:
     """[read]: how much of a file the readers take in (read/limits.py)."""
@@ -83,16 +93,25 @@ class ReadLimits:
     max_cells_per_sheet: int  # a worksheet larger than this is not read at all (and said)
     max_rules_per_page: int  # a PDF page drawing more ruled segments is read without its rules (and said)
     max_unzipped_mb: int  # an Office file whose parts unpack to more than this is not read (and said)
+    ocr: bool  # pages that are pictures (scans, photos) read by text recognition (read/ocr.py)
+    ocr_min_confidence: float  # a figure recognised below this is not checked (a read issue), never a finding
+    max_image_pixels: int  # an image (a file, a frame, an embedded picture) larger than this is not read (and said)
+    max_image_pages: int  # frames of one image file (a multi-page TIFF) read; the rest is said
     KIND_WORDS: ClassVar[dict] = {int: "正整数"}
 
     def check(self, where: str) -> None:
         for f in dataclasses.fields(self):
-            if getattr(self, f.name) < 1:
-                raise ConfigError(f"{where} {f.name} 须为正整数（现为 {getattr(self, f.name)!r}）")
+            value = getattr(self, f.name)
+            if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+                raise ConfigError(f"{where} {f.name} 须为正整数（现为 {value!r}）")
+        if not 0 <= self.ocr_min_confidence <= 1:
+            raise ConfigError(f"{where} ocr_min_confidence 须在 0 与 1 之间（现为 {self.ocr_min_confidence!r}）")
 
     def tag(self) -> str:
-        """Short and stable: part of the document cache key, since a document read under other limits differs."""
-        return hashlib.sha256(repr(dataclasses.astuple(self)).encode()).hexdigest()[:8]
+        """Short and stable: part of the document cache key, since a document read under other limits differs (and
+        a page recognised by another engine or model: its version is part of the key while OCR is on)."""
+        engine = ocr_engine() if self.ocr else ""
+        return hashlib.sha256((repr(dataclasses.astuple(self)) + engine).encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -110,8 +110,13 @@ class FindingBook:
         correction: str = "",
     ) -> Finding | None:
         """Build and keep one finding.  Every finding of every stage is made here; a finding that would
-        rest on a part of the table that was not read is not made (None)."""
+        rest on a part of the table that was not read, or on a place text recognition is unsure of, is not made
+        (None)."""
         if self.skipped(check, subject):
+            return None
+        quotes = self.quotes(at)
+        if any(q.location and q.location.conf is not None and q.location.conf < self.config.read.ocr_min_confidence
+               for q in quotes):  # a figure text recognition is unsure of is a read issue (said), never a finding
             return None
         meta = self.config.code(code)
         if severity not in ("high", "medium", "low"):
@@ -122,7 +127,7 @@ class FindingBook:
                 evidence[key] = _plain(val)
         if figures:
             evidence["figures"] = {k: (v.raw if isinstance(v, Value) else _plain(v)) for k, v in figures.items()}
-        evidence["quotes"] = self.quotes(at)
+        evidence["quotes"] = quotes
         if rule:
             evidence["rule"] = rule
         if correction:  # the figure as it should read, where the check knows it: "4.35% 应为 4.40%"

@@ -30,7 +30,7 @@ def test_format_is_sniffed_from_bytes_not_the_name(tmp_path):
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "图片文件（扫描件），无文字层"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "图片文件已损坏或格式无法识别"),
     ("{\\rtf1\\ansi 项目}".encode(), "RTF 格式暂不支持"),
     (b"PK\x03\x04" + b"\x00" * 64, "ZIP 结构无法打开"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64, "文件已加密"),

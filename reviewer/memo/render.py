@@ -140,7 +140,7 @@ def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = 
         "stated": ev.get("stated"), "recomputed": ev.get("recomputed"), "tolerance": ev.get("tolerance"),
         "figures": [(k, v) for k, v in (ev.get("figures") or {}).items() if v not in (None, "")][:4],
         # the rows that hold the figures, most relevant first, each with its picture or the rows about it
-        "quotes": [{"location": str(q.location), "text": q.text,
+        "quotes": [{"location": ("OCR，" if q.location.conf is not None else "") + str(q.location), "text": q.text,
                     "exhibit": _exhibit_view(next((x for x in exhibits if x.place == k), None))}
                    for k, q in enumerate(shown_quotes(f), 1)],
         "money_note": f"（涉及资金 {show(money.get('amount'))} 万元，金额重大）" if money.get("level") == "major" else "",

@@ -17,7 +17,7 @@ from . import limits
 
 # What a user reads for a format or a layout (memos, `reviewer inspect`).
 FORMAT_LABEL = {"text": "文本", "html": "网页", "pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
-                "docx": "Word（docx）", "doc": "Word（doc）", "mixed": "多种格式"}
+                "docx": "Word（docx）", "doc": "Word（doc）", "image": "图片（文字识别）", "mixed": "多种格式"}
 LAYOUT_LABEL = {"tsv": "制表符分隔", "cell-per-line": "每行一格", "plain": "纯文本", "html": "网页表格",
                 "sheet": "工作表", "docx": "Word 表格", "doc": "转换文本", "pdf": "PDF 文字", "ruled": "PDF 框线表格",
                 "words": "PDF 对齐文字", "pipe": "竖线分隔", "pipe-cells": "每行一格（竖线）",
@@ -48,6 +48,9 @@ class Location:
     file: str | None = None
     # on a PDF page: where the characters are, (x0, top, x1, bottom) in points from the top left of the page as shown
     box: tuple[float, float, float, float] | None = None
+    # read by text recognition (a scan): how sure it is of what is printed there, the least over its table or line
+    # (None: read from the file's own text)
+    conf: float | None = None
 
     def __str__(self) -> str:
         return f"{self.file} {self.in_file}" if self.file else self.in_file

@@ -49,6 +49,7 @@ class Char:
     cx: float = 0.0
     cy: float = 0.0
     h: float = 0.0
+    conf: float = 1.0  # how sure text recognition is of it (1: printed in a text layer)
 
     def __post_init__(self) -> None:
         self.cx, self.cy, self.h = (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2, self.bottom - self.top
@@ -559,6 +560,7 @@ class _Item:
     layout: str = "pdf"  # pdf (running text), ruled, words
     covered: list | None = None  # for ruled tables: where each covered cell's text is (up, left, "")
     box: Box | None = None  # of text: where its characters are on the page
+    conf: float | None = None  # read by text recognition: how sure it is of the item (its least sure character)
     boxes: list | None = None  # of a table: each grid cell's box (None for an empty or covered cell)
     xs: list | None = None  # of a ruled table: its column lines
     reach: tuple[float, float] = (0.0, 1.0)  # of a table: its top and bottom, as shares of the page's height
@@ -608,6 +610,13 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
         chars = pdfminer_chars(plumber_page())
     if not chars:
         return [], 0, objects
+    return lay_out(chars, objects, *frame.size), len(chars), objects
+
+
+def lay_out(chars: list[Char], objects: PageObjects, width: float, height: float) -> list[_Item]:
+    """A page's items in reading order from its characters and rules, in reading space (points from the top
+    left of the page as shown): ruled grids, then lines, grouped into unruled tables and paragraphs.  What a PDF's
+    text layer gives and what text recognition finds on a picture of a page are laid out alike."""
     # joining rules into grids grows steeply with their number: a page of thousands of lines is read as text
     objects.too_many_rules = len(objects.hs) + len(objects.vs) > limits.current().max_rules_per_page
     grids = [] if objects.too_many_rules else find_grids(objects.hs, objects.vs)
@@ -619,20 +628,18 @@ def read_page(page, plumber_page=None) -> tuple[list[_Item], int, PageObjects]:
                 break
         else:
             loose.append(c)
-    height = frame.h if frame.rotation in (0, 180) else frame.w
     items = [_Item(g.ys[0], "table", lines=len(g.ys) - 1, grid=_grid_texts(g), layout="ruled", covered=g.covered(),
                    boxes=_grid_boxes(g), xs=g.xs, reach=(g.ys[0] / height, g.ys[-1] / height)) for g in grids]
     lines = group_lines(loose, seg_gap=1.0)
     items += [_Item(ln.top, "furniture", text_of(ln.chars), box=box_of(ln.chars))
-              for ln in lines if _is_page_number(ln, frame)]
-    lines = [ln for ln in lines if not _is_page_number(ln, frame)]
-    items += _line_items(lines, frame.w if frame.rotation in (0, 180) else frame.h)
+              for ln in lines if _is_page_number(ln, height)]
+    lines = [ln for ln in lines if not _is_page_number(ln, height)]
+    items += _line_items(lines, width)
     items.sort(key=lambda it: it.top)
-    return items, len(chars), objects
+    return items
 
 
-def _is_page_number(line: Line, frame: _Frame) -> bool:
-    height = frame.h if frame.rotation in (0, 180) else frame.w
+def _is_page_number(line: Line, height: float) -> bool:
     edge = line.bottom < 0.1 * height or line.top > 0.9 * height
     return edge and bool(_PAGE_NUMBER.match(text_of(line.chars).strip()))
 
@@ -748,12 +755,15 @@ def read_pdf(data: bytes, name: str) -> Document:
                 items, nchars, objects = read_page(page, lambda i=i: plumber.page(i))
             finally:
                 page.close()
-            if not nchars:
-                if objects.images:
+            if not nchars or _garbled(items):  # no usable text layer: a picture of a page, read by OCR if it can be
+                recognised = _recognised(pdf, i) if (objects.images or nchars) else None
+                if recognised:
+                    text_pages += 1
+                    read.append((i + 1, recognised))
+                elif nchars:
+                    b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取" + no_ocr())
+                elif objects.images:
                     scans.append(i + 1)
-                continue
-            if _garbled(items):
-                b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取")
                 continue
             if objects.too_many_rules:
                 b.issue("页", Location(page=i + 1), f"页面画有 {len(objects.hs) + len(objects.vs)} 条表格线，超过上限 "
@@ -767,16 +777,50 @@ def read_pdf(data: bytes, name: str) -> Document:
     for (_, before), (_, after) in zip(read, read[1:]):
         _mend_broken_row(before, after)
     for page, items in read:
-        _emit(b, items, page)
+        emit(b, items, page)
     if not text_pages:
         if scans:
-            raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）；本工具不做文字识别（OCR），"
+            raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）{no_ocr()}；"
                             "请提供可复制文字的 PDF 或原始 Word/Excel 文件")
         raise ReadError("PDF 中没有可读取的文字")
     for first, last in _runs(scans):  # pages 9–30 without text: one place not read, not 22
         where = Location(page=first) if first == last else f"第{first}–{last}页（共 {last - first + 1} 页）"
-        b.issue("页", where, "扫描件，无文字层，无法读取")
+        b.issue("页", where, "扫描件，无文字层，无法读取" + no_ocr())
     return b.build(pages=pages)
+
+
+def no_ocr() -> str:
+    """Why a picture of a page was not recognised."""
+    from . import ocr
+    if not limits.current().ocr:
+        return "（文字识别已关闭：[read] ocr = false 或 --no-ocr）"
+    return "" if ocr.available() else "（未安装文字识别组件 rapidocr-onnxruntime，见 README）"
+
+
+def _recognised(pdf, i: int) -> list[_Item] | None:
+    """The items of page i read from its picture by text recognition (None: OCR off or not installed, or nothing
+    recognised), each knowing how sure the recognition is of it."""
+    from . import ocr
+    if not (limits.current().ocr and ocr.available()):
+        return None
+    page = pdf[i]
+    try:
+        scale = ocr.LONG_SIDE / max(_Frame(page).size)
+        image = page.render(scale=scale).to_pil()
+    finally:
+        page.close()
+    found = ocr.recognise(image, 1 / scale)
+    return recognised_items(*found) if found and found[0] else None
+
+
+def recognised_items(chars: list[Char], objects: PageObjects, size: tuple[float, float]) -> list[_Item]:
+    """A recognised page laid out, each item knowing how sure the recognition is of it: its least sure character."""
+    items = lay_out(chars, objects, *size)
+    for it in items:
+        area = union(*(b for row in it.boxes for b in row)) if it.kind == "table" and it.boxes else it.box
+        inside = [c.conf for c in chars if area and area[0] - 1 <= c.cx <= area[2] + 1 and area[1] - 1 <= c.cy <= area[3] + 1]
+        it.conf = round(min(inside), 3) if inside else 1.0
+    return items
 
 
 def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
@@ -881,19 +925,31 @@ class _Plumber:
             self.pdf.close()
 
 
-def _emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
-    """Items as blocks; a paragraph is located at its first line, counting every line of the page."""
+def emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
+    """Items as blocks; a paragraph is located at its first line, counting every line of the page.  An item read
+    by text recognition less surely than [read] ocr_min_confidence is a read issue: its figures are not checked."""
     line = table = 0
+    least = limits.current().ocr_min_confidence
     for it in items:
+        conf = it.conf
         if it.kind in ("text", "furniture"):
-            b.text(it.text, Location(page=page, line=line + 1, box=it.box), "pdf", furniture=it.kind == "furniture")
+            where = Location(page=page, line=line + 1, box=it.box, conf=conf)
+            b.text(it.text, where, "pdf", furniture=it.kind == "furniture")
         else:
             table += 1
             t, boxes = table, it.boxes or [[] for _ in it.grid]
+            where = Location(page=page, table=t, conf=conf)
             b.table(it.grid,
-                    lambda r, c, t=t, boxes=boxes: Location(page=page, table=t, row=r + 1, col=c + 1,
-                                                            box=boxes[r][c] if c < len(boxes[r]) else None),
-                    lambda r, t=t, boxes=boxes: Location(page=page, table=t, row=r + 1, box=union(*boxes[r])),
-                    it.layout, Location(page=page, table=t),
-                    covered=it.covered or [[""] * len(row) for row in it.grid])
+                    lambda r, c, t=t, boxes=boxes, conf=conf: Location(
+                        page=page, table=t, row=r + 1, col=c + 1, box=boxes[r][c] if c < len(boxes[r]) else None, conf=conf),
+                    lambda r, t=t, boxes=boxes, conf=conf: Location(page=page, table=t, row=r + 1, box=union(*boxes[r]),
+                                                                    conf=conf),
+                    it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
+        if conf is not None and conf < least and it.kind != "furniture" and any(ch.isdigit() for ch in _text(it)):
+            b.issue("表格" if it.kind == "table" else "文档", where,
+                    f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字未经核查，不作为问题依据")
         line += it.lines
+
+
+def _text(it: _Item) -> str:
+    return it.text if it.kind != "table" else "".join(t for row in it.grid for t in row)

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import ReadError
 from . import cache as doc_cache
 from . import damage
-from . import docx, pdf, text, unsupported, xlsx  # noqa: F401  (each registers its readers)
+from . import docx, image, pdf, text, unsupported, xlsx  # noqa: F401  (each registers its readers)
 from . import limits as read_limits
 from .document import Document, ReadIssue
 from .registry import READERS

@@ -5,7 +5,6 @@ from ..errors import ReadError
 from .registry import register
 
 MESSAGES = {
-    "image": "图片文件（扫描件），无文字层，无法读取；本工具不做文字识别（OCR），请提供可复制文字的 PDF、Word 或 Excel 文件",
     "rtf": "RTF 格式暂不支持，请另存为 DOCX 或 PDF 后再审核",
     "odf": "OpenDocument（ODT/ODS）格式暂不支持，请另存为 DOCX 或 XLSX 后再审核",
     "zip": "压缩包或无法识别的 Office 文件，请解压后逐个提交报告文件",

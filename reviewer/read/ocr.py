@@ -1,0 +1,171 @@
+"""Pages that are pictures — a scanned PDF page, a photo, a PNG/JPEG/TIFF file (issue 25) — read offline by text
+recognition: RapidOCR (rapidocr-onnxruntime, the PP-OCRv4 Chinese models inside its wheel, on onnxruntime on the
+CPU).  What it finds becomes the same characters and rules the PDF reader lays out (pdf.lay_out): each recognised
+run of text is spread over its box, character by character, with its confidence; the ruled lines of the picture's
+tables are found with OpenCV; so a scan's tables become the same grids, cell by cell, as a PDF's.
+
+    chars, rules, size = recognise(image, points_per_pixel)      # None where OCR is not installed
+
+Before recognition the picture is made what the engine reads best: its red channel as grey (a red seal over a
+table fades into the paper, black text stays), turned upright when its lines run down the page (the engine's own
+classifier knows 0/180° only), straightened when its rules lean, and sized so its longer side is LONG_SIDE pixels
+(the speed of recognition follows the pixels; the digits of a budget table stay whole at that size).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .pdf import Char, PageObjects
+
+LONG_SIDE = 1500  # pixels of a page's longer side as recognised: an A4 page at about 130 dpi
+GLYPHS = 0.6  # of a detected box's height, the glyphs'
+_WIDE = 0x2E80  # from here on a character takes a full width (CJK); before it, about half (digits, Latin)
+
+
+def available() -> bool:
+    return _engine() is not None
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    """The recognition engine of this process, built once: one thread (a batch runs a worker per core), no
+    direction classifier (whole pages are turned here)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:  # not installed (a Python it has no wheel for): scans are said to be unread
+        return None
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+
+
+def recognise(image, points_per_pixel: float) -> tuple[list[Char], PageObjects, tuple[float, float]] | None:
+    """The characters (each with its confidence) and rules of a picture of a page, in points from its top left
+    (`points_per_pixel`: the page's size over the picture's), and the page's (width, height) as it stands once
+    upright; None when no OCR engine is installed."""
+    engine = _engine()
+    if engine is None:
+        return None
+    import numpy as np
+
+    grey = _grey(image)
+    factor = min(1.0, LONG_SIDE / max(grey.shape))
+    if factor < 1.0:
+        import cv2
+        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    grey = _straightened(grey)
+    found, _ = engine(np.dstack([grey] * 3))
+    if _sideways(found):  # a page turned a quarter: read again the right way up, in the page's own frame
+        grey = _upright(grey)
+        found, _ = engine(np.dstack([grey] * 3))
+    scale = points_per_pixel / factor
+    chars = [c for box, text, conf in (found or []) for c in _spread(box, text, float(conf), scale)]
+    return chars, _rules(grey, scale), (grey.shape[1] * scale, grey.shape[0] * scale)
+
+
+def _grey(image):
+    """The picture as grey from its red channel: red ink (a seal, a signature in red) comes out as light as paper."""
+    import numpy as np
+    return np.asarray(image.convert("RGB"))[:, :, 0].copy()
+
+
+def _sideways(found) -> bool:
+    """Most runs of text the detector found stand taller than wide: the page lies on its side."""
+    runs = [box for box, text, _ in (found or []) if len(text) >= 3]
+    tall = sum(1 for box in runs if _height(box) > 1.5 * _width(box))
+    return len(runs) >= 3 and tall > 0.6 * len(runs)
+
+
+def _width(box) -> float:
+    xs = [p[0] for p in box]
+    return max(xs) - min(xs)
+
+
+def _height(box) -> float:
+    ys = [p[1] for p in box]
+    return max(ys) - min(ys)
+
+
+def _upright(grey):
+    """A page lying on its side turned upright: which way is told by recognising a strip of it both ways, the
+    more confident way winning (the engine's own classifier knows 0/180° only)."""
+    import cv2
+    import numpy as np
+
+    engine = _engine()
+    best, score = grey, -1.0
+    for turned in (cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE), cv2.rotate(grey, cv2.ROTATE_90_COUNTERCLOCKWISE)):
+        strip = turned[: max(64, turned.shape[0] // 4)]
+        found, _ = engine(np.dstack([strip] * 3))
+        s = sum(float(conf) * len(text) for _, text, conf in (found or []))
+        if s > score:
+            best, score = turned, s
+    return best
+
+
+def _straightened(grey):
+    """A page scanned a little askew turned straight, by the lean of its long rules (a table's lines): within
+    ±5°, from 0.3° (less is within what the layout tolerates)."""
+    import cv2
+    import numpy as np
+
+    # only the long runs of ink across (a table's rules, opened out of the picture) are searched for lines: a
+    # tenth of the time of the whole picture's edges
+    ink = cv2.adaptiveThreshold(255 - grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -5)
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, grey.shape[1] // 30), 1)))
+    lines = cv2.HoughLinesP(runs, 1, np.pi / 1800, threshold=200, minLineLength=grey.shape[1] // 3, maxLineGap=8)
+    if lines is None:
+        return grey
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4).astype(float)]
+    angles = [a for a in angles if abs(a) <= 5]
+    if not angles:
+        return grey
+    lean = float(np.median(angles))
+    if abs(lean) < 0.3:
+        return grey
+    h, w = grey.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), lean, 1.0)
+    return cv2.warpAffine(grey, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _spread(box, text: str, conf: float, scale: float) -> list[Char]:
+    """A recognised run of text as characters over its box, each as wide as its kind (a CJK character a full
+    width, a digit or Latin letter about half), with the run's confidence."""
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    x0, x1, top, bottom = min(xs) * scale, max(xs) * scale, min(ys) * scale, max(ys) * scale
+    # the detector's box is the text's grown by half its height around (unclip): the glyphs' own height is
+    # what tells one line from the next in close-set paragraphs
+    middle, half = (top + bottom) / 2, (bottom - top) * GLYPHS / 2
+    top, bottom = middle - half, middle + half
+    weights = [0.0 if ch.isspace() else (1.0 if ord(ch) >= _WIDE else 0.55) for ch in text]
+    total = sum(weights)
+    if not total or x1 <= x0 or bottom <= top:
+        return []
+    out, x, space = [], x0, False
+    for ch, w in zip(text, weights):
+        if not w:
+            space = True
+            continue
+        width = (x1 - x0) * w / total
+        out.append(Char(ch, x, top, x + width, bottom, space, conf=conf))
+        x += width
+        space = False
+    return out
+
+
+def _rules(grey, scale: float) -> PageObjects:
+    """The picture's ruled lines as a PDF page's rules: long thin runs of ink across and down (OpenCV opening with a
+    line-shaped kernel), each (position, from, to) in points."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(255 - grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -5)
+    h, w = ink.shape
+    out = PageObjects()
+    for across, size in ((True, (max(20, w // 30), 1)), (False, (1, max(20, h // 40)))):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            x, y, cw, ch = cv2.boundingRect(c)
+            if across:
+                out.hs.append(((y + ch / 2) * scale, x * scale, (x + cw) * scale))
+            else:
+                out.vs.append(((x + cw / 2) * scale, y * scale, (y + ch) * scale))
+    return out

@@ -1,0 +1,157 @@
+"""Issue 25: scans read by text recognition (offline, rapidocr-onnxruntime), into the same records as the text
+version, each place knowing how sure the recognition is; a figure it is unsure of is a read issue, never a finding.
+
+The scans are made here from real pages (labelled 023, a 上海 决算; dev 001, a 预算): each page rendered to a picture
+(150 and 300 dpi, askew, blurred and saved as JPEG, a red seal stamped over a table, a page turned a quarter) and
+put back into a PDF or an image file that holds no text."""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+from pypdf import PdfReader, PdfWriter
+
+import reviewer
+from reviewer.config import load_config
+from reviewer.read import ocr
+
+from conftest import ROOT, real_pdf
+
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed (Python ≥ 3.13)")
+
+DECISION = ROOT / "corpus" / "labelled" / "files" / "023_shanghai_putuo_czj_2024_bmjs.pdf"
+AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
+
+
+def _picture(path: Path, page: int, dpi: int) -> Image.Image:
+    return pdfium.PdfDocument(str(path))[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def _printed(path: Path, pages: list[int]) -> Counter:
+    pdf = pdfium.PdfDocument(str(path))
+    return Counter(AMOUNT.findall(" ".join(pdf[p - 1].get_textpage().get_text_range() for p in pages)))
+
+
+def _read(doc) -> Counter:
+    return Counter(AMOUNT.findall("\n".join(doc.lines)))
+
+
+def _scan_pdf(pictures: list[Image.Image], path: Path, dpi: int) -> Path:
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], resolution=dpi)
+    return path
+
+
+def _pages(source: Path, pages: list[int], out: Path) -> Path:
+    writer = PdfWriter()
+    reader = PdfReader(str(source))
+    for p in pages:
+        writer.add_page(reader.pages[p - 1])
+    writer.write(str(out))
+    return out
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_a_scanned_table_and_text_read_every_amount_exactly(tmp_path, dpi):
+    pages = [13, 21]  # 财政拨款收入支出决算总表, and the 说明 that states its total
+    scan = _scan_pdf([_picture(DECISION, p, dpi) for p in pages], tmp_path / "scan.pdf", dpi)
+    doc = reviewer.read(scan, cache=False)
+    want, got = _printed(DECISION, pages), _read(doc)
+    exact = sum(min(n, got[a]) for a, n in want.items())
+    assert exact >= 0.95 * sum(want.values()) and not (got - want), (want - got, got - want)
+    assert not doc.issues  # every figure read at or above the confidence threshold
+    confident = [loc.conf for loc in doc.line_locs if loc is not None and loc.conf is not None]
+    assert confident and min(confident) >= load_config().read.ocr_min_confidence
+
+
+def _with_scanned_page(source: Path, page: int, out: Path, dpi: int = 200) -> Path:
+    """`source` with one page replaced by a picture of it (a PDF some of whose pages are scans)."""
+    reader, writer = PdfReader(str(source)), PdfWriter()
+    scan = PdfReader(str(_scan_pdf([_picture(source, page, dpi)], out.with_suffix(".page.pdf"), dpi)))
+    for k, p in enumerate(reader.pages, 1):
+        writer.add_page(scan.pages[0] if k == page else p)
+    writer.write(str(out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """023 with its 财政拨款收入支出决算总表 (page 13) a scan."""
+    return _with_scanned_page(DECISION, 13, tmp_path_factory.mktemp("mixed") / "mixed.pdf")
+
+
+def test_a_scan_gives_the_same_records_and_findings_as_the_text(mixed):
+    """The same reading (what was read, what was not), the same 决算 tables value for value, the same findings —
+    the 说明's 0.3万元 against the table's 2961.68, now read from the picture."""
+    a, b = reviewer.extract(DECISION, cache=False), reviewer.extract(mixed, cache=False)
+    assert [str(i) for i in a.issues] == [str(i) for i in b.issues]
+    assert [(t.kind, t.title) for t in a.accounts] == [(t.kind, t.title) for t in b.accounts] and a.accounts
+    for ta, tb in zip(a.accounts, b.accounts):  # (the raw row text keeps a wrapped label's line break)
+        assert ta.frame.drop(columns="raw").equals(tb.frame.drop(columns="raw")), ta.title
+    ra, rb = reviewer.review(a), reviewer.review(b)
+    key = lambda f: (f.code, f.evidence.get("rule", ""), str(f.evidence.get("stated")), str(f.evidence.get("recomputed")))
+    assert sorted(map(key, ra.findings)) == sorted(map(key, rb.findings))
+    (tx01,) = [f for f in rb.findings if f.evidence.get("rule") == "TX-01"]
+    table = [q for q in tx01.evidence["quotes"] if q.location.table]
+    assert table[0].location.page == 13 and table[0].location.conf is not None  # read from the picture
+
+
+def test_a_figure_the_recognition_is_unsure_of_is_a_read_issue_never_a_finding(mixed):
+    """The same report with the threshold above what recognition reaches: the scanned page's tables are read
+    issues, and the finding resting on them (TX-01) is not made."""
+    config = load_config(overrides={"read": {"ocr_min_confidence": 0.99999}})
+    report = reviewer.extract(mixed, cache=False, limits=config.read)
+    unsure = [i for i in report.issues if "识别置信度低" in i.reason]
+    assert unsure and all(i.where.startswith("第13页") for i in unsure) and report.status == "部分读取"
+    rv = reviewer.review(report, config)
+    assert not [f for f in rv.findings for q in f.evidence.get("quotes") or [] if q.location.conf is not None]
+    assert not [f for f in rv.findings if f.evidence.get("rule") == "TX-01"]
+    assert rv.verdict.label != "建议认可"
+
+
+def test_pictures_as_files_askew_blurred_sealed_and_turned(tmp_path):
+    """A multi-page TIFF of budget pages as a phone or a copier makes them: askew by 1.5°, blurred and JPEG-saved, a
+    red seal over the table, one page lying on its side.  Every amount of the pages is read exactly."""
+    budget = real_pdf("001")
+    pages = [7, 20]
+    askew = _picture(budget, 7, 200).rotate(1.5, expand=True, fillcolor="white")
+    blurred = Image.open(io.BytesIO(_jpeg(_picture(budget, 20, 200).filter(ImageFilter.GaussianBlur(0.8))))).convert("RGB")
+    sealed = _sealed(blurred)
+    turned = _picture(budget, 7, 200).rotate(90, expand=True)
+    tiff = tmp_path / "scan.tif"
+    askew.save(tiff, save_all=True, append_images=[sealed, turned], compression="tiff_deflate")
+    doc = reviewer.read(tiff, cache=False)
+    assert doc.format == "image" and doc.pages == 3
+    want = _printed(budget, pages) + _printed(budget, [7])
+    got = _read(doc)
+    exact = sum(min(n, got[a]) for a, n in want.items())
+    assert exact >= 0.95 * sum(want.values()), (want - got, got - want)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def _sealed(image: Image.Image) -> Image.Image:
+    """A round red seal, as a unit stamps its forms, over the middle of the page."""
+    out = image.copy()
+    draw = ImageDraw.Draw(out, "RGBA")
+    w, h = out.size
+    r = w // 8
+    for k in range(6):
+        draw.ellipse((w // 2 - r + k, h // 3 - r + k, w // 2 + r - k, h // 3 + r - k), outline=(220, 30, 30, 200))
+    draw.regular_polygon((w // 2, h // 3, r // 3), 5, fill=(220, 30, 30, 180))
+    return out
+
+
+def test_with_ocr_off_a_scan_says_it_was_not_read(tmp_path):
+    scan = _scan_pdf([_picture(DECISION, 13, 100)], tmp_path / "scan.pdf", 100)
+    config = load_config(overrides={"read": {"ocr": False}})
+    with pytest.raises(reviewer.ReadError, match="扫描件，无文字层，无法读取.*文字识别已关闭"):
+        reviewer.read(scan, cache=False, limits=config.read)
