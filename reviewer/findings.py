@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .errors import describe_fault
 from .model import Finding, Quote, Report, Value
+from .read.document import ReadIssue
 
 
 @dataclass
@@ -46,6 +47,7 @@ class FindingBook:
         self._suppressed: dict[str, list[str]] = {}  # subject → checks not run
         self.labels: dict[str, str] = {}  # check → what it verifies, in words
         self.faults: list[str] = []  # checks stopped by a fault of the program: what they did not finish
+        self.unjudged: list[ReadIssue] = []  # what could not be judged, where and why: a gap like a read one
 
     def so_far(self) -> list[Finding]:
         """The report's findings so far: the earlier stages', then this one's."""
@@ -89,6 +91,22 @@ class FindingBook:
                 out.append(quote)
         return out
 
+    def _unsure(self, quotes: list[Quote], rule: str, message: str) -> bool:
+        """A finding that rests on what text recognition may have misread is not made: a place recognised below
+        the confidence threshold (its read issue says so already), or a table's own sum failing in a table read
+        from a picture (a row missed or a digit misread fails a sum as surely as an error of the report) — that is
+        said as a place not judged, for a person to check against the original."""
+        read = self.config.read
+        recognised = [q for q in quotes if q.location and q.location.conf is not None]
+        if any(q.location.conf < read.ocr_min_confidence for q in recognised):
+            return True
+        tables = [q for q in recognised if q.location.table]
+        if tables and rule and rule.startswith(tuple(read.ocr_identities)):
+            self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表为文字识别所得，表内合计不符"
+                                           "可能是识别误差（如漏读一行），未作为问题，请核对原件"))
+            return True
+        return False
+
     def finding(
         self,
         subject: str,
@@ -115,8 +133,7 @@ class FindingBook:
         if self.skipped(check, subject):
             return None
         quotes = self.quotes(at)
-        if any(q.location and q.location.conf is not None and q.location.conf < self.config.read.ocr_min_confidence
-               for q in quotes):  # a figure text recognition is unsure of is a read issue (said), never a finding
+        if self._unsure(quotes, rule, message):
             return None
         meta = self.config.code(code)
         if severity not in ("high", "medium", "low"):

@@ -155,3 +155,22 @@ def test_with_ocr_off_a_scan_says_it_was_not_read(tmp_path):
     config = load_config(overrides={"read": {"ocr": False}})
     with pytest.raises(reviewer.ReadError, match="扫描件，无文字层，无法读取.*文字识别已关闭"):
         reviewer.read(scan, cache=False, limits=config.read)
+
+
+def test_a_sum_failing_in_a_recognised_table_is_not_judged_never_a_finding(tmp_path):
+    """023 with both pages of its 财政拨款收入支出决算总表 scanned: recognition drops the “一” of “一、一般公共服务支出”
+    (a stroke like a rule), so the 类 rows no longer add up to 本年支出合计.  That is a place not judged, said with
+    its reason, not a finding of the report; the 说明's 0.3万元 against the table's total is still found."""
+    mixed = _with_scanned_page(DECISION, 12, tmp_path / "p12.pdf")
+    mixed = _with_scanned_page(mixed, 13, tmp_path / "p12-13.pdf")
+    rv = reviewer.review(mixed, cache=False)
+    assert not [f for f in rv.findings if f.evidence.get("rule", "").startswith("JS-01")]
+    held = [i for i in rv.unjudged if "文字识别所得" in i.reason]
+    assert held and all(i.where.startswith(("第12页", "第13页")) for i in held)
+    assert [f for f in rv.findings if f.evidence.get("rule") == "TX-01"]
+
+
+def test_an_empty_page_among_scans_is_neither_read_nor_unread(tmp_path):
+    pictures = [_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white")]
+    doc = reviewer.read(_scan_pdf(pictures, tmp_path / "scan.pdf", 150), cache=False)
+    assert not doc.issues and doc.pages == 2

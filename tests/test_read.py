@@ -47,7 +47,7 @@ def test_unreadable_formats_say_why_in_chinese(tmp_path, data, message):
 
 def _pdf(path, pages, password=None):
     """pages: a list of ("text", str) or ("image", None) pages."""
-    from PIL import Image
+    from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -67,7 +67,9 @@ def _pdf(path, pages, password=None):
                 c.drawString(50, y, line)
                 y -= 14
         else:
-            scan = Image.new("RGB", (200, 280), (250, 250, 250))
+            scan = Image.new("RGB", (200, 280), (250, 250, 250))  # a picture with ink and no text: a photo, a stamp
+            ImageDraw.Draw(scan).ellipse((40, 60, 160, 180), outline=(90, 90, 90), width=6)
+            ImageDraw.Draw(scan).rectangle((70, 200, 130, 240), fill=(120, 120, 120))
             c.drawImage(ImageReader(scan), 40, 40, 500, 700)
         c.showPage()
     c.save()

@@ -28,7 +28,6 @@ class Context(FindingBook):
         # table is done (release): a table most of whose identities fail was not understood, not wrong N times
         self._compared: dict[int, int] = defaultdict(int)
         self._held: dict[int, list] = defaultdict(list)
-        self.unjudged: list[ReadIssue] = []  # what the checks could not judge, where and why: a gap like a read one
 
     @cached_property
     def text(self) -> tuple[str, list[int]]:

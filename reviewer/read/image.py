@@ -38,6 +38,8 @@ def read_image(data: bytes, name: str) -> Document:
         except (OSError, SyntaxError, ValueError, EOFError):  # a frame cut short or damaged: that page only
             b.issue("页", Location(page=k + 1), "图片此页已损坏，无法解码，未读取")
             continue
+        if ocr.blank(frame):  # an empty page of a multi-page scan: nothing to read, nothing unread
+            continue
         width = A4[0] if frame.width <= frame.height else A4[1]
         per_pixel = width / frame.width
         found = ocr.recognise(frame, per_pixel)

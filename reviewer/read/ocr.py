@@ -77,6 +77,13 @@ def recognise(image, points_per_pixel: float) -> tuple[list[Char], PageObjects, 
     return chars, _rules(grey, scale), (grey.shape[1] * scale, grey.shape[0] * scale)
 
 
+def blank(image) -> bool:
+    """A picture of an empty page: next to no ink (a page left blank between tables is not a page unread)."""
+    import numpy as np
+    grey = np.asarray(image.convert("L").reduce(4))
+    return float((grey < 160).mean()) < 0.0005
+
+
 def _grey(image):
     """The picture as grey from its red channel: red ink (a seal, a signature in red) comes out as light as paper."""
     import numpy as np

@@ -757,6 +757,8 @@ def read_pdf(data: bytes, name: str) -> Document:
                 page.close()
             if not nchars or _garbled(items):  # no usable text layer: a picture of a page, read by OCR if it can be
                 recognised = _recognised(pdf, i) if (objects.images or nchars) else None
+                if recognised == []:  # a picture of an empty page: nothing to read, nothing unread
+                    continue
                 if recognised:
                     text_pages += 1
                     read.append((i + 1, recognised))
@@ -798,8 +800,9 @@ def no_ocr() -> str:
 
 
 def _recognised(pdf, i: int) -> list[_Item] | None:
-    """The items of page i read from its picture by text recognition (None: OCR off or not installed, or nothing
-    recognised), each knowing how sure the recognition is of it."""
+    """The items of page i read from its picture by text recognition, each knowing how sure the recognition is of
+    it ([] for a picture of an empty page; None: OCR off or not installed, or nothing recognised on a page that
+    has ink)."""
     from . import ocr
     if not (limits.current().ocr and ocr.available()):
         return None
@@ -809,6 +812,8 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
         image = page.render(scale=scale).to_pil()
     finally:
         page.close()
+    if ocr.blank(image):
+        return []
     found = ocr.recognise(image, 1 / scale)
     return recognised_items(*found) if found and found[0] else None
 
