@@ -97,7 +97,7 @@ class ReadLimits:
     ocr_min_confidence: float  # a figure recognised below this is not checked (a read issue), never a finding
     max_image_pixels: int  # an image (a file, a frame, an embedded picture) larger than this is not read (and said)
     max_image_pages: int  # frames of one image file (a multi-page TIFF) read; the rest is said
-    ocr_identities: list  # rules (by id prefix) of a table's own sums: failing in a recognised table, not a finding
+    ocr_identities: list  # rules of a table's own sums: failing in a table read from a picture, not a finding
     KIND_WORDS: ClassVar[dict] = {int: "正整数"}
 
     def check(self, where: str) -> None:

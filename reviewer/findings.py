@@ -101,7 +101,7 @@ class FindingBook:
         if any(q.location.conf < read.ocr_min_confidence for q in recognised):
             return True
         tables = [q for q in recognised if q.location.table]
-        if tables and rule and rule.startswith(tuple(read.ocr_identities)):
+        if tables and rule in read.ocr_identities:
             self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表为文字识别所得，表内合计不符"
                                            "可能是识别误差（如漏读一行），未作为问题，请核对原件"))
             return True

@@ -357,6 +357,7 @@ class Report:
     encoding: str = "utf-8"
     format: str = "text"  # text, html, pdf, xlsx, xls, docx, doc
     pages: int = 0  # PDF pages, spreadsheet sheets
+    recognised: int = 0  # of them, pages read from a picture by text recognition (OCR)
     layout: str = ""
     department: str = ""  # the name printed most often
     year: int | None = None  # the fiscal year printed most often in titles

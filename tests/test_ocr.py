@@ -18,6 +18,7 @@ from pypdf import PdfReader, PdfWriter
 
 import reviewer
 from reviewer.config import load_config
+from reviewer.memo import render_memo_md
 from reviewer.read import ocr
 
 from conftest import ROOT, real_pdf
@@ -98,6 +99,8 @@ def test_a_scan_gives_the_same_records_and_findings_as_the_text(mixed):
     (tx01,) = [f for f in rb.findings if f.evidence.get("rule") == "TX-01"]
     table = [q for q in tx01.evidence["quotes"] if q.location.table]
     assert table[0].location.page == 13 and table[0].location.conf is not None  # read from the picture
+    memo = render_memo_md(rb, load_config())  # the memo says so, before anything found, and at each quote
+    assert "其中 1 页为扫描件" in memo[:memo.index("## 一")] and "原文（OCR，第13页表1" in memo
 
 
 def test_a_figure_the_recognition_is_unsure_of_is_a_read_issue_never_a_finding(mixed):

@@ -61,6 +61,7 @@ def extract(source: str | Path | Document, name: str | None = None, cache: bool 
         raise ExtractionError("文件中没有可读取的文字" if doc.format != "text" else "空文件")
     parts = split_parts(rows)
     report = Report(source=name or doc.source, encoding=doc.encoding, format=doc.format, pages=doc.pages,
+                    recognised=doc.recognised,
                     layout=doc.layout, files=doc.files,
                     lines=doc.lines, line_locs=doc.line_locs or [], issues=list(doc.issues),
                     multiline_rows=[(b.rows[0].line, b.rows[-1].end_line) for b in doc.blocks

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..config import Config
+from ..config import Config, ocr_engine
 from ..inputs import visible
 from ..model import SEVERITIES, Finding
 from ..numbers import figure
@@ -156,6 +156,15 @@ def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = 
     }
 
 
+def _scanned(r) -> str:
+    """What of a report was read from pictures of its pages, said before anything found in it."""
+    if not r.recognised:
+        return ""
+    pages = "全部" if r.recognised >= r.pages else f"其中 {r.recognised} 页"
+    return (f"本报告{pages}为扫描件（共 {r.pages} 页），经文字识别（OCR）读取：所引原文注明“OCR”，识别置信度低的"
+            "表格和表内合计不符之处不作为问题，列于“读取情况”，请对照原件核对。")
+
+
 def _overview(rv: Review) -> str:
     """The line under the verdict: how much was found, and whether everything was read and checked."""
     c = rv.counts()
@@ -289,7 +298,8 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
     contributions = sorted([c for c in contributions if c[1] > 0], key=lambda c: -c[1])
     return {
         "source": (f"{r.source}（由 {len(r.files)} 个文件组成：{'、'.join(r.files)}）" if r.files else r.source),
-        "department": r.department or "（未注明单位）", "year": r.year or "",
+        "department": r.department or "（未注明单位）", "year": r.year or "", "scanned": _scanned(r),
+        "ocr_engine": ocr_engine(),
         "risk": rv.risk, "counts": rv.counts(), "overview": _overview(rv), "groups": groups,
         "conclusion": rv.verdict, "rescore": rescore, "rectify": rectify,
         "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
@@ -301,7 +311,8 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
         "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),
                        "accounts_label": r.accounts_label, "department": r.department_part is not None,
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
-                       "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings},
+                       "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings,
+                       "recognised": r.recognised},
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
         "profile": config.rules.name, "rules": rv.rules,

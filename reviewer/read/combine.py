@@ -24,6 +24,7 @@ def combine(name: str, parts: list[tuple[str, Document]]) -> Document:
         out.blocks += [_block(b, file, shift) for b in doc.blocks]
         out.issues += [replace(i, where=f"{file} {i.where}") for i in doc.issues]
         out.pages += doc.pages
+        out.recognised += doc.recognised
     return out
 
 

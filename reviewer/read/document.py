@@ -144,6 +144,7 @@ class Document:
     line_locs: list[Location] | None = None  # None: line n is Location(line=n)
     encoding: str = ""
     pages: int = 0  # PDF pages, spreadsheet sheets
+    recognised: int = 0  # of them, pages read from a picture by text recognition (OCR)
     issues: list[ReadIssue] = field(default_factory=list)
     files: tuple[str, ...] = ()  # read from several files (reviewer.read.combine): their names, in reading order
 

@@ -53,4 +53,4 @@ def read_image(data: bytes, name: str) -> Document:
         raise ReadError("图片中未识别出文字，无法读取")
     for page, items in pages:
         emit(b, items, page)
-    return b.build(pages=frames)
+    return b.build(pages=frames, recognised=len(pages))

@@ -746,7 +746,7 @@ def _garbled(items: list[_Item]) -> bool:
 def read_pdf(data: bytes, name: str) -> Document:
     pdf = _open(data)
     b = DocumentBuilder(name, "pdf")
-    scans, text_pages, read = [], 0, []
+    scans, text_pages, ocr_pages, read = [], 0, 0, []
     plumber = _Plumber(data)
     try:
         for i in range(len(pdf)):
@@ -761,6 +761,7 @@ def read_pdf(data: bytes, name: str) -> Document:
                     continue
                 if recognised:
                     text_pages += 1
+                    ocr_pages += 1
                     read.append((i + 1, recognised))
                 elif nchars:
                     b.issue("页", Location(page=i + 1), "文字层无法解码（字体缺少 Unicode 映射），该页未读取" + no_ocr())
@@ -788,7 +789,7 @@ def read_pdf(data: bytes, name: str) -> Document:
     for first, last in _runs(scans):  # pages 9–30 without text: one place not read, not 22
         where = Location(page=first) if first == last else f"第{first}–{last}页（共 {last - first + 1} 页）"
         b.issue("页", where, "扫描件，无文字层，无法读取" + no_ocr())
-    return b.build(pages=pages)
+    return b.build(pages=pages, recognised=ocr_pages)
 
 
 def no_ocr() -> str:
