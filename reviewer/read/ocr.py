@@ -18,6 +18,7 @@ from functools import lru_cache
 from .pdf import Char, PageObjects
 
 LONG_SIDE = 1500  # pixels of a page's longer side as recognised: an A4 page at about 130 dpi
+RECHECK = 0.95  # a run holding figures read less surely than this is read again from the full picture
 GLYPHS = 0.6  # of a detected box's height, the glyphs'
 _WIDE = 0x2E80  # from here on a character takes a full width (CJK); before it, about half (digits, Latin)
 
@@ -62,16 +63,21 @@ def recognise(image, points_per_pixel: float) -> tuple[list[Char], PageObjects, 
         return None
     import numpy as np
 
-    grey = _grey(image)
-    factor = min(1.0, LONG_SIDE / max(grey.shape))
-    if factor < 1.0:
-        import cv2
-        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    grey = _straightened(grey)
+    import cv2
+
+    full = _grey(image)
+    factor = min(1.0, LONG_SIDE / max(full.shape))
+    grey = cv2.resize(full, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1.0 else full
+    lean = _lean(grey)
+    if lean:
+        grey, full = _turned(grey, lean), (_turned(full, lean) if factor < 1.0 else None)
     found, _ = engine(np.dstack([grey] * 3))
     if _sideways(found):  # a page turned a quarter: read again the right way up, in the page's own frame
-        grey = _upright(grey)
+        quarter = _upright(grey)
+        grey, full = cv2.rotate(grey, quarter), (cv2.rotate(full, quarter) if factor < 1.0 else None)
         found, _ = engine(np.dstack([grey] * 3))
+    if factor < 1.0:
+        found = _read_again(found or [], full, factor)
     scale = points_per_pixel / factor
     chars = [c for box, text, conf in (found or []) for c in _spread(box, text, float(conf), scale)]
     return chars, _rules(grey, scale), (grey.shape[1] * scale, grey.shape[0] * scale)
@@ -114,19 +120,50 @@ def _upright(grey):
     import numpy as np
 
     engine = _engine()
-    best, score = grey, -1.0
-    for turned in (cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE), cv2.rotate(grey, cv2.ROTATE_90_COUNTERCLOCKWISE)):
+    best, score = cv2.ROTATE_90_CLOCKWISE, -1.0
+    for quarter in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE):
+        turned = cv2.rotate(grey, quarter)
         strip = turned[: max(64, turned.shape[0] // 4)]
         found, _ = engine(np.dstack([strip] * 3))
         s = sum(float(conf) * len(text) for _, text, conf in (found or []))
         if s > score:
-            best, score = turned, s
+            best, score = quarter, s
     return best
 
 
-def _straightened(grey):
-    """A page scanned a little askew turned straight, by the lean of its long rules (a table's lines): within
-    ±5°, from 0.3° (less is within what the layout tolerates)."""
+def _read_again(found: list, full, factor: float) -> list:
+    """Runs holding figures that were read unsure (below RECHECK) read again from the full picture, each on its
+    own: a figure's strokes at twice the pixels often settle what the page-sized picture left open.  The surer
+    reading is kept."""
+    import numpy as np
+
+    engine = _engine()
+    out = []
+    for box, text, conf in found:
+        conf = float(conf)
+        if conf < RECHECK and any(ch.isdigit() for ch in text):
+            xs, ys = [p[0] / factor for p in box], [p[1] / factor for p in box]
+            pad = 0.15 * (max(ys) - min(ys))
+            top, left = max(0, int(min(ys) - pad)), max(0, int(min(xs) - pad))
+            crop = full[top:int(max(ys) + pad) + 1, left:int(max(xs) + pad) + 1]
+            if crop.size:
+                again, _ = engine(np.dstack([crop] * 3), use_det=False)
+                if again and again[0][0] and float(again[0][1]) > conf:
+                    text, conf = again[0][0], float(again[0][1])
+        out.append((box, text, conf))
+    return out
+
+
+def _turned(grey, lean: float):
+    import cv2
+    h, w = grey.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), lean, 1.0)
+    return cv2.warpAffine(grey, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _lean(grey) -> float:
+    """How far a page scanned a little askew leans, by its long rules (a table's lines): within ±5°, from 0.3°
+    (less is within what the layout tolerates; 0 then)."""
     import cv2
     import numpy as np
 
@@ -137,17 +174,11 @@ def _straightened(grey):
     runs = cv2.resize(runs, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # a quarter of the pixels
     lines = cv2.HoughLinesP(runs, 1, np.pi / 1800, threshold=100, minLineLength=runs.shape[1] // 3, maxLineGap=4)
     if lines is None:
-        return grey
+        return 0.0
     angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4).astype(float)]
     angles = [a for a in angles if abs(a) <= 5]
-    if not angles:
-        return grey
-    lean = float(np.median(angles))
-    if abs(lean) < 0.3:
-        return grey
-    h, w = grey.shape
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), lean, 1.0)
-    return cv2.warpAffine(grey, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    lean = float(np.median(angles)) if angles else 0.0
+    return lean if abs(lean) >= 0.3 else 0.0
 
 
 def _spread(box, text: str, conf: float, scale: float) -> list[Char]:

@@ -809,7 +809,7 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
         return None
     page = pdf[i]
     try:
-        scale = ocr.LONG_SIDE / max(_Frame(page).size)
+        scale = 2 * ocr.LONG_SIDE / max(_Frame(page).size)  # twice what is recognised: unsure figures read again
         image = page.render(scale=scale).to_pil()
     finally:
         page.close()
@@ -820,11 +820,14 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
 
 
 def recognised_items(chars: list[Char], objects: PageObjects, size: tuple[float, float]) -> list[_Item]:
-    """A recognised page laid out, each item knowing how sure the recognition is of it: its least sure character."""
+    """A recognised page laid out, each item knowing how sure the recognition is of its figures: the least sure of
+    its digits (a label's character read unsure does not make a figure doubtful; a sum over a misread label is
+    held back as a place not judged, see FindingBook)."""
     items = lay_out(chars, objects, *size)
     for it in items:
         area = union(*(b for row in it.boxes for b in row)) if it.kind == "table" and it.boxes else it.box
-        inside = [c.conf for c in chars if area and area[0] - 1 <= c.cx <= area[2] + 1 and area[1] - 1 <= c.cy <= area[3] + 1]
+        inside = [c.conf for c in chars if c.ch.isdigit() and area and area[0] - 1 <= c.cx <= area[2] + 1
+                  and area[1] - 1 <= c.cy <= area[3] + 1]
         it.conf = round(min(inside), 3) if inside else 1.0
     return items
 
