@@ -56,12 +56,20 @@ def _pages(source: Path, pages: list[int], out: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("dpi", [150, 300])
-def test_a_scanned_table_and_text_read_every_amount_exactly(tmp_path, dpi):
-    pages = [13, 21]  # 财政拨款收入支出决算总表, and the 说明 that states its total
-    scan = _scan_pdf([_picture(DECISION, p, dpi) for p in pages], tmp_path / "scan.pdf", dpi)
+LABELLED = ROOT / "corpus" / "labelled" / "files"
+
+
+@pytest.mark.parametrize("name, pages, dpi", [
+    ("023_shanghai_putuo_czj_2024_bmjs.pdf", [13, 21], 150),  # 财政拨款收入支出决算总表, the 说明 of its total
+    ("023_shanghai_putuo_czj_2024_bmjs.pdf", [13, 21], 300),
+    ("025_shanghai_putuo_ghzyj_2024_bmjs.pdf", [16, 24], 150),  # 基本支出决算表, the 说明 of 基本支出
+    ("026_shanghai_putuo_shgzb_2024_bmjs.pdf", [12, 22], 150),  # 一般公共预算财政拨款支出决算表, 政府采购
+], ids=lambda v: v[:3] if isinstance(v, str) else str(v))
+def test_a_scanned_table_and_text_read_every_amount_exactly(tmp_path, name, pages, dpi):
+    source = LABELLED / name
+    scan = _scan_pdf([_picture(source, p, dpi) for p in pages], tmp_path / "scan.pdf", dpi)
     doc = reviewer.read(scan, cache=False)
-    want, got = _printed(DECISION, pages), _read(doc)
+    want, got = _printed(source, pages), _read(doc)
     exact = sum(min(n, got[a]) for a, n in want.items())
     assert exact >= 0.95 * sum(want.values()) and not (got - want), (want - got, got - want)
     assert not doc.issues  # every figure read at or above the confidence threshold
