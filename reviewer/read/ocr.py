@@ -84,9 +84,12 @@ def recognise(image, points_per_pixel: float) -> tuple[list[Char], PageObjects, 
 
 
 def blank(image) -> bool:
-    """A picture of an empty page: next to no ink (a page left blank between tables is not a page unread)."""
+    """A picture of an empty page: next to no ink at about 95 dpi, where a thin rule fades to grey and text does not
+    (a page left blank between tables, or holding only the empty ruled row a table ran over into, is no page
+    unread: its text-layer PDF has no characters there either)."""
     import numpy as np
-    grey = np.asarray(image.convert("L").reduce(4))
+    shrink = max(1, round(max(image.size) / (LONG_SIDE / 4)))
+    grey = np.asarray(image.convert("L").reduce(shrink))
     return float((grey < 160).mean()) < 0.0005
 
 
