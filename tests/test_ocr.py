@@ -182,6 +182,8 @@ def test_a_sum_failing_in_a_recognised_table_is_not_judged_never_a_finding(tmp_p
 
 
 def test_an_empty_page_among_scans_is_neither_read_nor_unread(tmp_path):
-    pictures = [_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white")]
+    """A white page, and 023's page 14 — only the empty ruled row its table ran over into, no character in its
+    text layer — are no pages unread, scanned as in print."""
+    pictures = [_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white"), _picture(DECISION, 14, 150)]
     doc = reviewer.read(_scan_pdf(pictures, tmp_path / "scan.pdf", 150), cache=False)
-    assert not doc.issues and doc.pages == 2
+    assert not doc.issues and doc.pages == 3 and doc.recognised == 1
