@@ -21,7 +21,8 @@ from PIL import Image, ImageDraw
 
 from ..model import Finding, Quote
 from ..settle import figures_of
-from ..read.pdf import Char, box_of, page_characters
+from ..read.geometry import Char
+from ..read.pdf import box_of, page_characters
 
 EVIDENCE_DIR = "evidence"  # the crops' folder in a memo folder
 SCALE = 2.0  # pixels per point: 144 dpi, a 9-point character 18 pixels high

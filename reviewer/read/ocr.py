@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .pdf import Char, PageObjects
+from .geometry import Char, PageObjects
 
 LONG_SIDE = 1500  # pixels of a page's longer side as recognised: an A4 page at about 130 dpi
 RECHECK = 0.95  # a run holding figures read less surely than this is read again from the full picture

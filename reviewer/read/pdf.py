@@ -28,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import ReadError
 from . import limits
 from .document import Document, DocumentBuilder, Location
+from .geometry import Char, PageObjects
 from .registry import register
 
 SNAP = 2.5  # points: rules this close are one rule
@@ -36,23 +37,6 @@ MIN_RULE = 3.0  # shorter segments are decoration (check boxes, bullets)
 _SPACES = {0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0xFEFF, 0x00}
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _LIST_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+[部章节条])")
-
-
-@dataclass(slots=True)
-class Char:
-    ch: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    sp: bool = False  # a real space character precedes it in the text layer
-    cx: float = 0.0
-    cy: float = 0.0
-    h: float = 0.0
-    conf: float = 1.0  # how sure text recognition is of it (1: printed in a text layer)
-
-    def __post_init__(self) -> None:
-        self.cx, self.cy, self.h = (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2, self.bottom - self.top
 
 
 @dataclass
@@ -254,17 +238,6 @@ def _objects(page):
 
 
 _STANDARD_FONTS = re.compile(r"^(?:[A-Z]{6}\+)?(?:Courier|Helvetica|Times|Symbol|ZapfDingbats|Arial)", re.I)
-
-
-@dataclass
-class PageObjects:
-    """What the page draws besides text: rules, whether it holds images, whether a font is missing."""
-
-    hs: list = field(default_factory=list)  # horizontal rules (y, x0, x1) in reading space
-    vs: list = field(default_factory=list)  # vertical rules (x, y0, y1)
-    images: bool = False
-    missing_font: bool = False  # a font neither embedded nor standard: pdfium may drop its glyphs
-    too_many_rules: bool = False  # more ruled segments than max_rules_per_page: no ruled grid is built
 
 
 def page_objects(page, frame: _Frame) -> PageObjects:
