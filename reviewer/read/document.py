@@ -20,7 +20,8 @@ FORMAT_LABEL = {"text": "文本", "html": "网页", "pdf": "PDF", "xlsx": "Excel
                 "docx": "Word（docx）", "doc": "Word（doc）", "image": "图片（文字识别）", "mixed": "多种格式"}
 LAYOUT_LABEL = {"tsv": "制表符分隔", "cell-per-line": "每行一格", "plain": "纯文本", "html": "网页表格",
                 "sheet": "工作表", "docx": "Word 表格", "doc": "转换文本", "pdf": "PDF 文字", "ruled": "PDF 框线表格",
-                "words": "PDF 对齐文字", "pipe": "竖线分隔", "pipe-cells": "每行一格（竖线）",
+                "words": "PDF 对齐文字", "scan-pdf": "扫描件文字（OCR）", "scan-ruled": "扫描件框线表格（OCR）",
+                "scan-words": "扫描件对齐文字（OCR）", "pipe": "竖线分隔", "pipe-cells": "每行一格（竖线）",
                 "aligned": "空格对齐"}
 
 

@@ -914,9 +914,10 @@ def emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
     least = limits.current().ocr_min_confidence
     for it in items:
         conf = it.conf
+        scan = "scan-" if conf is not None else ""  # what was read from a picture says so in its layout
         if it.kind in ("text", "furniture"):
             where = Location(page=page, line=line + 1, box=it.box, conf=conf)
-            b.text(it.text, where, "pdf", furniture=it.kind == "furniture")
+            b.text(it.text, where, scan + "pdf", furniture=it.kind == "furniture")
         else:
             table += 1
             t, boxes = table, it.boxes or [[] for _ in it.grid]
@@ -926,7 +927,7 @@ def emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
                         page=page, table=t, row=r + 1, col=c + 1, box=boxes[r][c] if c < len(boxes[r]) else None, conf=conf),
                     lambda r, t=t, boxes=boxes, conf=conf: Location(page=page, table=t, row=r + 1, box=union(*boxes[r]),
                                                                     conf=conf),
-                    it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
+                    scan + it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
         if conf is not None and conf < least and it.kind != "furniture" and any(ch.isdigit() for ch in _text(it)):
             b.issue("表格" if it.kind == "table" else "文档", where,
                     f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字未经核查，不作为问题依据")
