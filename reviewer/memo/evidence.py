@@ -6,13 +6,14 @@ whose text lost its cells), the rows around the place with the quoted one marked
 
 The box is found by the reader's own geometry (reviewer.read.pdf.page_characters): the characters inside the
 place's box, and among them the figure the finding states (its stated value first, then the recomputed one, then
-its other figures); a place where none of them is printed is boxed whole.  Each page is rendered once, at a size
-for reading, whatever the number of places on it; `images=False` finds the boxes (for 标注.pdf) without rendering.
+its other figures); a place where none of them is printed is boxed whole.  Each file is opened once and each page
+rendered once, at a size for reading, whatever the number of places on it.
 """
 from __future__ import annotations
 
 import io
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from ..model import Finding, Quote
+from ..numbers import NUM
 from ..settle import figures_of
 from ..read.geometry import Char
 from ..read.pdf import box_of, page_characters
@@ -31,7 +33,7 @@ WIDTH = (480.0, 760.0)  # points of the page shown across, at least (a short lin
 # shown about its figure), where the page has them: a line of text is shown whole
 RED = (220, 0, 0)
 BELOW = 4.0  # line heights below a place where its figure may still be: the rest of a sentence quoted by its start
-_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"[-−]?" + NUM)  # the project's one figure pattern, signed
 
 
 @dataclass(frozen=True)
@@ -78,54 +80,58 @@ def shown_quotes(f: Finding) -> list[Quote]:
     return [q for q, _ in places_of(f)]
 
 
-def gather(findings: list[Finding], sources: dict, images: bool = True) -> dict[int, list[Exhibit]]:
+def gather(findings: list[Finding], sources: dict) -> dict[int, list[Exhibit]]:
     """Each finding's exhibits (by its number in the memo, from 1).  `sources`: the file of each part of the
     report, by the name its locations give it (None: the report's only file)."""
-    out: dict[int, list[Exhibit]] = {}
-    on_pages: dict[tuple, list[tuple[int, int, Quote, Finding]]] = {}
+    out: dict[int, list[Exhibit]] = defaultdict(list)
+    on_pages: dict = defaultdict(lambda: defaultdict(list))  # file → page → its places
     for n, f in enumerate(findings, 1):
         for k, (q, figures) in enumerate(places_of(f), 1):
             loc = q.location if isinstance(q, Quote) else None
             if loc is None:
                 continue
-            if loc.page and loc.box and _is_pdf(sources.get(loc.file)):
-                on_pages.setdefault((loc.file, loc.page), []).append((n, k, q, figures))
+            # a place with a box was read from a page (a PDF's, or a picture's: told from the file's bytes below)
+            if loc.page and loc.box and sources.get(loc.file) and Path(sources[loc.file]).is_file():
+                on_pages[loc.file][loc.page].append((n, k, q, figures))
             elif q.around:
-                out.setdefault(n, []).append(_rows(n, k, q, figures))
-    for (file, page_no), places in sorted(on_pages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        for ex in _on_page(sources[file], file, page_no, places, images):
-            out.setdefault(ex.finding, []).append(ex)
+                out[n].append(_rows(n, k, q, figures))
+    for file in sorted(on_pages, key=lambda f: f or ""):
+        for ex in _in_file(Path(sources[file]), file, on_pages[file]):
+            out[ex.finding].append(ex)
     return {n: sorted(exs, key=lambda e: e.place) for n, exs in sorted(out.items())}
 
 
-def _is_pdf(path) -> bool:
-    return path is not None and Path(path).suffix.lower() == ".pdf" and Path(path).is_file()
-
-
-def _on_page(path: Path, file: str | None, page_no: int, places: list, images: bool) -> list[Exhibit]:
-    """The exhibits of one page: its characters found and the page rendered once for all of them.  A file that
-    cannot be opened again (moved, changed since it was read) gives its places' rows instead, or nothing."""
+def _in_file(path: Path, file: str | None, pages: dict[int, list]) -> list[Exhibit]:
+    """The exhibits of one file, opened once: each page's characters found and the page rendered once for all its
+    places.  A file that is no PDF (a picture read by OCR) or cannot be opened again (moved, changed since it was
+    read) gives its places' rows instead."""
     try:
         pdf = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError):
-        return _fallback(places)
+        return [ex for places in pages.values() for ex in _fallback(places)]
     try:
-        if not 1 <= page_no <= len(pdf):
-            return _fallback(places)
-        page = pdf[page_no - 1]
-        chars, frame = page_characters(page)
-        bitmap = page.render(scale=SCALE).to_pil().convert("RGB") if images else None
-        out = []
-        taken: set = set()  # (finding, box): two places of a finding never mark the same figure
-        for n, k, q, figures in places:
-            box, figure = mark(chars, q.location.box, figures, {b for m, b in taken if m == n})
-            taken.add((n, box))
-            image, size = _crop(bitmap, box, q.location.box, frame.size) if bitmap is not None else (b"", (0, 0))
-            out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
-        page.close()
-        return out
+        return [ex for page_no in sorted(pages) for ex in _on_page(pdf, file, page_no, pages[page_no])]
     finally:
         pdf.close()
+
+
+def _on_page(pdf, file: str | None, page_no: int, places: list) -> list[Exhibit]:
+    if not 1 <= page_no <= len(pdf):
+        return _fallback(places)
+    page = pdf[page_no - 1]
+    try:
+        chars, frame = page_characters(page)
+        bitmap = page.render(scale=SCALE).to_pil().convert("RGB")
+    finally:
+        page.close()
+    out = []
+    taken: set = set()  # (finding, box): two places of a finding never mark the same figure
+    for n, k, q, figures in places:
+        box, figure = mark(chars, q.location.box, figures, {b for m, b in taken if m == n})
+        taken.add((n, box))
+        image, size = _crop(bitmap, box, q.location.box, frame.size)
+        out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
+    return out
 
 
 def _fallback(places: list) -> list[Exhibit]:
@@ -169,7 +175,7 @@ def _find(text: str, want) -> tuple[int, int] | None:
         at = text.find(str(want).strip()) if str(want).strip() else -1
         return (at, at + len(str(want).strip())) if at >= 0 else None
     for m in _NUMBER.finditer(text):
-        printed = m.group().rstrip(",")
+        printed = m.group()
         value = _number(printed)
         if value is not None and abs(value - number) <= 1e-9 * max(1.0, abs(number)):
             return m.start(), m.start() + len(printed)
