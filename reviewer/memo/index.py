@@ -22,8 +22,7 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
            "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
            "error": "；".join(rv.faults), "files": list(rv.report.files),
-           "amount_at_issue": max((a for f in rv.findings if not rejected(f) and (a := amount_at_issue(f.evidence))),
-                                  default="")}
+           "amount_at_issue": most[0] if (most := largest_amount(rv)) else ""}
     for code in codes:
         row[code] = sum(1 for f in rv.findings if f.code == code)
     return row
@@ -49,13 +48,19 @@ def index_row(rv: Review, config: Config, link: str) -> dict:
             **_amount(rv, config)}
 
 
-def _amount(rv: Review, config: Config) -> dict:
-    """The report's 涉及金额 (万元): the largest amount_at_issue of a finding the reviewer has not rejected, and
-    which finding it is (the cell's title)."""
+def largest_amount(rv: Review) -> tuple | None:
+    """The report's 涉及金额 (万元): (the largest amount_at_issue of a finding the reviewer has not rejected, that
+    finding's number, the finding), the first of equals; None when no finding is about money."""
     amounts = [(a, n, f) for n, f in enumerate(rv.findings, 1) if not rejected(f) and (a := amount_at_issue(f.evidence))]
-    if not amounts:
+    return max(amounts, key=lambda x: (x[0], -x[1])) if amounts else None
+
+
+def _amount(rv: Review, config: Config) -> dict:
+    """The index's 涉及金额 cell: the amount, and which finding it is (the cell's title)."""
+    most = largest_amount(rv)
+    if most is None:
         return {"amount": None, "amount_title": ""}
-    a, n, f = max(amounts, key=lambda x: (x[0], -x[1]))
+    a, n, f = most
     return {"amount": a, "amount_title": f"问题 {n}：{config.code(f.code).label}（{subjects_label(f)}）"}
 
 
