@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import ReadError
-from . import limits
+from . import limits, ocr
 from .document import Document, DocumentBuilder, Location
 from .geometry import Char, PageObjects
 from .registry import register
@@ -767,7 +767,6 @@ def read_pdf(data: bytes, name: str) -> Document:
 
 def no_ocr() -> str:
     """Why a picture of a page was not recognised."""
-    from . import ocr
     if not limits.current().ocr:
         return "（文字识别已关闭：[read] ocr = false 或 --no-ocr）"
     return "" if ocr.available() else "（未安装文字识别组件 rapidocr-onnxruntime，见 README）"
@@ -777,7 +776,6 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
     """The items of page i read from its picture by text recognition, each knowing how sure the recognition is of
     it ([] for a picture of an empty page; None: OCR off or not installed, or nothing recognised on a page that
     has ink)."""
-    from . import ocr
     if not (limits.current().ocr and ocr.available()):
         return None
     page = pdf[i]
