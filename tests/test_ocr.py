@@ -187,3 +187,47 @@ def test_an_empty_page_among_scans_is_neither_read_nor_unread(tmp_path):
     pictures = [_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white"), _picture(DECISION, 14, 150)]
     doc = reviewer.read(_scan_pdf(pictures, tmp_path / "scan.pdf", 150), cache=False)
     assert not doc.issues and doc.pages == 3 and doc.recognised == 1
+
+
+def _word_with_pictures(pictures: list[Image.Image], path: Path) -> Path:
+    """A Word file as units make them: a line of text, then scans of the pages pasted in as pictures."""
+    import docx
+    from docx.shared import Mm
+
+    word = docx.Document()
+    word.add_paragraph("附件：决算表（扫描件）")
+    for picture in pictures:
+        buf = io.BytesIO()
+        picture.save(buf, format="PNG")
+        buf.seek(0)
+        word.add_picture(buf, width=Mm(160))
+    word.save(str(path))
+    return path
+
+
+def test_scans_pasted_into_a_word_file_are_read_where_they_are(tmp_path):
+    """026's 一般公共预算财政拨款支出决算表 and its 政府采购 page pasted into a Word file as pictures, with a photo that
+    holds no text: the pictures are read like the scanned PDF pages — every amount exactly, the 决算 table value for
+    value as from the text PDF — located by picture (图片1表1第3行第3列); the photo adds nothing and is nothing
+    unread; the memo says what was recognised."""
+    source = LABELLED / "026_shanghai_putuo_shgzb_2024_bmjs.pdf"
+    photo = Image.linear_gradient("L").resize((600, 400)).convert("RGB")
+    word = _word_with_pictures([_picture(source, 12, 150), photo, _picture(source, 22, 150)], tmp_path / "scan.docx")
+    doc = reviewer.read(word, cache=False)
+    assert doc.recognised == 2 and not doc.issues
+    want, got = _printed(source, [12, 22]), _read(doc)
+    assert sum(min(n, got[a]) for a, n in want.items()) >= 0.95 * sum(want.values()) and not (got - want)
+    text, scan = reviewer.extract(_pages(source, [12], tmp_path / "p12.pdf"), cache=False), reviewer.extract(word, cache=False)
+    (a,), (b,) = text.accounts, scan.accounts
+    assert a.kind == b.kind and a.frame.drop(columns=["raw", "line", "loc"]).equals(b.frame.drop(columns=["raw", "line", "loc"]))
+    assert [str(x).replace("第1页", "图片1") for x in a.frame["loc"]] == [str(x) for x in b.frame["loc"]]  # cell by cell
+    assert any(str(loc).startswith("图片3第") for loc in doc.line_locs if loc is not None)  # the photo is 图片2
+    assert "本报告中有 2 幅图片为扫描件" in render_memo_md(reviewer.review(scan), load_config())
+
+
+def test_with_ocr_off_pictures_in_a_word_file_are_said_unread(tmp_path):
+    word = _word_with_pictures([_picture(DECISION, 13, 100)], tmp_path / "scan.docx")
+    config = load_config(overrides={"read": {"ocr": False}})
+    doc = reviewer.read(word, cache=False, limits=config.read)
+    assert [i.reason for i in doc.issues] == ["文档中有 1 幅图片未经文字识别（文字识别已关闭：[read] ocr = false 或 --no-ocr），"
+                                            "其中如有表格或文字，未读取"]

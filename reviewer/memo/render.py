@@ -160,8 +160,11 @@ def _scanned(r) -> str:
     """What of a report was read from pictures of its pages, said before anything found in it."""
     if not r.recognised:
         return ""
-    pages = "全部" if r.recognised >= r.pages else f"其中 {r.recognised} 页"
-    return (f"本报告{pages}为扫描件（共 {r.pages} 页），经文字识别（OCR）读取：所引原文注明“OCR”，识别置信度低的"
+    if not r.pages:  # a Word file with scans pasted in
+        scanned = f"本报告中有 {r.recognised} 幅图片为扫描件"
+    else:
+        scanned = f"本报告{'全部' if r.recognised >= r.pages else f'其中 {r.recognised} 页'}为扫描件（共 {r.pages} 页）"
+    return (f"{scanned}，经文字识别（OCR）读取：所引原文注明“OCR”，识别置信度低的"
             "表格和表内合计不符之处不作为问题，列于“读取情况”，请对照原件核对。")
 
 
@@ -312,7 +315,7 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
                        "accounts_label": r.accounts_label, "department": r.department_part is not None,
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings,
-                       "recognised": r.recognised},
+                       "recognised": f"{r.recognised} {'页' if r.pages else '幅图片'}" if r.recognised else ""},
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
         "profile": config.rules.name, "rules": rv.rules,

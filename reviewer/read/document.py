@@ -45,6 +45,7 @@ class Location:
     row: int | None = None  # row of that table or sheet
     col: int | None = None  # column of that table or sheet
     paragraph: int | None = None  # n-th paragraph (Word, web page)
+    image: int | None = None  # n-th picture of a Word document, read by text recognition (a scan pasted in)
     # a document read from several files: which one (None: the report's own file, the only one)
     file: str | None = None
     # on a PDF page: where the characters are, (x0, top, x1, bottom) in points from the top left of the page as shown
@@ -63,7 +64,7 @@ class Location:
             if self.col is not None:
                 return f"{self.sheet}!{column_letter(self.col)}{self.row}"
             return f"{self.sheet}!第{self.row}行" if self.row is not None else self.sheet
-        out = f"第{self.page}页" if self.page else ""
+        out = f"第{self.page}页" if self.page else f"图片{self.image}" if self.image else ""
         if self.table:
             out += f"表{self.table}"
         if self.row:

@@ -5,6 +5,10 @@ DOCX tables are read from their XML so merges are exact: a horizontal merge (gri
 the first cell and leaves the cells it covers empty, a vertical merge (vMerge) likewise downwards; a table
 nested in a cell becomes part of that cell's text.  Paragraphs are located as 第N段, table cells as
 表T第R行第C列.
+
+A picture in the document — a scanned form or a photo of a page pasted in — is read by text recognition where it
+is (read/ocr.py), its tables cell by cell: 图片2表1第4行第2列.  A picture with no text in it (a photo, a chart) adds
+nothing and is nothing unread.
 """
 from __future__ import annotations
 
@@ -17,11 +21,16 @@ from pathlib import Path
 
 from ..errors import ReadError
 from . import damage, limits
+from . import ocr
 from .document import Document, DocumentBuilder, Location, ReadIssue
 from .registry import register
 from .text import decode, read_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"  # a picture (DrawingML)
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"  # a picture (VML, older Word)
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PAGE_LIKE = 200  # pixels: a picture narrower than this on either side (a logo, a seal, an icon) holds no form
 _TEXT_TAGS = {W + "t": None, W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _WRAPPERS = {W + "sdt", W + "customXml", W + "smartTag"}  # containers whose content is body content
 
@@ -97,10 +106,12 @@ def read_docx(data: bytes, name: str) -> Document:
     if why:
         raise ReadError(why)
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        word = docx.Document(io.BytesIO(data))
+        body = word.element.body
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(f"Word 文件无法打开（{type(exc).__name__}），文件可能已损坏") from None
     b = DocumentBuilder(name, "docx")
+    pictures = _Pictures(word.part.related_parts, b)
     paragraph = table = 0
     for child in _content(body):
         if child.tag == W + "p":
@@ -118,7 +129,67 @@ def read_docx(data: bytes, name: str) -> Document:
                 b.issue("表格", Location(table=t), limits.columns_cut(most))
             b.table(grid, lambda r, c, t=t: Location(table=t, row=r + 1, col=c + 1),
                     lambda r, t=t: Location(table=t, row=r + 1), "docx", Location(table=t), covered=marks)
-    return b.build()
+        pictures.read(child)
+    pictures.finish()
+    return b.build(recognised=pictures.recognised)
+
+
+class _Pictures:
+    """The pictures of a Word document, read by text recognition after the paragraph or table holding them."""
+
+    def __init__(self, parts, b: DocumentBuilder):
+        self.parts, self.b = parts, b
+        self.seen = self.recognised = self.skipped = 0
+        self.bounds = limits.current()
+        self.on = self.bounds.ocr and ocr.available()
+
+    def read(self, el) -> None:
+        for pic in el.iter(_BLIP, _IMAGEDATA):
+            part = self.parts.get(pic.get(_R + "embed") or pic.get(_R + "id") or "")
+            if part is None or not part.content_type.startswith("image/") or "wmf" in part.content_type \
+                    or "emf" in part.content_type:  # a vector drawing (a chart) holds no scan
+                continue
+            picture = self._open(part.blob)
+            if picture is None:
+                continue
+            self.seen += 1
+            if not self.on or self.recognised >= self.bounds.max_image_pages:
+                self.skipped += 1
+                continue
+            from .image import picture_items
+            from .pdf import emit
+
+            items = picture_items(picture)
+            if items:
+                self.recognised += 1
+                emit(self.b, items, Location(image=self.seen))
+
+    def _open(self, blob: bytes):
+        """The picture, when it could hold a form: decoded, within [read] max_image_pixels, wider and taller than a
+        logo or a seal."""
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = None  # bounded here, with a message, before any pixel is decoded
+        try:
+            picture = Image.open(io.BytesIO(blob))
+            if min(picture.size) < _PAGE_LIKE:
+                return None
+            if picture.width * picture.height > self.bounds.max_image_pixels:
+                self.b.issue("图片", Location(image=self.seen + 1), f"图片过大（{picture.width}×{picture.height} 像素，"
+                             f"超过上限 {self.bounds.max_image_pixels:,}），未读取")
+                return None
+            return picture.convert("RGB")
+        except (OSError, SyntaxError, ValueError) as exc:  # PIL's UnidentifiedImageError is an OSError
+            self.b.issue("图片", Location(image=self.seen + 1), f"文档中的图片已损坏，无法解码（{type(exc).__name__}），未读取")
+            return None
+
+    def finish(self) -> None:
+        if not self.skipped:
+            return
+        from .pdf import no_ocr
+
+        why = no_ocr() or f"（超过上限 {self.bounds.max_image_pages} 幅，[read] max_image_pages）"
+        self.b.issue("图片", "文档中的图片", f"文档中有 {self.skipped} 幅图片未经文字识别{why}，其中如有表格或文字，未读取")
 
 
 @register("doc", cached=True)

@@ -38,19 +38,25 @@ def read_image(data: bytes, name: str) -> Document:
         except (OSError, SyntaxError, ValueError, EOFError):  # a frame cut short or damaged: that page only
             b.issue("页", Location(page=k + 1), "图片此页已损坏，无法解码，未读取")
             continue
-        if ocr.blank(frame):  # an empty page of a multi-page scan: nothing to read, nothing unread
-            continue
-        width = A4[0] if frame.width <= frame.height else A4[1]
-        per_pixel = width / frame.width
-        found = ocr.recognise(frame, per_pixel)
-        if not found or not found[0]:
+        items = picture_items(frame)
+        if items is None:
             b.issue("页", Location(page=k + 1), "图片中未识别出文字，该页未读取")
-            continue
-        pages.append((k + 1, recognised_items(*found)))
+        elif items:  # an empty page of a multi-page scan: nothing to read, nothing unread
+            pages.append((k + 1, items))
     if frames > bounds.max_image_pages:
         b.issue("页", f"第{bounds.max_image_pages + 1}–{frames}页", f"图片共 {frames} 页，超过上限 {bounds.max_image_pages} 页，其余未读取")
     if not pages:
         raise ReadError("图片中未识别出文字，无法读取")
     for page, items in pages:
-        emit(b, items, page)
+        emit(b, items, Location(page=page))
     return b.build(pages=frames, recognised=len(pages))
+
+
+def picture_items(picture) -> list | None:
+    """A picture of a page (a PIL image) recognised and laid out, at the size of the A4 page it shows, standing or
+    lying: [] for an empty page, None when no text was recognised on a page that has ink."""
+    if ocr.blank(picture):
+        return []
+    width = A4[0] if picture.width <= picture.height else A4[1]
+    found = ocr.recognise(picture, width / picture.width)
+    return recognised_items(*found) if found and found[0] else None

@@ -753,7 +753,7 @@ def read_pdf(data: bytes, name: str) -> Document:
     for (_, before), (_, after) in zip(read, read[1:]):
         _mend_broken_row(before, after)
     for page, items in read:
-        emit(b, items, page)
+        emit(b, items, Location(page=page))
     if not text_pages:
         if scans:
             raise ReadError(f"扫描件，无文字层，无法读取（共 {pages} 页）{no_ocr()}；"
@@ -905,26 +905,29 @@ class _Plumber:
             self.pdf.close()
 
 
-def emit(b: DocumentBuilder, items: list[_Item], page: int) -> None:
-    """Items as blocks; a paragraph is located at its first line, counting every line of the page.  An item read
-    by text recognition less surely than [read] ocr_min_confidence is a read issue: its figures are not checked."""
+def emit(b: DocumentBuilder, items: list[_Item], at: Location) -> None:
+    """Items of one page (`at`: Location(page=…), or Location(image=…) for a picture in a Word file) as blocks; a
+    paragraph is located at its first line, counting every line of the page.  An item read by text recognition
+    less surely than [read] ocr_min_confidence is a read issue: its figures are not checked."""
+    page, image = at.page, at.image
     line = table = 0
     least = limits.current().ocr_min_confidence
     for it in items:
         conf = it.conf
         scan = "scan-" if conf is not None else ""  # what was read from a picture says so in its layout
         if it.kind in ("text", "furniture"):
-            where = Location(page=page, line=line + 1, box=it.box, conf=conf)
+            where = Location(page=page, image=image, line=line + 1, box=it.box, conf=conf)
             b.text(it.text, where, scan + "pdf", furniture=it.kind == "furniture")
         else:
             table += 1
             t, boxes = table, it.boxes or [[] for _ in it.grid]
-            where = Location(page=page, table=t, conf=conf)
+            where = Location(page=page, image=image, table=t, conf=conf)
             b.table(it.grid,
                     lambda r, c, t=t, boxes=boxes, conf=conf: Location(
-                        page=page, table=t, row=r + 1, col=c + 1, box=boxes[r][c] if c < len(boxes[r]) else None, conf=conf),
-                    lambda r, t=t, boxes=boxes, conf=conf: Location(page=page, table=t, row=r + 1, box=union(*boxes[r]),
-                                                                    conf=conf),
+                        page=page, image=image, table=t, row=r + 1, col=c + 1,
+                        box=boxes[r][c] if c < len(boxes[r]) else None, conf=conf),
+                    lambda r, t=t, boxes=boxes, conf=conf: Location(page=page, image=image, table=t, row=r + 1,
+                                                                    box=union(*boxes[r]), conf=conf),
                     scan + it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
         if conf is not None and conf < least and it.kind != "furniture" and any(ch.isdigit() for ch in _text(it)):
             b.issue("表格" if it.kind == "table" else "文档", where,
