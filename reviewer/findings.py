@@ -26,6 +26,7 @@ class Coverage:
     label: str
     checked: int = 0
     flagged: int = 0
+    held: int = 0  # places whose finding was held back: they rest on what text recognition may have misread
     subjects: set = field(default_factory=set)
 
 
@@ -134,6 +135,7 @@ class FindingBook:
             return None
         quotes = self.quotes(at)
         if self._unsure(quotes, rule, message):
+            self._count(check, subject, table, "held")  # not a finding, and not a place found clean either
             return None
         meta = self.config.code(code)
         if severity not in ("high", "medium", "low"):
@@ -157,14 +159,19 @@ class FindingBook:
             severity=severity, message=message, evidence=evidence, source=source,
         )
         self.findings.append(f)
-        if check:
-            cov = self.coverage.setdefault(check, Coverage(self.labels.get(check, check)))
-            key = (subject, table)
-            if key not in self._flagged[check]:
-                self._flagged[check].add(key)
-                cov.flagged += 1
-                cov.checked = max(cov.checked, cov.flagged)  # a place found wrong was a place checked
+        self._count(check, subject, table, "flagged")
         return f
+
+    def _count(self, check: str, subject: str, table: str, what: str) -> None:
+        """A place of `check` found wrong ("flagged") or held back ("held"), once per subject and table."""
+        if not check:
+            return
+        cov = self.coverage.setdefault(check, Coverage(self.labels.get(check, check)))
+        key = (what, subject, table)
+        if key not in self._flagged[check]:
+            self._flagged[check].add(key)
+            setattr(cov, what, getattr(cov, what) + 1)
+            cov.checked = max(cov.checked, cov.flagged + cov.held)  # a place found wrong was a place checked
 
 
 def _plain(v):

@@ -122,6 +122,10 @@ def test_a_figure_the_recognition_is_unsure_of_is_a_read_issue_never_a_finding(m
     assert not [f for f in rv.findings for q in f.evidence.get("quotes") or [] if q.location.conf is not None]
     assert not [f for f in rv.findings if f.evidence.get("rule") == "TX-01"]
     assert rv.verdict.label != "建议认可"
+    held = [c for c in rv.coverage.values() if c.held]  # held back, so not among what was checked clean
+    memo = render_memo_md(rv, config)
+    clean = memo[memo.index("已核查且未发现问题的事项"):memo.index("未作判断（")]
+    assert held and all(c.label not in clean for c in held) and all(c.label in memo[memo.index("未作判断（"):] for c in held)
 
 
 def test_pictures_as_files_askew_blurred_sealed_and_turned(tmp_path):

@@ -7,7 +7,7 @@ from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.memo import render_memo_html, render_memo_md
 
-from conftest import SEEDS, seed_path
+from conftest import ROOT, SEEDS, seed_path
 
 
 def test_review_is_deterministic():
@@ -70,7 +70,7 @@ def test_review_cli_writes_memos_index_and_summary(tmp_path):
     assert {"total_mismatch", "rate_mismatch", "exec_score", "cross_table", "metadata"} <= codes
     with open(out / "summary.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    scored = [r for r in rows if not r["error"]]
+    scored = [r for r in rows if not r["error"] and r["risk_score"]]
     assert [float(r["risk_score"]) for r in scored] == sorted((float(r["risk_score"]) for r in scored), reverse=True)
     assert any(r["report"] == "broken.txt" and "二进制" in r["error"] for r in rows)
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -118,3 +118,17 @@ def test_a_party_bodys_region_is_the_place_after_its_prefix():
 
     assert region_of("中共上海市普陀区委社会工作部") == "上海市"
     assert region_of("上海市普陀区财政局") == "上海市" and region_of("中共中央办公厅") == ""
+
+
+def test_a_report_not_read_in_full_has_no_risk_score_in_any_output(tmp_path):
+    """labelled 023 (a 上海 决算) leaves two pages' tables unread: summary.csv's risk_score is empty and
+    findings.json's null, the score of what was read kept apart as risk_score_partial — a triager sorting by
+    risk never reads a partial score as the report's."""
+    source = ROOT / "corpus" / "labelled" / "files" / "023_shanghai_putuo_czj_2024_bmjs.pdf"
+    out = tmp_path / "out"
+    assert main(["review", str(source), "--out", str(out), "-q", "--no-evidence"]) == 0
+    with open(out / "summary.csv", encoding="utf-8-sig") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["read_status"] == "部分读取" and row["risk_score"] == "" and row["risk_band"] == "需人工复核"
+    found = json.loads((out / source.name / "findings.json").read_text(encoding="utf-8"))
+    assert found["risk_score"] is None and found["risk_score_partial"] == float(row["risk_score_partial"]) > 0

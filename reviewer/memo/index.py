@@ -19,7 +19,8 @@ def summary_row(rv: Review, codes: list[str]) -> dict:
            "unit_key": rv.report.unit_key,
            "read_status": rv.report.status, "read_issues": "；".join(map(str, rv.gaps)),
            "verdict": rv.verdict.label, "reasons": "；".join(rv.verdict.reasons),
-           "risk_score": rv.risk.score, "risk_band": rv.risk.band, "findings": len(rv.findings),
+           "risk_score": "" if rv.risk.shown is None else rv.risk.shown, "risk_band": rv.risk.band,
+           "risk_score_partial": rv.risk.score, "findings": len(rv.findings),
            "high": c["high"], "medium": c["medium"], "low": c["low"], "projects": len(rv.report.projects),
            "error": "；".join(rv.faults), "files": list(rv.report.files),
            "amount_at_issue": most[0] if (most := largest_amount(rv)) else ""}

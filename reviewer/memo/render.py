@@ -280,8 +280,9 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
     groups = [{"severity": s, "label": SEVERITY_LABEL[s], "items": [v for v in views if v["severity"] == s]}
               for s in ("high", "medium", "low")]
     coverage = sorted(rv.coverage.values(), key=lambda c: c.label)
-    clean = [c for c in coverage if c.checked and not c.flagged]
+    clean = [c for c in coverage if c.checked and not c.flagged and not c.held]
     flagged = [c for c in coverage if c.flagged]
+    held = [c for c in coverage if c.held and not c.flagged]  # what recognition left open is not clean
     subjects: dict[str, dict] = {}  # per project, the places found (a merged finding counts each of its places)
     for f in rv.findings:
         for subject, severity in places(f):
@@ -308,7 +309,7 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
         "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
         "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
                         if len(rv.occurrences) > len(rv.findings) else ""),
-        "clean": clean, "flagged": flagged, "contributions": contributions,
+        "clean": clean, "flagged": flagged, "held": held, "contributions": contributions,
         "subjects": sorted(subjects.values(), key=lambda r: (["high", "medium", "low"].index(r["worst"]), r["subject"])),
         "stats": rv.narrative_stats,
         "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),

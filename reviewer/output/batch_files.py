@@ -21,7 +21,7 @@ from .files import atomic_file, csv_text, csv_writer, deterministic_zip, formula
 
 # one row per input file: a report read from several files has a row for each, `part_of` naming the report
 SUMMARY_COLUMNS = ["report", "part_of", "memo", "department", "year", "unit_key", "read_status", "read_issues", "verdict", "reasons",
-                   "risk_score", "risk_band", "amount_at_issue", "findings",
+                   "risk_score", "risk_band", "risk_score_partial", "amount_at_issue", "findings",
                    "high", "medium", "low", "projects"]
 
 

@@ -21,7 +21,7 @@ def findings_payload(rv, findings: list[dict]) -> dict:
         "not_judged": [to_jsonable(i) for i in rv.unjudged],
         "not_checked": rv.suppressed,
         "verdict": rv.verdict.label, "verdict_reasons": rv.verdict.reasons,
-        "risk_score": rv.risk.score, "risk_band": rv.risk.band, "profile": rv.profile, "rules": rv.rules,
+        "risk_score": rv.risk.shown, "risk_band": rv.risk.band, "risk_score_partial": rv.risk.score, "profile": rv.profile, "rules": rv.rules,
         "narrative_backend": rv.narrative_backend, "notes": rv.notes, "narrative_stats": rv.narrative_stats,
         "dropped_claims": rv.dropped_claims, "faults": rv.faults,
         "risk_contributions": [{"id": f.id, "code": f.code, "subject": f.subject, "points": pts}

@@ -931,7 +931,7 @@ def emit(b: DocumentBuilder, items: list[_Item], at: Location) -> None:
                     scan + it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
         if conf is not None and conf < least and it.kind != "furniture" and any(ch.isdigit() for ch in _text(it)):
             b.issue("表格" if it.kind == "table" else "文档", where,
-                    f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字未经核查，不作为问题依据")
+                    f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字可能误读，不作为问题依据，请对照原件核对")
         line += it.lines
 
 

@@ -19,6 +19,12 @@ class Risk:
     score: float
     band: str
     contributions: list[tuple[Finding, float]] = field(default_factory=list)  # (finding, points added)
+    complete: bool = True  # the report was read in full: only then is the score the report's
+
+    @property
+    def shown(self) -> float | None:
+        """The score as outputs give it: none for a report not read in full (what was not read is not scored)."""
+        return self.score if self.complete else None
 
 
 def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> Risk:
@@ -42,4 +48,4 @@ def risk_of(findings: list[Finding], config: Config, complete: bool = True) -> R
         contributions.append((f, round(100 * (before - remaining), 2)))
     score = round(100 * (1 - remaining), 1)
     band = next(name for name, floor in config.risk.bands if score >= floor)
-    return Risk(score, band if complete else config.risk.incomplete_band, contributions)
+    return Risk(score, band if complete else config.risk.incomplete_band, contributions, complete)
