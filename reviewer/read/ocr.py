@@ -10,6 +10,14 @@ Before recognition the picture is made what the engine reads best: its red chann
 table fades into the paper, black text stays), turned upright when its lines run down the page (the engine's own
 classifier knows 0/180° only), straightened when its rules lean, and sized so its longer side is LONG_SIDE pixels
 (the speed of recognition follows the pixels; the digits of a budget table stay whole at that size).
+
+How sure a run holding figures is, is told from the recogniser's own probabilities, step by step along the run
+(`figure_sureness`): not the engine's mean over its characters — a lone "0" or "1" in a cell scores 0.8 there,
+the glyph being as much "o" or "l", while a figure misread in a blurred scan still scores 0.93 — but the largest
+chance, at any step, that a figure character other than the one read stands there (another digit or separator,
+one missed, two run together).  Measured on real 决算 pages rendered at 45–150 dpi and blurred: every figure read
+wrong scored below 0.9 with the mean; with this measure, all but two confidently wrong readings of a blurred
+72 dpi page did, and lone digits of clean scans read above 0.94.
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from .geometry import Char, PageObjects
 LONG_SIDE = 1500  # pixels of a page's longer side as recognised: an A4 page at about 130 dpi
 RECHECK = 0.95  # a run holding figures read less surely than this is read again from the full picture
 GLYPHS = 0.6  # of a detected box's height, the glyphs'
+FIGURE = set("0123456789.,%-")  # the characters whose misreading changes a figure
 _WIDE = 0x2E80  # from here on a character takes a full width (CJK); before it, about half (digits, Latin)
 
 
@@ -36,7 +45,54 @@ def _engine():
     except ImportError:  # not installed (a Python it has no wheel for): scans are said to be unread
         return None
     _keep_freed_memory()
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+    engine.text_rec.postprocess_op = _FigureDecode(engine.text_rec.postprocess_op)
+    return engine
+
+
+class _FigureDecode:
+    """The engine's CTC decoding, a run holding a digit scored by `figure_sureness` rather than the mean."""
+
+    def __init__(self, decode):
+        import numpy as np
+
+        self.decode = decode
+        self.figure = np.array([ch in FIGURE for ch in decode.character])
+
+    def __call__(self, preds, return_word_box: bool = False, **kwargs):
+        import numpy as np
+
+        out = self.decode(preds, return_word_box, **kwargs)
+        ratios, widest = kwargs.get("wh_ratio_list"), kwargs.get("max_wh_ratio")
+        steps = preds.shape[1]
+        for i, (text, conf, *rest) in enumerate(out):
+            if any(ch.isdigit() for ch in text):
+                # the steps over the picture itself, not the grey the batch pads it with
+                used = min(steps, max(1, int(np.ceil(steps * ratios[i] / widest - 1e-6)))) if ratios else steps
+                out[i] = (text, figure_sureness(preds[i, :used], self.figure), *rest)
+        return out
+
+
+def figure_sureness(p, figure) -> float:
+    """1 − the largest probability, at any step of a run (p: steps × characters, index 0 the CTC blank), that a
+    figure character other than the one decoded stands there.  At a blank step the character read just before or
+    after only widens its own span (unless the same character stands on both sides: then two would run together)."""
+    import numpy as np
+
+    top = p.argmax(axis=1)
+    steps = np.arange(len(top))
+    doubt = p @ figure - np.where(figure[top], p[steps, top], 0.0)
+    read = np.nonzero(top)[0]
+    if len(read):
+        before = top[read[np.clip(np.searchsorted(read, steps, side="right") - 1, 0, None)]]
+        after = top[read[np.clip(np.searchsorted(read, steps, side="left"), None, len(read) - 1)]]
+        before = np.where(steps > read[0], before, -1)
+        after = np.where(steps < read[-1], after, -1)
+        blank = (top == 0) & (before != after)
+        for side in (before, after):
+            widen = blank & (side >= 0) & figure[np.maximum(side, 0)]
+            doubt -= np.where(widen, p[steps, np.maximum(side, 0)], 0.0)
+    return float(1.0 - max(0.0, doubt.max()))
 
 
 def _keep_freed_memory() -> None:

@@ -352,12 +352,13 @@ def _spaced(title: str) -> str:
 
 # --- writing the blocks ---------------------------------------------------------------------------------------
 
-FORMATS = ["html", "xlsx", "docx", "pdf", "pdf_ttf", "pdf_office"]
+FORMATS = ["html", "xlsx", "docx", "pdf", "pdf_ttf", "pdf_office"]  # and pdf_unruled: no table rules at all
 
 
 def write(blocks: list, fmt: str, folder: Path, stem: str) -> Path:
     """The blocks as a file of `fmt`: html, xlsx, docx, pdf (reportlab, a CID font), pdf_ttf (reportlab, an
-    embedded TrueType font), pdf_office (LibreOffice from the Word file)."""
+    embedded TrueType font), pdf_unruled (the same, its tables printed without a rule, set apart by space only),
+    pdf_office (LibreOffice from the Word file)."""
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         path = folder / f"{stem}.html"
@@ -371,6 +372,8 @@ def write(blocks: list, fmt: str, folder: Path, stem: str) -> Path:
         return _pdf(blocks, folder / f"{stem}.pdf", ttf=False)
     if fmt == "pdf_ttf":
         return _pdf(blocks, folder / f"{stem}.pdf", ttf=True)
+    if fmt == "pdf_unruled":
+        return _pdf(blocks, folder / f"{stem}.pdf", ttf=True, ruled=False)
     if fmt == "pdf_office":
         return _office_pdf(_docx(blocks, folder / f"{stem}.docx"), folder)
     raise ValueError(fmt)
@@ -479,7 +482,7 @@ def _docx(blocks: list, path: Path) -> Path:
     return path
 
 
-def _pdf(blocks: list, path: Path, ttf: bool) -> Path:
+def _pdf(blocks: list, path: Path, ttf: bool, ruled: bool = True) -> Path:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle
@@ -509,7 +512,8 @@ def _pdf(blocks: list, path: Path, ttf: bool) -> Path:
             width = max(len(r) for r in grid)
             data = [[Paragraph(html.escape(t), cell) for t in row] + [""] * (width - len(row)) for row in grid]
             widths = _widths(grid, usable)
-            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
+            commands.append(("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
             commands += [("SPAN", (c, r), (c + cs - 1, r + rs - 1)) for r, c, rs, cs in merges]
             story += [RLTable(data, colWidths=widths, style=TableStyle(commands), repeatRows=0), Spacer(1, 10)]
     SimpleDocTemplate(str(path), pagesize=page, leftMargin=36, rightMargin=36, topMargin=36,
