@@ -98,6 +98,8 @@ class ReadLimits:
     max_image_pixels: int  # an image (a file, a frame, an embedded picture) larger than this is not read (and said)
     max_image_pages: int  # frames of one image file (a multi-page TIFF) read; the rest is said
     ocr_identities: list  # rules of a table's own sums: failing in a table read from a picture, not a finding
+    ocr_blanks: list  # rules that a cell is blank: in a table read from a picture, a glyph missed, not a finding
+    ocr_absences: list  # rules that a table or words are not in the report: with pages recognised, not a finding
     KIND_WORDS: ClassVar[dict] = {int: "正整数"}
 
     def check(self, where: str) -> None:

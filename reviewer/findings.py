@@ -42,6 +42,7 @@ class FindingBook:
         self.findings: list[Finding] = []
         self.coverage: dict[str, Coverage] = {}
         self._flagged: dict[str, set] = defaultdict(set)
+        self._recognised: set[str] | None = None  # see _recognised_tables
         # projects whose table was cut short: checks that need the whole table are not run for them
         self.incomplete = {p.name for p in report.projects if p.incomplete}
         self.whole_table_checks = set(config.rules.whole_table_checks)
@@ -92,19 +93,42 @@ class FindingBook:
                 out.append(quote)
         return out
 
-    def _unsure(self, quotes: list[Quote], rule: str, message: str) -> bool:
+    def _recognised_tables(self) -> set[str]:
+        """The names (title, and number with title) of the report's 决算/预算 tables holding a row read from a picture:
+        a sum over such a table may miss a row the recognition missed, wherever the sum's own quote is printed."""
+        if self._recognised is None:
+            self._recognised = set()
+            for t in self.report.accounts:
+                lines = t.frame["line"] if "line" in t.frame.columns else ()
+                if any((where := self.report.where(int(n))) is not None and where.conf is not None
+                       for n in lines if n == n):
+                    self._recognised |= {t.title, f"{t.number} {t.title}".strip()}
+        return self._recognised
+
+    def _unsure(self, quotes: list[Quote], rule: str, message: str, table: str = "") -> bool:
         """A finding that rests on what text recognition may have misread is not made: a place recognised below
         the confidence threshold (its read issue says so already), or a table's own sum failing in a table read
-        from a picture (a row missed or a digit misread fails a sum as surely as an error of the report) — that is
-        said as a place not judged, for a person to check against the original."""
+        from a picture (a row missed or a digit misread fails a sum as surely as an error of the report), or a cell
+        of such a table found blank (a glyph missed), or a table or words not found in a report some of whose pages
+        were recognised (a title misread) — that is said as a place not judged, for a person to check against the
+        original."""
         read = self.config.read
         recognised = [q for q in quotes if q.location and q.location.conf is not None]
         if any(q.location.conf < read.ocr_min_confidence for q in recognised):
             return True
         tables = [q for q in recognised if q.location.table]
-        if tables and rule in read.ocr_identities:
-            self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表为文字识别所得，表内合计不符"
-                                           "可能是识别误差（如漏读一行），未作为问题，请核对原件"))
+        if not tables and rule in read.ocr_identities and table and quotes:
+            if {part.strip() for part in table.split("/")} & self._recognised_tables():
+                tables = quotes[:1]  # the sum's quote is printed as text, but rows it adds were recognised
+        if rule in read.ocr_absences and self.report.recognised and quotes:  # a title misread is a table not found
+            self.unjudged.append(ReadIssue("文档", str(quotes[0].location), f"{message}——本报告含文字识别所得的页面，"
+                                           "表名或文字可能未识别出，未作为问题，请核对原件"))
+            return True
+        why = ("表内合计不符可能是识别误差（如漏读一行）" if rule in read.ocr_identities else
+               "空白处可能是未识别出的文字或数字" if rule in read.ocr_blanks else "")
+        if tables and why:
+            self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表含文字识别所得的内容，{why}，"
+                                           "未作为问题，请核对原件"))
             return True
         return False
 
@@ -134,7 +158,7 @@ class FindingBook:
         if self.skipped(check, subject):
             return None
         quotes = self.quotes(at)
-        if self._unsure(quotes, rule, message):
+        if self._unsure(quotes, rule, message, table):
             self._count(check, subject, table, "held")  # not a finding, and not a place found clean either
             return None
         meta = self.config.code(code)

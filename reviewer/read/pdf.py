@@ -534,6 +534,7 @@ class _Item:
     covered: list | None = None  # for ruled tables: where each covered cell's text is (up, left, "")
     box: Box | None = None  # of text: where its characters are on the page
     conf: float | None = None  # read by text recognition: how sure it is of the item (its least sure character)
+    row_confs: list | None = None  # of a table read by text recognition: how sure it is of each row
     boxes: list | None = None  # of a table: each grid cell's box (None for an empty or covered cell)
     xs: list | None = None  # of a ruled table: its column lines
     reach: tuple[float, float] = (0.0, 1.0)  # of a table: its top and bottom, as shares of the page's height
@@ -795,12 +796,20 @@ def recognised_items(chars: list[Char], objects: PageObjects, size: tuple[float,
     its digits (a label's character read unsure does not make a figure doubtful; a sum over a misread label is
     held back as a place not judged, see FindingBook)."""
     items = lay_out(chars, objects, *size)
+    digits = [c for c in chars if c.ch.isdigit()]
     for it in items:
-        area = union(*(b for row in it.boxes for b in row)) if it.kind == "table" and it.boxes else it.box
-        inside = [c.conf for c in chars if c.ch.isdigit() and area and area[0] - 1 <= c.cx <= area[2] + 1
-                  and area[1] - 1 <= c.cy <= area[3] + 1]
-        it.conf = round(min(inside), 3) if inside else 1.0
+        if it.kind == "table" and it.boxes:  # row by row: one doubtful figure holds back its row, not the table
+            it.row_confs = [_least(digits, union(*row)) for row in it.boxes]
+            it.conf = min(it.row_confs, default=1.0)
+        else:
+            it.conf = _least(digits, it.box)
     return items
+
+
+def _least(digits: list[Char], area: Box | None) -> float:
+    """How sure recognition is of the least sure digit inside `area` (1.0 where there is none)."""
+    inside = [c.conf for c in digits if area and area[0] - 1 <= c.cx <= area[2] + 1 and area[1] - 1 <= c.cy <= area[3] + 1]
+    return round(min(inside), 3) if inside else 1.0
 
 
 def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
@@ -921,19 +930,23 @@ def emit(b: DocumentBuilder, items: list[_Item], at: Location) -> None:
         else:
             table += 1
             t, boxes = table, it.boxes or [[] for _ in it.grid]
+            rows = it.row_confs or [conf] * len(it.grid)
             where = Location(page=page, image=image, table=t, conf=conf)
             b.table(it.grid,
-                    lambda r, c, t=t, boxes=boxes, conf=conf: Location(
+                    lambda r, c, t=t, boxes=boxes, rows=rows: Location(
                         page=page, image=image, table=t, row=r + 1, col=c + 1,
-                        box=boxes[r][c] if c < len(boxes[r]) else None, conf=conf),
-                    lambda r, t=t, boxes=boxes, conf=conf: Location(page=page, image=image, table=t, row=r + 1,
-                                                                    box=union(*boxes[r]), conf=conf),
+                        box=boxes[r][c] if c < len(boxes[r]) else None, conf=rows[r]),
+                    lambda r, t=t, boxes=boxes, rows=rows: Location(page=page, image=image, table=t, row=r + 1,
+                                                                    box=union(*boxes[r]), conf=rows[r]),
                     scan + it.layout, where, covered=it.covered or [[""] * len(row) for row in it.grid])
-        if conf is not None and conf < least and it.kind != "furniture" and any(ch.isdigit() for ch in _text(it)):
-            b.issue("表格" if it.kind == "table" else "文档", where,
-                    f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字可能误读，不作为问题依据，请对照原件核对")
+            unsure = [r for r, c in enumerate(rows) if c is not None and c < least
+                      and any(ch.isdigit() for cell in it.grid[r] for ch in cell)]
+            if unsure:
+                more = f"；本表另有 {len(unsure) - 1} 行同样" if len(unsure) > 1 else ""
+                worst = min(rows[r] for r in unsure)
+                b.issue("表格", Location(page=page, image=image, table=t, row=unsure[0] + 1),
+                        f"文字识别置信度低（{worst:.2f}，低于 {least:g}{more}），其中的数字可能误读，不作为问题依据，请对照原件核对")
+        if it.kind == "text" and conf is not None and conf < least and any(ch.isdigit() for ch in it.text):
+            b.issue("文档", where, f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字可能误读，不作为问题依据，请对照原件核对")
         line += it.lines
 
-
-def _text(it: _Item) -> str:
-    return it.text if it.kind != "table" else "".join(t for row in it.grid for t in row)
