@@ -77,10 +77,12 @@ def test_a_scanned_table_and_text_read_every_amount_exactly(tmp_path, name, page
     assert confident and min(confident) >= load_config().read.ocr_min_confidence
 
 
-def _with_scanned_page(source: Path, page: int, out: Path, dpi: int = 200) -> Path:
-    """`source` with one page replaced by a picture of it (a PDF some of whose pages are scans)."""
+def _with_scanned_page(source: Path, page: int, out: Path, dpi: int = 200, picture: Image.Image | None = None) -> Path:
+    """`source` with one page replaced by a picture of it (a PDF some of whose pages are scans): `picture`, or the
+    page rendered at `dpi`."""
     reader, writer = PdfReader(str(source)), PdfWriter()
-    scan = PdfReader(str(_scan_pdf([_picture(source, page, dpi)], out.with_suffix(".page.pdf"), dpi)))
+    picture = picture or _picture(source, page, dpi)
+    scan = PdfReader(str(_scan_pdf([picture], out.with_suffix(".page.pdf"), dpi)))
     for k, p in enumerate(reader.pages, 1):
         writer.add_page(scan.pages[0] if k == page else p)
     writer.write(str(out))
@@ -178,12 +180,7 @@ def test_a_sum_failing_in_a_recognised_table_is_not_judged_never_a_finding(tmp_p
     which page 13 prints as text.  That is a place not judged, said with its reason, not a finding of the report;
     the 说明's 0.3万元 against the table's total is still found."""
     picture = _without_figures(_picture(DECISION, 12, 200), DECISION, 12, "一般公共服务支出", 200)
-    scan = PdfReader(str(_scan_pdf([picture], tmp_path / "p12.scan.pdf", 200)))
-    reader, writer = PdfReader(str(DECISION)), PdfWriter()
-    for k, p in enumerate(reader.pages, 1):
-        writer.add_page(scan.pages[0] if k == 12 else p)
-    writer.write(str(tmp_path / "p12.pdf"))
-    rv = reviewer.review(tmp_path / "p12.pdf", cache=False)
+    rv = reviewer.review(_with_scanned_page(DECISION, 12, tmp_path / "p12.pdf", picture=picture), cache=False)
     assert not [f for f in rv.findings if f.evidence.get("rule", "").startswith("JS-01")]
     held = [i for i in rv.unjudged if "文字识别所得" in i.reason]
     # said at the sum's total row, printed as text on page 13: the rows it adds were recognised on page 12
@@ -225,12 +222,7 @@ def test_a_table_whose_title_recognition_missed_is_not_said_missing(tmp_path):
     “财政发款文入支出决算总表” was seen): the 目录 lists the table and no table of that name is found — in a report
     read partly from pictures that is a place not judged, not the finding that the published set is incomplete."""
     picture = _without(_picture(DECISION, 12, 200), DECISION, 12, "财政拨款收入支出决算总表", 200)
-    scan = PdfReader(str(_scan_pdf([picture], tmp_path / "p12.scan.pdf", 200)))
-    reader, writer = PdfReader(str(DECISION)), PdfWriter()
-    for k, p in enumerate(reader.pages, 1):
-        writer.add_page(scan.pages[0] if k == 12 else p)
-    writer.write(str(tmp_path / "p12.pdf"))
-    rv = reviewer.review(tmp_path / "p12.pdf", cache=False)
+    rv = reviewer.review(_with_scanned_page(DECISION, 12, tmp_path / "p12.pdf", picture=picture), cache=False)
     assert not [f for f in rv.findings if f.evidence.get("rule") == "JS-00"]
     assert [i for i in rv.unjudged if "财政拨款收入支出决算总表" in i.reason and "表名或文字可能未识别出" in i.reason]
     plain = reviewer.review(DECISION)  # the text layer finds it, so no such finding there either
