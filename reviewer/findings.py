@@ -105,7 +105,7 @@ class FindingBook:
                     self._recognised |= {t.title, f"{t.number} {t.title}".strip()}
         return self._recognised
 
-    def _unsure(self, quotes: list[Quote], rule: str, message: str, table: str = "") -> bool:
+    def _unsure(self, quotes: list[Quote], rule: str, message: str, table: str = "", code: str = "") -> bool:
         """A finding that rests on what text recognition may have misread is not made: a place recognised below
         the confidence threshold (its read issue says so already), or a table's own sum failing in a table read
         from a picture (a row missed or a digit misread fails a sum as surely as an error of the report), or a cell
@@ -125,7 +125,7 @@ class FindingBook:
                                            "表名或文字可能未识别出，未作为问题，请核对原件"))
             return True
         why = ("表内合计不符可能是识别误差（如漏读一行）" if rule in read.ocr_identities else
-               "空白处可能是未识别出的文字或数字" if rule in read.ocr_blanks else "")
+               "空白处可能是未识别出的文字或数字" if rule in read.ocr_blanks or code == "missing" else "")
         if tables and why:
             self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表含文字识别所得的内容，{why}，"
                                            "未作为问题，请核对原件"))
@@ -158,7 +158,7 @@ class FindingBook:
         if self.skipped(check, subject):
             return None
         quotes = self.quotes(at)
-        if self._unsure(quotes, rule, message, table):
+        if self._unsure(quotes, rule, message, table, code):
             self._count(check, subject, table, "held")  # not a finding, and not a place found clean either
             return None
         meta = self.config.code(code)

@@ -340,7 +340,7 @@ def test_a_table_most_of_whose_identities_fail_is_not_judged_line_by_line():
     (gap,) = rv.unjudged
     assert gap.subject == "财政拨款“三公”经费支出决算表" and "4 处中有 4 处不成立" in gap.reason
     # never an approval: its true slips elsewhere (a broken year, 减少…持平) are put to the unit, the table named
-    assert rv.verdict.label == AMEND and "另有 1 张表格结构未能确认、未能核查，需人工复核" in rv.verdict.reasons
+    assert rv.verdict.label == AMEND and "另有 1 处未作判断（表格结构未能确认，或所涉数字为文字识别所得、可能有误），需人工复核" in rv.verdict.reasons
     assert not [f for f in reviewer.review(labelled("020")).occurrences if f.code == "arithmetic"]
 
 

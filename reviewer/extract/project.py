@@ -22,6 +22,16 @@ from .vocab import (ANALYSIS, FUNDS_COLUMNS, FUNDS_HEADERS, FUNDS_ROWS, GOAL_HEA
 UNIT_IN_LABEL_RE = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 
 
+def _recognised(cell) -> bool:
+    """Read from a picture: there a label and the name beside it may stay in one box (a text's line "项目名称 某某"
+    is a row whose cells ran together, read otherwise)."""
+    return cell.loc is not None and cell.loc.conf is not None
+
+
+# the whole cell one label and one name: a row run together ("项目名称 某某 主管部门 某某") is not one
+_NAME_IN_LABEL = re.compile(r"^\s*项目名称\s*(?:[:：]\s*|\s)\s*(\S{2,40})\s*$")
+
+
 def _label(row: Row) -> str:
     cells = row.nonempty()
     return compact(cells[0].text) if cells else ""
@@ -113,6 +123,9 @@ class ProjectParser:
         label = _label(row)
         if p.year is None and len(cells) <= 2 and "年度" in (joined := row.joined()) and (m := YEAR_RE.search(compact(joined))):
             p.year = int(m.group(1))
+        if label != "项目名称" and len(cells) == 1 and _recognised(cells[0]) and (m := _NAME_IN_LABEL.match(cells[0].text)):
+            p.name = clean_text(m.group(1))  # a scan's "项目名称 某某": label and name in one box, not split
+            return i + 1
         if label == "项目名称":
             p.name = clean_text(cells[1].text) if len(cells) > 1 else ""
             if not p.name and i + 1 < len(rows) and _lone_value(rows[i + 1]):

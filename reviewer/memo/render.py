@@ -168,6 +168,18 @@ def _scanned(r) -> str:
             "表格和表内合计不符之处不作为问题，列于“读取情况”，请对照原件核对。")
 
 
+def _unscored(rv: Review) -> str:
+    """Why a report has no risk score, in the words of what kept it from one."""
+    why = []
+    if not rv.report.complete:
+        why.append("报告未完整读取")
+    if rv.unjudged:
+        why.append(f"有 {len(rv.unjudged)} 处未作判断")
+    if rv.faults:
+        why.append(f"{len(rv.faults)} 类核查因程序错误未完成")
+    return "、".join(why) or "报告未完整读取"
+
+
 def _overview(rv: Review) -> str:
     """The line under the verdict: how much was found, and whether everything was read and checked."""
     c = rv.counts()
@@ -319,11 +331,14 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
                        "recognised": f"{r.recognised} {'页' if r.pages else '幅图片'}" if r.recognised else ""},
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
+        # verified by some of its sums, while another of its sums was not judged: said, lest the two read as one
+        "structure_held": [t for t in (rv.structure or {}).get("verified", []) if any(t in i.reason for i in rv.unjudged)],
         "profile": config.rules.name, "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
         "pictures": _number_pictures(views),
         "scored": rv.risk.band != config.risk.incomplete_band,  # a report not read in full gets no score
+        "unscored": _unscored(rv),
         "appendix_rows": [[v["n"], v["label"], v["id"], v["rule"] + (f"（{v['rule_id']}）" if v["rule_id"] else ""),
                            v["source"]] for g in groups for v in g["items"]],
     }

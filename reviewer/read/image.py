@@ -30,7 +30,7 @@ def read_image(data: bytes, name: str) -> Document:
         raise ReadError(f"图片过大（{image.width}×{image.height} 像素，超过上限 {bounds.max_image_pixels:,}），未读取")
     frames = getattr(image, "n_frames", 1)
     b = DocumentBuilder(name, "image")
-    pages = []
+    pages, scanned = [], 0
     for k in range(min(frames, bounds.max_image_pages)):
         try:
             image.seek(k)
@@ -39,6 +39,7 @@ def read_image(data: bytes, name: str) -> Document:
             b.issue("页", Location(page=k + 1), "图片此页已损坏，无法解码，未读取")
             continue
         items = picture_items(frame)
+        scanned += 1
         if items is None:
             b.issue("页", Location(page=k + 1), "图片中未识别出文字，该页未读取")
         elif items:  # an empty page of a multi-page scan: nothing to read, nothing unread
@@ -49,7 +50,7 @@ def read_image(data: bytes, name: str) -> Document:
         raise ReadError("图片中未识别出文字，无法读取")
     for page, items in pages:
         emit(b, items, Location(page=page))
-    return b.build(pages=frames, recognised=len(pages))
+    return b.build(pages=frames, recognised=scanned)
 
 
 def picture_items(picture) -> list | None:

@@ -731,7 +731,8 @@ def read_pdf(data: bytes, name: str) -> Document:
                 page.close()
             if not nchars or _garbled(items):  # no usable text layer: a picture of a page, read by OCR if it can be
                 recognised = _recognised(pdf, i) if (objects.images or nchars) else None
-                if recognised == []:  # a picture of an empty page: nothing to read, nothing unread
+                if recognised == []:  # a picture of an empty page: a scanned page, nothing to read, nothing unread
+                    ocr_pages += 1
                     continue
                 if recognised:
                     text_pages += 1

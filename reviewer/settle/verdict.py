@@ -43,7 +43,8 @@ def decide(ranked: list[Finding], score: float, unread: int, faults: int, checks
            unjudged: int = 0) -> Verdict:
     """`ranked`: the findings by risk contribution, the deciding ones first; `unread`: places not read (read
     issues); `faults`: checks a program fault stopped; `checks`: figures and identities actually checked;
-    `unjudged`: tables read whose structure the checks could not confirm."""
+    `unjudged`: places read but not judged (a table whose structure the checks could not confirm, a check resting
+    on what recognition may have missed)."""
     rules = config.risk.verdict
     live = [f for f in ranked if not rejected(f)]
     grave = [f for f in live if f.severity == "high" and f.code in rules.return_codes]
@@ -70,7 +71,7 @@ def _gaps(unread: int, faults: int, unjudged: int = 0) -> list[str]:
     if unread:
         out.append(f"另有 {unread} 处未能读取，需人工复核")
     if unjudged:
-        out.append(f"另有 {unjudged} 张表格结构未能确认、未能核查，需人工复核")
+        out.append(f"另有 {unjudged} 处未作判断（表格结构未能确认，或所涉数字为文字识别所得、可能有误），需人工复核")
     if faults:
         out.append(f"另有 {faults} 类核查因程序错误未完成，需人工复核")
     return out
