@@ -125,7 +125,7 @@ class FindingBook:
                                            "表名或文字可能未识别出，未作为问题，请核对原件"))
             return True
         why = ("表内合计不符可能是识别误差（如漏读一行）" if rule in read.ocr_identities else
-               "空白处可能是未识别出的文字或数字" if rule in read.ocr_blanks or code == "missing" else "")
+               "空白处可能是未识别出的数字" if rule in read.ocr_blanks or f"{rule}:{code}" in read.ocr_blanks else "")
         if tables and why:
             self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表含文字识别所得的内容，{why}，"
                                            "未作为问题，请核对原件"))

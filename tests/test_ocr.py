@@ -111,6 +111,7 @@ def test_a_scan_gives_the_same_records_and_findings_as_the_text(mixed):
     assert table[0].location.page == 13 and table[0].location.conf is not None  # read from the picture
     memo = render_memo_md(rb, load_config())  # the memo says so, before anything found, and at each quote
     assert "其中 1 页为扫描件" in memo[:memo.index("## 一")] and "原文（OCR，第13页表1" in memo
+    assert "OCR，rapidocr" in memo and "\n- 提取内容" in memo  # the 附录's reading line says so, on its own line
 
 
 def test_a_figure_the_recognition_is_unsure_of_is_a_read_issue_never_a_finding(mixed):

@@ -332,7 +332,8 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
         "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
         # verified by some of its sums, while another of its sums was not judged: said, lest the two read as one
-        "structure_held": [t for t in (rv.structure or {}).get("verified", []) if any(t in i.reason for i in rv.unjudged)],
+        "structure_held": [t for t in (rv.structure or {}).get("verified", [])
+                           if any(re.search(rf"(?<![\u4e00-\u9fff]){re.escape(t)}：", i.reason) for i in rv.unjudged)],
         "profile": config.rules.name, "rules": rv.rules,
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
