@@ -303,3 +303,14 @@ def test_an_unruled_budget_scanned_gives_its_text_figures_and_no_other(tmp_path)
     both = [(kind, key, col) for kind, key, col in cells if col in b.get(kind, {}).get(key, {})]
     assert len(both) >= 0.85 * len(cells)
     assert [b[kind][key][col] for kind, key, col in both] == [a[kind][key][col] for kind, key, col in both]
+
+
+def test_a_page_recognised_lying_on_its_side_gives_no_boxes_for_crops(tmp_path):
+    """A page scanned a quarter turned is read upright, so where its text stands as read is not where it stands on
+    the page as stored: its places carry no box, and a memo shows the rows about them rather than a crop of the
+    wrong part of the page.  The upright page beside it keeps its boxes."""
+    turned = _picture(DECISION, 13, 150).rotate(90, expand=True)
+    doc = reviewer.read(_scan_pdf([_picture(DECISION, 13, 150), turned], tmp_path / "scan.pdf", 150), cache=False)
+    boxes = {page: [loc.box for loc in doc.line_locs if loc is not None and loc.page == page] for page in (1, 2)}
+    assert boxes[2] and all(b is None for b in boxes[2])
+    assert boxes[1] and all(b is not None for b in boxes[1])

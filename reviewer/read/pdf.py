@@ -789,7 +789,14 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
     if ocr.blank(image):
         return []
     found = ocr.recognise(image, 1 / scale)
-    return recognised_items(*found) if found and found[0] else None
+    if not found or not found[0]:
+        return None
+    items = recognised_items(*found)
+    if (found[2][0] > found[2][1]) != (image.width > image.height):  # read turned a quarter: its places' boxes
+        for it in items:                                             # are not on the page as printed (no crop)
+            it.box = None
+            it.boxes = [[None] * len(row) for row in it.grid] if it.boxes is not None else None
+    return items
 
 
 def recognised_items(chars: list[Char], objects: PageObjects, size: tuple[float, float]) -> list[_Item]:
