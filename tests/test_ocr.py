@@ -314,3 +314,13 @@ def test_a_page_recognised_lying_on_its_side_gives_no_boxes_for_crops(tmp_path):
     boxes = {page: [loc.box for loc in doc.line_locs if loc is not None and loc.page == page] for page in (1, 2)}
     assert boxes[2] and all(b is None for b in boxes[2])
     assert boxes[1] and all(b is not None for b in boxes[1])
+
+
+def test_the_crop_of_a_place_on_a_scanned_page_boxes_its_figure(mixed):
+    """The memo's crop of TX-01's place on the scanned 总表 marks the figure itself, 2,961.68, as on a text page:
+    the page's characters are recognised again about the place (they are not kept after reading)."""
+    from reviewer.memo.evidence import gather
+
+    rv = reviewer.review(mixed, cache=False)
+    exhibits = [e for shown in gather(rv.findings, {None: str(mixed)}).values() for e in shown]
+    assert [e.figure for e in exhibits if e.page == 13] == ["2,961.68"]

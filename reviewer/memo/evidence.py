@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from ..model import Finding, Quote
 from ..numbers import NUM
 from ..settle import figures_of
+from ..read import ocr
 from ..read.geometry import Char
 from ..read.pdf import box_of, page_characters
 
@@ -127,11 +128,30 @@ def _on_page(pdf, file: str | None, page_no: int, places: list) -> list[Exhibit]
     out = []
     taken: set = set()  # (finding, box): two places of a finding never mark the same figure
     for n, k, q, figures in places:
-        box, figure = mark(chars, q.location.box, figures, {b for m, b in taken if m == n})
+        here = chars or _recognised_around(bitmap, q.location)  # a scanned page: its characters read where needed
+        box, figure = mark(here, q.location.box, figures, {b for m, b in taken if m == n})
         taken.add((n, box))
         image, size = _crop(bitmap, box, q.location.box, frame.size)
         out.append(Exhibit(n, k, q.location.in_file, figure, file, page_no, box, frame.unbox(*box), image, size))
     return out
+
+
+def _recognised_around(bitmap: Image.Image, loc) -> list[Char]:
+    """The characters about a place on a page that is a picture, recognised again from the rendered page (its own
+    characters are not kept after reading): the place and the lines below it where its figure may stand."""
+    if loc.conf is None or not ocr.available():
+        return []
+    x0, top, x1, bottom = loc.box
+    line = max(bottom - top, 10.0)
+    left, upper = max(0.0, x0 - 6), max(0.0, top - 6)
+    area = (int(left * SCALE), int(upper * SCALE), int(min(bitmap.width, (x1 + 6) * SCALE)),
+            int(min(bitmap.height, (bottom + BELOW * line) * SCALE)))
+    if area[2] <= area[0] or area[3] <= area[1]:
+        return []
+    found = ocr.recognise(bitmap.crop(area), 1 / SCALE)
+    if not found:
+        return []
+    return [Char(c.ch, c.x0 + left, c.top + upper, c.x1 + left, c.bottom + upper, c.sp, conf=c.conf) for c in found[0]]
 
 
 def _fallback(places: list) -> list[Exhibit]:
