@@ -337,3 +337,21 @@ def test_a_flat_stroke_read_as_a_digit_is_the_dash_of_an_empty_cell():
     box = lambda x0, x1: [[x0, 6], [x1, 6], [x1, 34], [x0, 34]]
     assert ocr._dash((box(6, 26), "1", 0.97), page)[1:] == ("-", 1.0)
     assert ocr._dash((box(36, 47), "1", 0.97), page)[1:] == ("1", 0.97)
+
+
+def test_a_row_broken_across_two_scanned_pages_keeps_each_rows_confidence():
+    """A ruled row the page break cut in two ("20805 │ 机关事 │ 42.14" ┆ "05 │ 业单位基本养老保险缴费支出 │") is put back
+    together; on scanned pages each row's confidence goes with it, the mended row as sure as its less sure half
+    (a whole seed 002 scanned stopped with an IndexError when it did not)."""
+    from reviewer.read.pdf import _Item, _mend_broken_row
+
+    def table(grid, confs, reach):
+        return _Item(top=0.0, kind="table", grid=grid, boxes=[[None] * 3 for _ in grid], covered=[[""] * 3 for _ in grid],
+                     xs=[0.0, 100.0, 200.0, 300.0], reach=reach, row_confs=confs, conf=min(confs))
+
+    before = table([["科目编码", "科目名称", "金额"], ["20805", "机关事", "42.14"]], [0.99, 0.95], (0.1, 0.95))
+    after = table([["05", "业单位基本养老保险缴费支出", ""], ["20806", "机关事业单位职业年金缴费支出", "1.00"]], [0.88, 0.97],
+                  (0.05, 0.5))
+    _mend_broken_row([before], [after])
+    assert before.grid[-1][:2] == ["2080505", "机关事业单位基本养老保险缴费支出"]
+    assert len(after.grid) == len(after.row_confs) == 1 and after.row_confs == [0.97] and before.row_confs[-1] == 0.88

@@ -859,6 +859,10 @@ def _mend_broken_row(before: list[_Item], after: list[_Item]) -> None:
     last.grid[-1] = [(a + b if _is_figure(a + b) else join_wrapped(a, b)) if a and b else a or b
                      for a, b in zip(cut, rest)]
     last.boxes[-1] = [union(a, b) for a, b in zip(last.boxes[-1], first.boxes[0])]
+    if first.row_confs is not None:  # recognised: the mended row is as sure as the less sure of its two halves
+        if last.row_confs:
+            last.row_confs[-1] = min(last.row_confs[-1], first.row_confs[0])
+        first.row_confs = first.row_confs[1:]
     for name in ("grid", "boxes", "covered"):
         setattr(first, name, getattr(first, name)[1:])
     first.lines -= 1
