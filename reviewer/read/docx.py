@@ -20,9 +20,10 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
-from . import damage, limits
-from . import ocr
+from . import damage, limits, ocr
 from .document import Document, DocumentBuilder, Location, ReadIssue
+from .image import picture_items
+from .pdf import emit, no_ocr
 from .registry import register
 from .text import decode, read_text
 
@@ -156,9 +157,6 @@ class _Pictures:
             if not self.on or self.recognised >= self.bounds.max_image_pages:
                 self.skipped += 1
                 continue
-            from .image import picture_items
-            from .pdf import emit
-
             items = picture_items(picture)
             if items:
                 self.recognised += 1
@@ -186,8 +184,6 @@ class _Pictures:
     def finish(self) -> None:
         if not self.skipped:
             return
-        from .pdf import no_ocr
-
         why = no_ocr() or f"（超过上限 {self.bounds.max_image_pages} 幅，[read] max_image_pages）"
         self.b.issue("图片", "文档中的图片", f"文档中有 {self.skipped} 幅图片未经文字识别{why}，其中如有表格或文字，未读取")
 

@@ -8,7 +8,7 @@ import io
 from ..errors import ReadError
 from . import limits, ocr
 from .document import Document, DocumentBuilder, Location
-from .pdf import emit, no_ocr, recognised_items
+from .pdf import emit, no_ocr, recognised_page
 from .registry import register
 
 A4 = (595.0, 842.0)  # points: a picture of a page is laid out at the size of the page it shows
@@ -56,8 +56,5 @@ def read_image(data: bytes, name: str) -> Document:
 def picture_items(picture) -> list | None:
     """A picture of a page (a PIL image) recognised and laid out, at the size of the A4 page it shows, standing or
     lying: [] for an empty page, None when no text was recognised on a page that has ink."""
-    if ocr.blank(picture):
-        return []
     width = A4[0] if picture.width <= picture.height else A4[1]
-    found = ocr.recognise(picture, width / picture.width)
-    return recognised_items(*found) if found and found[0] else None
+    return recognised_page(picture, width / picture.width)

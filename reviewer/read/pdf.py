@@ -786,14 +786,21 @@ def _recognised(pdf, i: int) -> list[_Item] | None:
         image = page.render(scale=scale).to_pil()
     finally:
         page.close()
+    return recognised_page(image, 1 / scale)
+
+
+def recognised_page(image, points_per_pixel: float) -> list[_Item] | None:
+    """A picture of a page recognised and laid out ([] for an empty page; None when nothing was recognised on a page
+    that has ink).  A picture read turned a quarter gives its places no box: where its text stands as read upright
+    is not where it stands on the picture as stored (a crop would show the wrong part of it)."""
     if ocr.blank(image):
         return []
-    found = ocr.recognise(image, 1 / scale)
+    found = ocr.recognise(image, points_per_pixel)
     if not found or not found[0]:
         return None
     items = recognised_items(*found)
-    if (found[2][0] > found[2][1]) != (image.width > image.height):  # read turned a quarter: its places' boxes
-        for it in items:                                             # are not on the page as printed (no crop)
+    if (found[2][0] > found[2][1]) != (image.width > image.height):
+        for it in items:
             it.box = None
             it.boxes = [[None] * len(row) for row in it.grid] if it.boxes is not None else None
     return items
@@ -929,7 +936,7 @@ class _Plumber:
 def emit(b: DocumentBuilder, items: list[_Item], at: Location) -> None:
     """Items of one page (`at`: Location(page=…), or Location(image=…) for a picture in a Word file) as blocks; a
     paragraph is located at its first line, counting every line of the page.  An item read by text recognition
-    less surely than [read] ocr_min_confidence is a read issue: its figures are not checked."""
+    less surely than [read] ocr_min_confidence is a read issue: its figures are not relied on."""
     page, image = at.page, at.image
     line = table = 0
     least = limits.current().ocr_min_confidence
@@ -956,9 +963,13 @@ def emit(b: DocumentBuilder, items: list[_Item], at: Location) -> None:
             if unsure:
                 more = f"；本表另有 {len(unsure) - 1} 行同样" if len(unsure) > 1 else ""
                 worst = min(rows[r] for r in unsure)
-                b.issue("表格", Location(page=page, image=image, table=t, row=unsure[0] + 1),
-                        f"文字识别置信度低（{worst:.2f}，低于 {least:g}{more}），其中的数字可能误读，不作为问题依据，请对照原件核对")
+                b.issue("表格", Location(page=page, image=image, table=t, row=unsure[0] + 1), _unsure(worst, least, more))
         if it.kind == "text" and conf is not None and conf < least and any(ch.isdigit() for ch in it.text):
-            b.issue("文档", where, f"文字识别置信度低（{conf:.2f}，低于 {least:g}），其中的数字可能误读，不作为问题依据，请对照原件核对")
+            b.issue("文档", where, _unsure(conf, least))
         line += it.lines
+
+
+def _unsure(conf: float, least: float, more: str = "") -> str:
+    """Why figures read by text recognition are not relied on."""
+    return f"文字识别置信度低（{conf:.2f}，低于 {least:g}{more}），其中的数字可能误读，不作为问题依据，请对照原件核对"
 
