@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import Config
 from .errors import describe_fault
@@ -42,7 +43,6 @@ class FindingBook:
         self.findings: list[Finding] = []
         self.coverage: dict[str, Coverage] = {}
         self._flagged: dict[str, set] = defaultdict(set)
-        self._recognised: set[str] | None = None  # see _recognised_tables
         # projects whose table was cut short: checks that need the whole table are not run for them
         self.incomplete = {p.name for p in report.projects if p.incomplete}
         self.whole_table_checks = set(config.rules.whole_table_checks)
@@ -93,17 +93,16 @@ class FindingBook:
                 out.append(quote)
         return out
 
+    @cached_property
     def _recognised_tables(self) -> set[str]:
         """The names (title, and number with title) of the report's 决算/预算 tables holding a row read from a picture:
         a sum over such a table may miss a row the recognition missed, wherever the sum's own quote is printed."""
-        if self._recognised is None:
-            self._recognised = set()
-            for t in self.report.accounts:
-                lines = t.frame["line"] if "line" in t.frame.columns else ()
-                if any((where := self.report.where(int(n))) is not None and where.conf is not None
-                       for n in lines if n == n):
-                    self._recognised |= {t.title, f"{t.number} {t.title}".strip()}
-        return self._recognised
+        out = set()
+        for t in self.report.accounts:
+            lines = t.frame["line"] if "line" in t.frame.columns else ()
+            if any((where := self.report.where(int(n))) is not None and where.conf is not None for n in lines if n == n):
+                out |= {t.title, f"{t.number} {t.title}".strip()}
+        return out
 
     def _unsure(self, quotes: list[Quote], rule: str, message: str, table: str = "", code: str = "") -> bool:
         """A finding that rests on what text recognition may have misread is not made: a place recognised below
@@ -118,7 +117,7 @@ class FindingBook:
             return True
         tables = [q for q in recognised if q.location.table]
         if not tables and rule in read.ocr_identities and table and quotes:
-            if {part.strip() for part in table.split("/")} & self._recognised_tables():
+            if {part.strip() for part in table.split("/")} & self._recognised_tables:
                 tables = quotes[:1]  # the sum's quote is printed as text, but rows it adds were recognised
         if rule in read.ocr_absences and self.report.recognised and quotes:  # a title misread is a table not found
             self.unjudged.append(ReadIssue("文档", str(quotes[0].location), f"{message}——本报告含文字识别所得的页面，"

@@ -156,6 +156,11 @@ def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = 
     }
 
 
+# what recognition left open, said where the memo lists checks and where it recomputes scores from read figures
+HELD_NOTE = "未作判断（所涉数字为文字识别所得、可能误读，请对照原件核对）"
+RECOGNISED_NOTE = "本报告经文字识别读取：表中数字由识别所得，涉及“读取情况”所列未作判断之处的项目，请对照原件核对后再用。"
+
+
 def _scanned(r) -> str:
     """What of a report was read from pictures of its pages, said before anything found in it."""
     if not r.recognised:
@@ -321,7 +326,8 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
         "no": _numbers({"rectify": bool(rectify), "rescore": bool(rescore)}),
         "merged_note": (f"（同类问题已合并：{len(rv.occurrences)} 处归为 {len(rv.findings)} 项）"
                         if len(rv.occurrences) > len(rv.findings) else ""),
-        "clean": clean, "flagged": flagged, "held": held, "contributions": contributions,
+        "clean": clean, "flagged": flagged, "held": held, "held_note": HELD_NOTE, "recognised_note": RECOGNISED_NOTE,
+        "contributions": contributions,
         "subjects": sorted(subjects.values(), key=lambda r: (["high", "medium", "low"].index(r["worst"]), r["subject"])),
         "stats": rv.narrative_stats,
         "extraction": {"projects": len(r.projects), "blank": len(r.blank_templates), "accounts": len(r.accounts),
@@ -338,7 +344,7 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
         "backend": backend_label(rv.narrative_backend), "notes": rv.notes, "faults": rv.faults,
         "scatter": memo_scatter(rv, batch),
         "pictures": _number_pictures(views),
-        "scored": rv.risk.band != config.risk.incomplete_band,  # a report not read in full gets no score
+        "scored": rv.risk.complete,  # a report not read and judged in full gets no score
         "unscored": _unscored(rv),
         "appendix_rows": [[v["n"], v["label"], v["id"], v["rule"] + (f"（{v['rule_id']}）" if v["rule_id"] else ""),
                            v["source"]] for g in groups for v in g["items"]],
