@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +18,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageFilter
-from pypdf import PdfReader, PdfWriter
 
 import reviewer
 from reviewer.config import load_config
@@ -27,7 +27,7 @@ from reviewer.read import ocr
 from conftest import SEEDS
 from support.budget_doc import office_pdfs
 from support.render import to_docx
-from test_ocr import AMOUNT, _jpeg, _sealed
+from test_ocr import AMOUNT, _jpeg, _pages, _picture, _scan_pdf, _sealed
 
 pytestmark = [pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed (Python ≥ 3.13)"),
               pytest.mark.skipif(not office_pdfs.__globals__["office"](), reason="LibreOffice is not installed")]
@@ -79,19 +79,10 @@ def _amounts(page) -> int:
     return len(WHOLE.findall(page.get_textpage().get_text_range()))
 
 
-def _subset(source: Path, pages: list[int], out: Path) -> Path:
-    reader, writer = PdfReader(str(source)), PdfWriter()
-    for p in pages:
-        writer.add_page(reader.pages[p - 1])
-    writer.write(str(out))
-    return out
-
-
 def _scan(source: Path, dpi: int, spoil, out: Path) -> Path:
-    pdf = pdfium.PdfDocument(str(source))
-    pictures = [spoil(k, pdf[k].render(scale=dpi / 72).to_pil().convert("RGB")) for k in range(len(pdf))]
-    pictures[0].save(out, save_all=True, append_images=pictures[1:], resolution=dpi)
-    return out
+    """Every page of `source` as a picture at `dpi`, as the scanner spoiled it, put back into a PDF of pictures."""
+    pages = len(pdfium.PdfDocument(str(source)))
+    return _scan_pdf([spoil(k, _picture(source, k + 1, dpi)) for k in range(pages)], out, dpi)
 
 
 def _review(path: Path):
@@ -109,9 +100,11 @@ def seeds(tmp_path_factory) -> dict[str, tuple]:
     for path in printed:
         seed = path.stem
         how, dpi, spoil = SCANS[seed]
-        text = _subset(path, _chosen(pdfium.PdfDocument(str(path)), how), folder / f"{seed}-text.pdf")
+        text = _pages(path, _chosen(pdfium.PdfDocument(str(path)), how), folder / f"{seed}-text.pdf")
         pairs[seed] = (text, _scan(text, dpi, spoil, folder / f"{seed}-scan.pdf"))
-    with ProcessPoolExecutor(2) as pool:
+    # spawned, not forked: a test process holds other tests' threads, whose locks a fork copies held (a full run
+    # once waited forever here)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         order = [(s, k) for s in pairs for k in (0, 1)]
         reviews = dict(zip(order, pool.map(_review, [pairs[s][k] for s, k in order])))
     return {s: (*pairs[s], reviews[(s, 0)], reviews[(s, 1)]) for s in pairs}
