@@ -14,7 +14,7 @@ from ..progress import Progress
 from ..stats import CorpusModel, project_features
 from .passes import ExamineInMemory, Reviewer, compare_and_settle
 from .report import Outcome
-from .workers import fan_out
+from .workers import Bounds, fan_out
 
 
 def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative="heuristic", jobs: int = 1,
@@ -27,7 +27,10 @@ def review_corpus(paths: Iterable[Path], config: Config | None = None, narrative
     paths = list(paths)
     parallel = narrative is None or isinstance(narrative, str)
     first = ExamineInMemory(Reviewer(config, narrative, cache=cache))
-    outcomes = list(fan_out(first, paths, jobs if parallel else 1, Progress(len(paths), "审核", quiet=True)))
+    # workers only where there are several and each may be bounded ([batch]); one job at a time runs here, unbounded
+    bounds = (Bounds(config.batch.max_worker_mb, config.batch.max_seconds_per_report) if parallel and jobs > 1
+              else Bounds())
+    outcomes = list(fan_out(first, paths, jobs, Progress(len(paths), "审核", quiet=True), bounds))
     reviews = [o.review for o in outcomes if o.review is not None]
     model = CorpusModel(project_features([rv.report for rv in reviews]), config) if stats else None
     for rv in reviews:

@@ -189,4 +189,4 @@ class ExamineInMemory:
         return guarded(path, work)
 
     def lost(self, path: Path) -> Outcome:
-        return Outcome(path, error="审核此文件时工作进程异常退出（内存不足或程序崩溃），未能审核")
+        return Outcome(path, error="审核此文件时工作进程异常退出（内存不足、超时或程序崩溃），未能审核")
