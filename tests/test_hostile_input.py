@@ -233,16 +233,20 @@ def test_one_html_line_above_a_text_report_changes_nothing(head):
 
 
 def test_a_report_that_needs_too_much_memory_fails_alone(tmp_path):
+    """Run as a user runs it, in a fresh process: a worker's memory bound counts from the address space it inherits,
+    and a test process that has run hundreds of tests hands its workers a heap with room to spare (the 24 MB were
+    then read whole, in 90 s)."""
     big = tmp_path / "in" / "big.txt"
     big.parent.mkdir()
     big.write_text("\n\n".join([S004.read_text(encoding="utf-8")] * 3000), encoding="utf-8")  # 24 MB, 3000 reports
     shutil.copy(S004, tmp_path / "in" / S004.name)
     # far below what reading 24 MB of text takes, far above a normal report; no length limit: the memory bound stops it
-    config = load_config(overrides={"batch": {"max_worker_mb": 100, "max_text_mb": 0}})
-    s = run_batch(sorted((tmp_path / "in").iterdir()), tmp_path / "out", config, jobs=2, quiet=True)
-    assert (s.reports, s.unreadable, s.failed) == (1, 1, 0), s.errors
-    (name, status, why), = s.errors
-    assert name == "big.txt" and status == "未能读取" and "max_worker_mb" in why
+    (tmp_path / "bounds.toml").write_text("[batch]\nmax_worker_mb = 100\nmax_text_mb = 0\n", encoding="utf-8")
+    proc = _review_cli([str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "2", "--config",
+                        str(tmp_path / "bounds.toml")])
+    rows = {r["report"]: r for r in _summary(tmp_path / "out")}
+    assert rows[S004.name]["read_status"] == "完整读取", proc.stderr
+    assert rows["big.txt"]["read_status"] == "未能读取" and "max_worker_mb" in rows["big.txt"]["error"]
 
 
 def test_a_worker_killed_mid_report_costs_that_report_not_the_batch(tmp_path, monkeypatch):
