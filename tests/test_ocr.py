@@ -7,7 +7,6 @@ put back into a PDF or an image file that holds no text."""
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -22,15 +21,11 @@ from reviewer.memo import render_memo_md
 from reviewer.read import ocr
 
 from conftest import ROOT, real_pdf
+from support.scan import AMOUNT, jpeg, pages as pdf_pages, picture as page_picture, scan_pdf, sealed
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed (Python ≥ 3.13)")
 
 DECISION = ROOT / "corpus" / "labelled" / "files" / "023_shanghai_putuo_czj_2024_bmjs.pdf"
-AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+")
-
-
-def _picture(path: Path, page: int, dpi: int) -> Image.Image:
-    return pdfium.PdfDocument(str(path))[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
 
 
 def _printed(path: Path, pages: list[int]) -> Counter:
@@ -40,20 +35,6 @@ def _printed(path: Path, pages: list[int]) -> Counter:
 
 def _read(doc) -> Counter:
     return Counter(AMOUNT.findall("\n".join(doc.lines)))
-
-
-def _scan_pdf(pictures: list[Image.Image], path: Path, dpi: int) -> Path:
-    pictures[0].save(path, save_all=True, append_images=pictures[1:], resolution=dpi)
-    return path
-
-
-def _pages(source: Path, pages: list[int], out: Path) -> Path:
-    writer = PdfWriter()
-    reader = PdfReader(str(source))
-    for p in pages:
-        writer.add_page(reader.pages[p - 1])
-    writer.write(str(out))
-    return out
 
 
 LABELLED = ROOT / "corpus" / "labelled" / "files"
@@ -67,7 +48,7 @@ LABELLED = ROOT / "corpus" / "labelled" / "files"
 ], ids=lambda v: v[:3] if isinstance(v, str) else str(v))
 def test_a_scanned_table_and_text_read_every_amount_exactly(tmp_path, name, pages, dpi):
     source = LABELLED / name
-    scan = _scan_pdf([_picture(source, p, dpi) for p in pages], tmp_path / "scan.pdf", dpi)
+    scan = scan_pdf([page_picture(source, p, dpi) for p in pages], tmp_path / "scan.pdf", dpi)
     doc = reviewer.read(scan, cache=False)
     want, got = _printed(source, pages), _read(doc)
     exact = sum(min(n, got[a]) for a, n in want.items())
@@ -81,8 +62,8 @@ def _with_scanned_page(source: Path, page: int, out: Path, dpi: int = 200, pictu
     """`source` with one page replaced by a picture of it (a PDF some of whose pages are scans): `picture`, or the
     page rendered at `dpi`."""
     reader, writer = PdfReader(str(source)), PdfWriter()
-    picture = picture or _picture(source, page, dpi)
-    scan = PdfReader(str(_scan_pdf([picture], out.with_suffix(".page.pdf"), dpi)))
+    picture = picture or page_picture(source, page, dpi)
+    scan = PdfReader(str(scan_pdf([picture], out.with_suffix(".page.pdf"), dpi)))
     for k, p in enumerate(reader.pages, 1):
         writer.add_page(scan.pages[0] if k == page else p)
     writer.write(str(out))
@@ -136,12 +117,12 @@ def test_pictures_as_files_askew_blurred_sealed_and_turned(tmp_path):
     red seal over the table, one page lying on its side.  Every amount of the pages is read exactly."""
     budget = real_pdf("001")
     pages = [7, 20]
-    askew = _picture(budget, 7, 200).rotate(1.5, expand=True, fillcolor="white")
-    blurred = Image.open(io.BytesIO(_jpeg(_picture(budget, 20, 200).filter(ImageFilter.GaussianBlur(0.8))))).convert("RGB")
-    sealed = _sealed(blurred)
-    turned = _picture(budget, 7, 200).rotate(90, expand=True)
+    askew = page_picture(budget, 7, 200).rotate(1.5, expand=True, fillcolor="white")
+    blurred = Image.open(io.BytesIO(jpeg(page_picture(budget, 20, 200).filter(ImageFilter.GaussianBlur(0.8))))).convert("RGB")
+    stamped = sealed(blurred)
+    turned = page_picture(budget, 7, 200).rotate(90, expand=True)
     tiff = tmp_path / "scan.tif"
-    askew.save(tiff, save_all=True, append_images=[sealed, turned], compression="tiff_deflate")
+    askew.save(tiff, save_all=True, append_images=[stamped, turned], compression="tiff_deflate")
     doc = reviewer.read(tiff, cache=False)
     assert doc.format == "image" and doc.pages == 3
     want = _printed(budget, pages) + _printed(budget, [7])
@@ -150,26 +131,8 @@ def test_pictures_as_files_askew_blurred_sealed_and_turned(tmp_path):
     assert exact >= 0.95 * sum(want.values()), (want - got, got - want)
 
 
-def _jpeg(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=70)
-    return out.getvalue()
-
-
-def _sealed(image: Image.Image) -> Image.Image:
-    """A round red seal, as a unit stamps its forms, over the middle of the page."""
-    out = image.copy()
-    draw = ImageDraw.Draw(out, "RGBA")
-    w, h = out.size
-    r = w // 8
-    for k in range(6):
-        draw.ellipse((w // 2 - r + k, h // 3 - r + k, w // 2 + r - k, h // 3 + r - k), outline=(220, 30, 30, 200))
-    draw.regular_polygon((w // 2, h // 3, r // 3), 5, fill=(220, 30, 30, 180))
-    return out
-
-
 def test_with_ocr_off_a_scan_says_it_was_not_read(tmp_path):
-    scan = _scan_pdf([_picture(DECISION, 13, 100)], tmp_path / "scan.pdf", 100)
+    scan = scan_pdf([page_picture(DECISION, 13, 100)], tmp_path / "scan.pdf", 100)
     config = load_config(overrides={"read": {"ocr": False}})
     with pytest.raises(reviewer.ReadError, match="扫描件，无文字层，无法读取.*文字识别已关闭"):
         reviewer.read(scan, cache=False, limits=config.read)
@@ -180,7 +143,7 @@ def test_a_sum_failing_in_a_recognised_table_is_not_judged_never_a_finding(tmp_p
     (whited out of the picture, as recognition misses a faint row): the 类 rows no longer add up to 本年支出合计,
     which page 13 prints as text.  That is a place not judged, said with its reason, not a finding of the report;
     the 说明's 0.3万元 against the table's total is still found."""
-    picture = _without_figures(_picture(DECISION, 12, 200), DECISION, 12, "一般公共服务支出", 200)
+    picture = _without_figures(page_picture(DECISION, 12, 200), DECISION, 12, "一般公共服务支出", 200)
     rv = reviewer.review(_with_scanned_page(DECISION, 12, tmp_path / "p12.pdf", picture=picture), cache=False)
     assert not [f for f in rv.findings if f.evidence.get("rule", "").startswith("JS-01")]
     held = [i for i in rv.unjudged if "文字识别所得" in i.reason]
@@ -222,7 +185,7 @@ def test_a_table_whose_title_recognition_missed_is_not_said_missing(tmp_path):
     """023 with page 12 scanned and the title of its 财政拨款收入支出决算总表 not recognised (painted out; a misread
     “财政发款文入支出决算总表” was seen): the 目录 lists the table and no table of that name is found — in a report
     read partly from pictures that is a place not judged, not the finding that the published set is incomplete."""
-    picture = _without(_picture(DECISION, 12, 200), DECISION, 12, "财政拨款收入支出决算总表", 200)
+    picture = _without(page_picture(DECISION, 12, 200), DECISION, 12, "财政拨款收入支出决算总表", 200)
     rv = reviewer.review(_with_scanned_page(DECISION, 12, tmp_path / "p12.pdf", picture=picture), cache=False)
     assert not [f for f in rv.findings if f.evidence.get("rule") == "JS-00"]
     assert [i for i in rv.unjudged if "财政拨款收入支出决算总表" in i.reason and "表名或文字可能未识别出" in i.reason]
@@ -233,8 +196,8 @@ def test_a_table_whose_title_recognition_missed_is_not_said_missing(tmp_path):
 def test_an_empty_page_among_scans_is_neither_read_nor_unread(tmp_path):
     """A white page, and 023's page 14 — only the empty ruled row its table ran over into, no character in its
     text layer — are no pages unread, scanned as in print."""
-    pictures = [_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white"), _picture(DECISION, 14, 150)]
-    doc = reviewer.read(_scan_pdf(pictures, tmp_path / "scan.pdf", 150), cache=False)
+    pictures = [page_picture(DECISION, 13, 150), Image.new("RGB", (1240, 1754), "white"), page_picture(DECISION, 14, 150)]
+    doc = reviewer.read(scan_pdf(pictures, tmp_path / "scan.pdf", 150), cache=False)
     assert not doc.issues and doc.pages == 3 and doc.recognised == 3  # three scanned pages, one with content
 
 
@@ -261,12 +224,12 @@ def test_scans_pasted_into_a_word_file_are_read_where_they_are(tmp_path):
     unread; the memo says what was recognised."""
     source = LABELLED / "026_shanghai_putuo_shgzb_2024_bmjs.pdf"
     photo = Image.linear_gradient("L").resize((600, 400)).convert("RGB")
-    word = _word_with_pictures([_picture(source, 12, 150), photo, _picture(source, 22, 150)], tmp_path / "scan.docx")
+    word = _word_with_pictures([page_picture(source, 12, 150), photo, page_picture(source, 22, 150)], tmp_path / "scan.docx")
     doc = reviewer.read(word, cache=False)
     assert doc.recognised == 2 and not doc.issues
     want, got = _printed(source, [12, 22]), _read(doc)
     assert sum(min(n, got[a]) for a, n in want.items()) >= 0.95 * sum(want.values()) and not (got - want)
-    text, scan = reviewer.extract(_pages(source, [12], tmp_path / "p12.pdf"), cache=False), reviewer.extract(word, cache=False)
+    text, scan = reviewer.extract(pdf_pages(source, [12], tmp_path / "p12.pdf"), cache=False), reviewer.extract(word, cache=False)
     (a,), (b,) = text.accounts, scan.accounts
     assert a.kind == b.kind and a.frame.drop(columns=["raw", "line", "loc"]).equals(b.frame.drop(columns=["raw", "line", "loc"]))
     assert [str(x).replace("第1页", "图片1") for x in a.frame["loc"]] == [str(x) for x in b.frame["loc"]]  # cell by cell
@@ -275,7 +238,7 @@ def test_scans_pasted_into_a_word_file_are_read_where_they_are(tmp_path):
 
 
 def test_with_ocr_off_pictures_in_a_word_file_are_said_unread(tmp_path):
-    word = _word_with_pictures([_picture(DECISION, 13, 100)], tmp_path / "scan.docx")
+    word = _word_with_pictures([page_picture(DECISION, 13, 100)], tmp_path / "scan.docx")
     config = load_config(overrides={"read": {"ocr": False}})
     doc = reviewer.read(word, cache=False, limits=config.read)
     assert [i.reason for i in doc.issues] == ["文档中有 1 幅图片未经文字识别（文字识别已关闭：[read] ocr = false 或 --no-ocr），"
@@ -291,7 +254,7 @@ def test_an_unruled_budget_scanned_gives_its_text_figures_and_no_other(tmp_path)
 
     printed = write(BudgetDoc.make(seed=3).render(VARIANTS[0]), "pdf_unruled", tmp_path, "budget")
     pdf = pdfium.PdfDocument(str(printed))
-    scan = _scan_pdf([_picture(printed, k + 1, 150) for k in range(len(pdf))], tmp_path / "scan.pdf", 150)
+    scan = scan_pdf([page_picture(printed, k + 1, 150) for k in range(len(pdf))], tmp_path / "scan.pdf", 150)
     text, read = reviewer.extract(printed, cache=False), reviewer.extract(scan, cache=False)
     want = Counter(a for line in text.lines for a in AMOUNT.findall(line))
     least = load_config().read.ocr_min_confidence
@@ -309,8 +272,8 @@ def test_a_page_recognised_lying_on_its_side_gives_no_boxes_for_crops(tmp_path):
     """A page scanned a quarter turned is read upright, so where its text stands as read is not where it stands on
     the page as stored: its places carry no box, and a memo shows the rows about them rather than a crop of the
     wrong part of the page.  The upright page beside it keeps its boxes."""
-    turned = _picture(DECISION, 13, 150).rotate(90, expand=True)
-    doc = reviewer.read(_scan_pdf([_picture(DECISION, 13, 150), turned], tmp_path / "scan.pdf", 150), cache=False)
+    turned = page_picture(DECISION, 13, 150).rotate(90, expand=True)
+    doc = reviewer.read(scan_pdf([page_picture(DECISION, 13, 150), turned], tmp_path / "scan.pdf", 150), cache=False)
     boxes = {page: [loc.box for loc in doc.line_locs if loc is not None and loc.page == page] for page in (1, 2)}
     assert boxes[2] and all(b is None for b in boxes[2])
     assert boxes[1] and all(b is not None for b in boxes[1])

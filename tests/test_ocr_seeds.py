@@ -7,7 +7,6 @@ printed, and at least 95% of the printed ones are accepted (at least 90% of each
 finding rests on a place read unsure; and a whole scanned 自评表 finds nothing its text does not."""
 from __future__ import annotations
 
-import io
 import json
 import multiprocessing
 import re
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageFilter
 
 import reviewer
 from reviewer.config import load_config
@@ -27,7 +25,7 @@ from reviewer.read import ocr
 from conftest import SEEDS
 from support.budget_doc import office_pdfs
 from support.render import to_docx
-from test_ocr import AMOUNT, _jpeg, _pages, _picture, _scan_pdf, _sealed
+from support.scan import AMOUNT, askew, blurred, pages as pdf_pages, scan, sealed, turned
 
 pytestmark = [pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed (Python ≥ 3.13)"),
               pytest.mark.skipif(not office_pdfs.__globals__["office"](), reason="LibreOffice is not installed")]
@@ -35,25 +33,13 @@ pytestmark = [pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxrunti
 LEAST = load_config().read.ocr_min_confidence
 
 
-def _askew(p: Image.Image) -> Image.Image:
-    return p.rotate(0.8, expand=True, fillcolor="white")
-
-
-def _blurred(p: Image.Image) -> Image.Image:
-    return Image.open(io.BytesIO(_jpeg(p.filter(ImageFilter.GaussianBlur(0.7))))).convert("RGB")
-
-
-def _turned(p: Image.Image) -> Image.Image:
-    return p.rotate(90, expand=True)
-
-
 # seed → (pages, dpi, what the scanner did to each page): pages "all"; ("form", n): the first page, and n from the
 # first 项目支出绩效自评表 on; ("amounts", n): the first page and the n printing most amounts whole
 SCANS = {
-    "000": (("form", 3), 150, lambda k, p: _blurred(p)),
-    "001": (("form", 3), 150, lambda k, p: _sealed(p) if k == 2 else p),
-    "002": (("amounts", 3), 300, lambda k, p: _turned(p) if k == 1 else p),
-    "003": ("all", 150, lambda k, p: _askew(p)),
+    "000": (("form", 3), 150, lambda k, p: blurred(p)),
+    "001": (("form", 3), 150, lambda k, p: sealed(p) if k == 2 else p),
+    "002": (("amounts", 3), 300, lambda k, p: turned(p) if k == 1 else p),
+    "003": ("all", 150, lambda k, p: askew(p)),
     "004": ("all", 150, lambda k, p: p),
 }
 
@@ -79,12 +65,6 @@ def _amounts(page) -> int:
     return len(WHOLE.findall(page.get_textpage().get_text_range()))
 
 
-def _scan(source: Path, dpi: int, spoil, out: Path) -> Path:
-    """Every page of `source` as a picture at `dpi`, as the scanner spoiled it, put back into a PDF of pictures."""
-    pages = len(pdfium.PdfDocument(str(source)))
-    return _scan_pdf([spoil(k, _picture(source, k + 1, dpi)) for k in range(pages)], out, dpi)
-
-
 def _review(path: Path):
     return reviewer.review(path, cache=False)
 
@@ -100,8 +80,8 @@ def seeds(tmp_path_factory) -> dict[str, tuple]:
     for path in printed:
         seed = path.stem
         how, dpi, spoil = SCANS[seed]
-        text = _pages(path, _chosen(pdfium.PdfDocument(str(path)), how), folder / f"{seed}-text.pdf")
-        pairs[seed] = (text, _scan(text, dpi, spoil, folder / f"{seed}-scan.pdf"))
+        text = pdf_pages(path, _chosen(pdfium.PdfDocument(str(path)), how), folder / f"{seed}-text.pdf")
+        pairs[seed] = (text, scan(text, dpi, spoil, folder / f"{seed}-scan.pdf"))
     # spawned, not forked: a test process holds other tests' threads, whose locks a fork copies held (a full run
     # once waited forever here)
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
