@@ -21,7 +21,7 @@ from reviewer.settle import consolidate, finding_id, project_money
 from reviewer.evaluate import load_labels, score
 from reviewer.memo import render_memo
 from reviewer.settle import settle
-from reviewer.settle import AMEND, APPROVE, RETURN, UNREVIEWED
+from reviewer.settle import AMEND, APPROVE, RETURN
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "seeds"

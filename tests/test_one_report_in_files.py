@@ -4,7 +4,6 @@ tables) are reviewed as one report, its statements checked against its tables; c
 目录, 职能, 名词解释, 编制说明 on pages 1–9, the nine tables on 10–31, the 三公 and project notes on 32–33)."""
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium

@@ -6,7 +6,7 @@ import tomllib
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..model import Indicator, Project, Report, Text, Value
+from ..model import Project, Report, Text, Value
 from ..extract.values import compact  # noqa: F401 (handed on: text with every whitespace removed)
 from ..numbers import figure
 from ..read.text import PAGE_MARK, front_matter_end
