@@ -123,7 +123,7 @@ class FindingBook:
             self.unjudged.append(ReadIssue("文档", str(quotes[0].location), f"{message}——本报告含文字识别所得的页面，"
                                            "表名或文字可能未识别出，未作为问题，请核对原件"))
             return True
-        why = ("表内合计不符可能是识别误差（如漏读一行）" if rule in read.ocr_identities else
+        why = ("合计或表间数字不符可能是识别误差（如漏读一行、错读一栏）" if rule in read.ocr_identities else
                "空白处可能是未识别出的数字" if rule in read.ocr_blanks or f"{rule}:{code}" in read.ocr_blanks else "")
         if tables and why:
             self.unjudged.append(ReadIssue("表格", str(tables[0].location), f"{message}——该表含文字识别所得的内容，{why}，"

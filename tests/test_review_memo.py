@@ -132,3 +132,22 @@ def test_a_report_not_read_in_full_has_no_risk_score_in_any_output(tmp_path):
     assert row["read_status"] == "部分读取" and row["risk_score"] == "" and row["risk_band"] == "需人工复核"
     found = json.loads((out / source.name / "findings.json").read_text(encoding="utf-8"))
     assert found["risk_score"] is None and found["risk_score_partial"] == float(row["risk_score_partial"]) > 0
+
+
+def test_places_of_one_table_not_judged_for_one_reason_are_said_once_with_their_rows():
+    """As a scan of seed 001 gave them: a recognised 决算 table whose columns were placed wrong failed 30 sums, each
+    held as not judged; the memo says the table once, with its rows, and keeps the places that differ."""
+    from reviewer.memo.render import gathered
+    from reviewer.read.document import ReadIssue
+
+    why = "——该表含文字识别所得的内容，合计或表间数字不符可能是识别误差（如漏读一行、错读一栏），未作为问题，请核对原件"
+    held = [ReadIssue("表格", f"第10页表1第{row}行", f"一般公共预算财政拨款收入支出决算表第{row}行：合计 —{why}")
+            for row in (6, 7, 7, 8)]
+    other = ReadIssue("表格", "第40页表2第4行", f"全年预算数：年度资金总额填报 13.00，但其中各行合计为 0。{why}")
+    low = ReadIssue("表格", "第10页表1第1行", "文字识别置信度低（0.84，低于 0.85），其中的数字可能误读，不作为问题依据，请对照原件核对")
+    out = gathered([low, *held[:2], other, *held[2:]])
+    assert [str(i) for i in out] == [
+        str(low),
+        f"第10页表1：4 处（第6、7、8行），如第6行：一般公共预算财政拨款收入支出决算表第6行：合计 —{why}",
+        str(other)]
+    assert gathered(held[:2] + [other]) == held[:2] + [other]  # two places are said each

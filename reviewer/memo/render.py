@@ -18,7 +18,7 @@ from ..config import Config, ocr_engine
 from ..inputs import visible
 from ..model import SEVERITIES, Finding
 from ..numbers import figure
-from ..read.document import FORMAT_LABEL, LAYOUT_LABEL
+from ..read.document import FORMAT_LABEL, LAYOUT_LABEL, ReadIssue
 from ..review import Review
 from ..settle import corrections, places, rejected, subjects_label, subjects_of
 from .evidence import EVIDENCE_DIR, SCALE, Exhibit, shown_quotes
@@ -157,6 +157,30 @@ def _finding_view(f: Finding, n: int, config: Config, exhibits: list[Exhibit] = 
 
 
 # what recognition left open, said where the memo lists checks and where it recomputes scores from read figures
+_ROW = re.compile(r"^(第\d+页表\d+)第(\d+)行$")
+
+
+def gathered(gaps: list[ReadIssue], least: int = 3) -> list[ReadIssue]:
+    """The places of one table not judged for one reason, said once with their rows: a scanned table whose
+    columns were placed wrong gave 70 lines of one cause, which hid the few that differed.  Each place stays in
+    findings.json; the count of places is unchanged."""
+    groups: dict[tuple, list[ReadIssue]] = {}
+    for i in gaps:
+        row = _ROW.match(i.where)
+        why = i.reason.partition("——")[2]
+        groups.setdefault((i.scope, row.group(1), why) if row and why else (id(i),), []).append(i)
+    out = []
+    for key, items in groups.items():
+        if len(items) < least:
+            out.extend(items)
+            continue
+        rows = sorted({int(_ROW.match(i.where).group(2)) for i in items})
+        first = items[0]
+        out.append(ReadIssue(first.scope, key[1], f"{len(items)} 处（第{'、'.join(map(str, rows))}行），如"
+                             f"{first.where.removeprefix(key[1])}：{first.reason}"))
+    return out
+
+
 HELD_NOTE = "未作判断（所涉数字为文字识别所得、可能误读，请对照原件核对）"
 RECOGNISED_NOTE = "本报告经文字识别读取：表中数字由识别所得，涉及“读取情况”所列未作判断之处的项目，请对照原件核对后再用。"
 
@@ -170,7 +194,7 @@ def _scanned(r) -> str:
     else:
         scanned = f"本报告{'全部' if r.recognised >= r.pages else f'其中 {r.recognised} 页'}为扫描件（共 {r.pages} 页）"
     return (f"{scanned}，经文字识别（OCR）读取：所引原文注明“OCR”，识别置信度低的"
-            "表格和表内合计不符之处不作为问题，列于“读取情况”，请对照原件核对。")
+            "表格、合计或表间数字不符之处不作为问题，列于“读取情况”，请对照原件核对。")
 
 
 def _unscored(rv: Review) -> str:
@@ -335,7 +359,7 @@ def memo_context(rv: Review, config: Config, batch=None, exhibits: dict | None =
                        "layout": LAYOUT_LABEL.get(r.layout, r.layout),
                        "format": FORMAT_LABEL.get(r.format, r.format), "encoding": r.encoding, "warnings": r.warnings,
                        "recognised": f"{r.recognised} {'页' if r.pages else '幅图片'}" if r.recognised else ""},
-        "status": r.status, "issues": rv.gaps, "suppressed": list(rv.suppressed.items()),
+        "status": r.status, "issues": gathered(rv.gaps), "suppressed": list(rv.suppressed.items()),
         "structure": rv.structure,
         # verified by some of its sums, while another of its sums was not judged: said, lest the two read as one
         "structure_held": [t for t in (rv.structure or {}).get("verified", [])
