@@ -274,3 +274,31 @@ def test_rescore_gives_the_score_the_figures_justify(seeds):
     assert round(parts["指标2：接待人数"].justified, 4) == 0.2344  # 6.25 × 3 / 80
     assert parts["指标1：接待费用"].justified == 0.1 and "成本" in parts["指标1：接待费用"].how  # a kept ceiling
     assert by_name["赴台工作经费"].justified_score is None  # no indicators: nothing to rescore
+
+
+def test_a_blank_against_a_figure_is_a_finding_in_a_text_and_not_where_the_row_was_recognised(tmp_path):
+    """Seed 001's 部门整体 table with the 外事工作 task's 批复金额 left blank: the text's blank against the project's
+    全年预算数 15.46 is a difference; the same rows read from a picture may hold a figure the recognition did not
+    see, so there only the figures read are compared (the 执行率 100% against 77.27% still is)."""
+    from dataclasses import replace
+
+    from reviewer.pipeline.report import examine
+
+    lines = seed_path("001").read_text(encoding="utf-8").split("\n")
+    row = next(k for k, line in enumerate(lines) if line.startswith("外事工作\t本级\t"))
+    cells = lines[row].split("\t")
+    assert cells[3] == "20.00"
+    lines[row] = "\t".join(cells[:3] + [""] + cells[4:])
+    path = tmp_path / "001.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+    def task_finding(report):
+        rv = examine(report, load_config(), narrative=None, cache=False)
+        (f,) = [f for f in rv.occurrences if f.evidence.get("rule") == "XT-07" and "“外事工作”" in f.message]
+        return f.message
+
+    report = reviewer.extract(path, cache=False)
+    assert "项目表全年预算数 15.46万元，部门整体自评表“外事工作”批复金额 万元" in task_finding(report)
+    report.line_locs = [replace(loc, conf=0.99) for loc in report.line_locs]  # as if every line were recognised
+    said = task_finding(report)
+    assert "批复金额" not in said and "项目表执行率 100.00%，部门整体自评表“外事工作”预算执行率 77.27%" in said
