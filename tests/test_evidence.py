@@ -165,3 +165,15 @@ def test_a_batch_writes_crops_the_word_memo_embeds_them_and_an_annotated_copy(tm
     again = tmp_path / "again" / source.name
     assert all((again / "evidence" / c.name).read_bytes() == c.read_bytes() for c in crops)
     assert (again / MARKED).read_bytes() == (folder / MARKED).read_bytes()
+
+
+def test_figures_of_neighbouring_cells_recognised_without_spaces_are_not_one_number():
+    """As seed 001's scan gave a row of its 项目资金 table (page 40), every cell's characters run together with no
+    space (“13.000.0010.000.00%0.00”): the 全年执行数 0.00 is boxed in its own cell, not “000.00” across two."""
+    from reviewer.memo.evidence import mark
+    from reviewer.read.geometry import Char
+
+    cells = [("13.00", 355.5), ("0.00", 421.1), ("10.00", 487.6), ("0.00%", 554.1), ("0.00", 619.6)]
+    chars = [Char(ch, x + 6.25 * k, 379.5, x + 6.25 * (k + 1), 386.7) for text, x in cells for k, ch in enumerate(text)]
+    box, figure = mark(chars, (221.1, 377.6, 646.6, 398.8), (0.0, "0.00"))
+    assert figure == "0.00" and box[0] == 421.1 and box[2] == 421.1 + 6.25 * 4

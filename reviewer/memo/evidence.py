@@ -173,14 +173,30 @@ def mark(chars: list[Char], box: tuple, figures, taken=frozenset()) -> tuple[tup
     line = max((c.h for c in inside), default=10.0)
     below = [c for c in chars if box[3] + 1 < c.cy <= box[3] + BELOW * line]
     for where in (inside, below):
-        text = "".join(c.ch for c in where)
+        runs = _runs(where, line)
         for want in figures:
-            span = _find(text, want)
-            if span is not None and _one_line(where[span[0]:span[1]], line):  # a box over two lines marks both
-                a, b = span
-                if (found := box_of(where[a:b])) not in taken:
-                    return found, text[a:b]
+            for run in runs:
+                text = "".join(c.ch for c in run)
+                span = _find(text, want)
+                if span is not None and _one_line(run[span[0]:span[1]], line):  # a box over two lines marks both
+                    a, b = span
+                    if (found := box_of(run[a:b])) not in taken:
+                        return found, text[a:b]
     return (box_of(inside) or tuple(box)), ""  # the whole place, as its glyphs stand
+
+
+def _runs(chars: list[Char], line: float) -> list[list[Char]]:
+    """The characters as printed together: a gap of half a line or more, or a step back or down, ends a run, so
+    that the figures of neighbouring cells are never one number (a scan's characters come without the spaces
+    between cells: “10.00”“0.00%” read “10.000.00%” boxed “000.00”)."""
+    runs: list[list[Char]] = []
+    for c in chars:
+        last = runs[-1][-1] if runs else None
+        if last is None or c.x0 - last.x1 >= 0.5 * line or c.x1 <= last.x0 or abs(c.cy - last.cy) >= 0.6 * line:
+            runs.append([c])
+        else:
+            runs[-1].append(c)
+    return runs
 
 
 def _one_line(chars: list[Char], line: float) -> bool:
