@@ -412,8 +412,11 @@ def _sangong(ctx: Context, table: AccountsTable) -> None:
         if count_key not in rows:
             continue
         if money and money > 0 and not count:
+            trips = get("trips") if money_key == "abroad" else None
+            # people went while the unit sent no group: they joined another unit's, which the table should say
+            joined = f"（出国人次 {fmt_num(trips)}：如随其他单位团组出访，应在说明中注明）" if trips else ""
             ctx.finding(S, "arithmetic", "medium",
-                        f"{table.title}：{money_label} {fmt_num(money)}，{count_label}却为 {fmt_num(count or 0)}。",
+                        f"{table.title}：{money_label} {fmt_num(money)}，{count_label}却为 {fmt_num(count or 0)}{joined}。",
                         check="sangong_counts", table=f"{table.number} {table.title}".strip(), stated=count or 0,
                         figures={money_label: money, count_label: count}, at=[line(money_key), line(count_key)],
                         rule="SG-03")
