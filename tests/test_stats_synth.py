@@ -64,6 +64,9 @@ def test_stat_findings_carry_features_peer_group_and_median(seed_reviews):
     assert f.evidence["features"]["执行率(%)"] == 0 and "执行率(%)" in f.evidence["peer_median"]
     dept = [f for f in seed_reviews["003"].findings if f.source == "stats" and f.code == "satisfaction_ceiling"]
     assert dept and dept[0].subject == "部门整体" and "100%" in dept[0].message
+    # what it is compared with is named: this batch's other reports, or the tool's own reference
+    (perfect,) = [f for f in seed_reviews["001"].findings if f.code == "outlier" and "满分" in f.message]
+    assert perfect.message == "本报告 4 个项目中 3 个（75%）自评满分 100，本批其他报告中这一比例为 26%。"
 
 
 def test_corpus_of_one_uses_the_reference(seed_reviews):

@@ -269,7 +269,7 @@ def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) ->
     if len(sats) >= 3 and (sats >= 100).all() and not math.isnan(peer_med) and peer_med < 100 and \
             not any(f.subject == SUBJECT_DEPARTMENT and f.code == "satisfaction_ceiling" for f in rv.occurrences):
         ctx.finding(SUBJECT_DEPARTMENT, "satisfaction_ceiling", "medium",
-                    f"本报告 {len(sats)} 个项目的满意度全部为 100%，同类项目满意度中位数为 {peer_med:.1f}%。",
+                    f"本报告 {len(sats)} 个项目的满意度全部为 100%，{where}项目满意度的中位数为 {peer_med:.1f}%。",
                     check="department_pattern", table="统计", source="stats", rule="ST-02",
                     extra={"features": {"满意度为100%的项目数": int(len(sats))}, "peer_group": where,
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
@@ -279,10 +279,11 @@ def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) ->
         peer_share, where = corpus.peer_perfect_share(rv.report.source)
         if share >= cfg.perfect_share and not math.isnan(peer_share) and \
                 peer_share < cfg.perfect_peer_share:
-            rates = corpus.mine(corpus.exec_rate, rv.report.source)
+            # the basis named, since it may be the tool's reference rather than this batch; no range of
+            # execution rates ("0.0%–100.0%" told a reader nothing)
             ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
-                        f"本报告 {len(scores)} 个项目中 {share:.0%} 自评满分 100，同类报告中这一比例为 {peer_share:.0%}"
-                        + (f"（本报告执行率 {rates.min():.1f}%–{rates.max():.1f}%）" if len(rates) else "") + "。",
+                        f"本报告 {len(scores)} 个项目中 {int((scores >= 99.5).sum())} 个（{share:.0%}）自评满分 100，"
+                        f"{where}中这一比例为 {peer_share:.0%}。",
                         check="department_pattern", table="统计", source="stats", rule="ST-02",
                         extra={"features": {"满分项目占比": round(share, 4), "项目数": int(len(scores))},
                                "peer_group": where, "peer_median": {"满分项目占比": round(peer_share, 4)}})
