@@ -167,7 +167,9 @@ class _Crew:
         if not w.ready:
             self.failed_starts += 1
             if self.failed_starts >= START_TRIES:
-                raise ReviewerError(f"无法启动审核工作进程（连续 {START_TRIES} 个进程启动即退出），请用 --jobs 1 重试或报告此问题")
+                raise ReviewerError(f"无法启动审核工作进程（连续 {START_TRIES} 个进程启动即退出）。可在规则文件 [batch] 中将 "
+                                    "max_worker_mb 与 max_seconds_per_report 设为 0（不限内存与时间，在本进程内逐份审核），"
+                                    "或报告此问题")
         self.waiting.extendleft(reversed(w.held))
         if self.waiting:
             self.crew.append(self._hire())
