@@ -100,7 +100,7 @@ class FindingBook:
         out = set()
         for t in self.report.accounts:
             lines = t.frame["line"] if "line" in t.frame.columns else ()
-            if any((where := self.report.where(int(n))) is not None and where.conf is not None for n in lines if n == n):
+            if any(self.report.recognised_at(int(n)) for n in lines if n == n):
                 out |= {t.title, f"{t.number} {t.title}".strip()}
         return out
 

@@ -419,6 +419,11 @@ class Report:
             return None
         return self.line_locs[line - 1] if 1 <= line <= len(self.line_locs) else Location(line=line)
 
+    def recognised_at(self, line: int | None) -> bool:
+        """Whether a display line was read from a picture by text recognition (a scan), where a glyph may be missed."""
+        where = self.where(line)
+        return where is not None and where.conf is not None
+
     def location(self, line: int | None) -> str:
         """Where a display line is in the file, as a user finds it: 第12行, 第3页第7行, Sheet1!第5行 …"""
         where = self.where(line)

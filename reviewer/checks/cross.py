@@ -62,7 +62,7 @@ def _projects_vs_tasks(ctx: Context) -> None:
         ctx.checked("project_vs_tasks", "项目表与部门重点工作任务表数字一致", p.name)
         unit_p, unit_t = p.funds.unit or "万元", task.unit or "万元"
         # a blank against a figure is a finding in a text; in a row read from a picture, a figure perhaps not seen
-        scanned = any((w := ctx.report.where(n)) is not None and w.conf is not None for n in (t.line, task.line))
+        scanned = ctx.report.recognised_at(t.line) or ctx.report.recognised_at(task.line)
         differ = lambda a, b: (not (scanned and (a.number is None or b.number is None))
                                and not _same(a, unit_p, b, unit_t, slack))
         diffs = []
