@@ -21,6 +21,7 @@ from ..model import SUBJECT_DEPARTMENT, Project
 from .detectors import IForest, RobustZ
 from .features import FEATURES, project_features, report_features
 
+FULL_MARKS = 99.5  # a self-score counted as full marks (100, however it is rounded)
 REFERENCE = Path(__file__).with_name("reference.json")
 ENRICH = {
     "high_score_low_exec": ["exec_rate", "self_score", "justified_score", "score_gap"],
@@ -220,9 +221,8 @@ class _CorpusTotals:
         self.names = frame["project"].to_numpy()
         self.sat = frame["satisfaction"].to_numpy(dtype=float)
         self.score = frame["self_score"].to_numpy(dtype=float)
-        self.exec_rate = frame["exec_rate"].to_numpy(dtype=float)
         scores = self.score[~np.isnan(self.score)]
-        self.scores_n, self.perfect_n = int(scores.size), int((scores >= 99.5).sum())
+        self.scores_n, self.perfect_n = int(scores.size), int((scores >= FULL_MARKS).sum())
         self.sats = self.sat[~np.isnan(self.sat)]
         self.sat_median = float(np.median(self.sats)) if len(self.sats) else math.nan
         self.min_group = cfg.min_group
@@ -256,7 +256,7 @@ class _CorpusTotals:
         n = self.scores_n - len(mine)
         if n < self.min_group:
             return reference().get("perfect_share", math.nan), "工具自带的参考分布"
-        return (self.perfect_n - int((mine >= 99.5).sum())) / n, "本批其他报告"
+        return (self.perfect_n - int((mine >= FULL_MARKS).sum())) / n, "本批其他报告"
 
 
 def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) -> None:
@@ -275,14 +275,15 @@ def _department(ctx: FindingBook, rv, corpus: _CorpusTotals, cfg: StatsRules) ->
                            "peer_median": {"满意度(%)": round(peer_med, 4)}})
     scores = corpus.mine(corpus.score, rv.report.source)
     if len(scores) >= cfg.perfect_min_projects:
-        share = float((scores >= 99.5).mean())
+        perfect = scores >= FULL_MARKS
+        share = float(perfect.mean())
         peer_share, where = corpus.peer_perfect_share(rv.report.source)
         if share >= cfg.perfect_share and not math.isnan(peer_share) and \
                 peer_share < cfg.perfect_peer_share:
             # the basis named, since it may be the tool's reference rather than this batch; no range of
             # execution rates ("0.0%–100.0%" told a reader nothing)
             ctx.finding(SUBJECT_DEPARTMENT, "outlier", "low",
-                        f"本报告 {len(scores)} 个项目中 {int((scores >= 99.5).sum())} 个（{share:.0%}）自评满分 100，"
+                        f"本报告 {len(scores)} 个项目中 {int(perfect.sum())} 个（{share:.0%}）自评满分 100，"
                         f"{where}中这一比例为 {peer_share:.0%}。",
                         check="department_pattern", table="统计", source="stats", rule="ST-02",
                         extra={"features": {"满分项目占比": round(share, 4), "项目数": int(len(scores))},
