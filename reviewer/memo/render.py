@@ -164,20 +164,20 @@ def gathered(gaps: list[ReadIssue], least: int = 3) -> list[ReadIssue]:
     """The places of one table not judged for one reason, said once with their rows: a scanned table whose
     columns were placed wrong gave 70 lines of one cause, which hid the few that differed.  Each place stays in
     findings.json; the count of places is unchanged."""
-    groups: dict[tuple, list[ReadIssue]] = {}
+    groups: dict[tuple, list[tuple[ReadIssue, int]]] = {}
     for i in gaps:
         row = _ROW.match(i.where)
         why = i.reason.partition("——")[2]
-        groups.setdefault((i.scope, row.group(1), why) if row and why else (id(i),), []).append(i)
+        key = (i.scope, row.group(1), why) if row and why else (id(i),)
+        groups.setdefault(key, []).append((i, int(row.group(2)) if row else 0))
     out = []
     for key, items in groups.items():
         if len(items) < least:
-            out.extend(items)
+            out.extend(i for i, _ in items)
             continue
-        rows = sorted({int(_ROW.match(i.where).group(2)) for i in items})
-        first = items[0]
+        (first, first_row), rows = items[0], sorted({n for _, n in items})
         out.append(ReadIssue(first.scope, key[1], f"{len(items)} 处（第{'、'.join(map(str, rows))}行），如"
-                             f"{first.where.removeprefix(key[1])}：{first.reason}"))
+                             f"第{first_row}行：{first.reason}"))
     return out
 
 
