@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 import resource
@@ -89,16 +90,16 @@ class _Crew:
         self.done: dict[int, Any] = {}
         self.size = max(1, min(16, len(jobs) // (processes * 16)))  # small: no worker idles long at a pass's end
         self.failed_starts = 0
-        self.crew: list[_Worker] = []
+        self.workers: list[_Worker] = []
         for _ in range(min(processes, len(jobs))):
-            self.crew.append(self._hire())
+            self.workers.append(self._hire())
 
     def results(self, progress: Progress) -> Iterator:
         following = 0
         while following < len(self.jobs):
             self._send()
-            ready = wait([w.conn for w in self.crew] + [w.process.sentinel for w in self.crew], timeout=1.0)
-            for w in list(self.crew):
+            ready = wait([w.conn for w in self.workers] + [w.process.sentinel for w in self.workers], timeout=1.0)
+            for w in list(self.workers):
                 if w.conn in ready:
                     self._hear(w)
                 if w.process.sentinel in ready:
@@ -110,16 +111,16 @@ class _Crew:
                 following += 1
 
     def dismiss(self) -> None:
-        for w in self.crew:
+        for w in self.workers:
             w.process.kill()
-        for w in self.crew:
+        for w in self.workers:
             w.process.join()
             w.conn.close()
-        self.crew = []
+        self.workers = []
 
     def _hire(self) -> _Worker:
         mine, theirs = self.ctx.Pipe()
-        others = [w.conn for w in self.crew]
+        others = [w.conn for w in self.workers]
         process = self.ctx.Process(target=_serve, args=(self.work, theirs, self.bounds, others), daemon=True)
         process.start()
         theirs.close()
@@ -128,9 +129,9 @@ class _Crew:
     def _send(self) -> None:
         """The next few jobs to each started worker that holds none, so that it is waiting to read them: a large job
         sent to a busy worker would fill the pipe while that worker, writing a result, waits for this process."""
-        for w in self.crew:
+        for w in self.workers:
             if self.waiting and w.ready and not w.held:
-                ks = [self.waiting[i] for i in range(min(self.size, len(self.waiting)))]
+                ks = list(itertools.islice(self.waiting, self.size))
                 try:
                     w.conn.send([(k, self.jobs[k]) for k in ks])
                 except OSError:  # it has just died: its sentinel buries it, the jobs stay to be sent
@@ -160,7 +161,7 @@ class _Crew:
         self._hear(w)
         w.process.join()
         w.conn.close()
-        self.crew.remove(w)
+        self.workers.remove(w)
         if w.held and w.ready and not w.retiring:
             k = w.held.popleft()
             self.done[k] = self.work.lost(self.jobs[k])
@@ -172,7 +173,7 @@ class _Crew:
                                     "或报告此问题")
         self.waiting.extendleft(reversed(w.held))
         if self.waiting:
-            self.crew.append(self._hire())
+            self.workers.append(self._hire())
 
     def _watch(self) -> None:
         """A worker silent past a job's time and a grace (stuck where its own alarm cannot reach, e.g. before it
@@ -180,7 +181,7 @@ class _Crew:
         if not self.bounds.job_seconds:
             return
         now = time.monotonic()
-        for w in self.crew:
+        for w in self.workers:
             if (w.held or not w.ready) and now - w.heard > self.bounds.job_seconds + GRACE:
                 w.process.kill()
 
