@@ -16,7 +16,6 @@ leaves 未作判断; seconds of reading a scanned page (one core, recognition in
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import resource
@@ -35,21 +34,9 @@ from reviewer.config import load_config  # noqa: E402
 
 from support.budget_doc import office_pdfs  # noqa: E402
 from support.render import to_docx  # noqa: E402
-from support.scan import AMOUNT, askew, blurred, scan, sealed, turned  # noqa: E402
+from support.scan import AMOUNT, SEED_SPOILS, finding_key, scan  # noqa: E402
 
-SPOILS = {  # seed → what the scanner did to its k-th page, as in tests/test_ocr_seeds.py
-    "000": lambda k, p: blurred(p),
-    "001": lambda k, p: sealed(p) if k == 2 else p,
-    "002": lambda k, p: turned(p) if k == 1 else p,
-    "003": lambda k, p: askew(p),
-    "004": lambda k, p: p,
-}
 LABELLED = ["023_shanghai_putuo_czj_2024_bmjs.pdf", "026_shanghai_putuo_shgzb_2024_bmjs.pdf"]
-
-
-def _key(f) -> tuple:
-    return (f.code, json.dumps(f.evidence.get("stated")), json.dumps(f.evidence.get("recomputed")),
-            tuple(q.location.page for q in f.evidence.get("quotes", [])[:1] if q.location))
 
 
 def _amounts(line: str) -> list[str]:
@@ -69,11 +56,11 @@ def _measure(pair: tuple[str, Path, Path]) -> dict:
     printed = Counter(x for line in a.report.lines for x in _amounts(line))
     accepted = Counter(x for line, loc in zip(b.report.lines, b.report.line_locs)
                        if loc is None or loc.conf is None or loc.conf >= least for x in _amounts(line))
-    theirs = set(map(_key, a.findings))
+    theirs = set(map(finding_key, a.findings))
     return {"name": name, "pages": b.report.pages, "printed": sum(printed.values()),
             "exact": sum(min(n, accepted[x]) for x, n in printed.items()),
             "wrong": sum((accepted - printed).values()), "text": len(a.findings), "scan": len(b.findings),
-            "shared": sum(_key(f) in theirs for f in b.findings), "held": len(b.unjudged),
+            "shared": sum(finding_key(f) in theirs for f in b.findings), "held": len(b.unjudged),
             "status": b.report.status, "seconds": seconds,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -81,7 +68,7 @@ def _measure(pair: tuple[str, Path, Path]) -> dict:
 def documents(folder: Path, dpi: int) -> list[tuple[str, Path, Path]]:
     words = [to_docx(reviewer.read(p, cache=False).rows(), folder / f"{p.name[:3]}.docx")
              for p in sorted((ROOT / "corpus" / "seeds").glob("*.txt"))]
-    pairs = [(f"种子 {p.stem}", p, scan(p, dpi, SPOILS[p.stem], folder / f"{p.stem}-scan.pdf"))
+    pairs = [(f"种子 {p.stem}", p, scan(p, dpi, SEED_SPOILS[p.stem], folder / f"{p.stem}-scan.pdf"))
              for p in office_pdfs(words, folder / "office")]
     for name in LABELLED:
         text = ROOT / "corpus" / "labelled" / "files" / name

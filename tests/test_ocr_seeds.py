@@ -7,7 +7,6 @@ printed, and at least 95% of the printed ones are accepted (at least 90% of each
 finding rests on a place read unsure; and a whole scanned 自评表 finds nothing its text does not."""
 from __future__ import annotations
 
-import json
 import multiprocessing
 import re
 from collections import Counter
@@ -25,7 +24,7 @@ from reviewer.read import ocr
 from conftest import SEEDS
 from support.budget_doc import office_pdfs
 from support.render import to_docx
-from support.scan import AMOUNT, askew, blurred, pages as pdf_pages, scan, sealed, turned
+from support.scan import AMOUNT, SEED_SPOILS, finding_key, pages as pdf_pages, scan
 
 pytestmark = [pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed (Python ≥ 3.13)"),
               pytest.mark.skipif(not office_pdfs.__globals__["office"](), reason="LibreOffice is not installed")]
@@ -36,11 +35,11 @@ LEAST = load_config().read.ocr_min_confidence
 # seed → (pages, dpi, what the scanner did to each page): pages "all"; ("form", n): the first page, and n from the
 # first 项目支出绩效自评表 on; ("amounts", n): the first page and the n printing most amounts whole
 SCANS = {
-    "000": (("form", 3), 150, lambda k, p: blurred(p)),
-    "001": (("form", 3), 150, lambda k, p: sealed(p) if k == 2 else p),
-    "002": (("amounts", 3), 300, lambda k, p: turned(p) if k == 1 else p),
-    "003": ("all", 150, lambda k, p: askew(p)),
-    "004": ("all", 150, lambda k, p: p),
+    "000": (("form", 3), 150, SEED_SPOILS["000"]),  # blurred and JPEG'd
+    "001": (("form", 3), 150, SEED_SPOILS["001"]),  # a red seal on the third page
+    "002": (("amounts", 3), 300, SEED_SPOILS["002"]),  # the second page on its side
+    "003": ("all", 150, SEED_SPOILS["003"]),  # askew
+    "004": ("all", 150, SEED_SPOILS["004"]),
 }
 
 
@@ -159,11 +158,7 @@ def test_a_whole_scanned_self_evaluation_finds_nothing_its_text_does_not(seeds, 
     rests on a sum over the recognised table (a thin “1” the recognition may miss fails it as surely), and is
     said instead, with the same words, as a place not judged."""
     _, _, a, b = seeds[seed]
-    # the page, not the row: a wrapped cell may be a row more or less as recognised; not the project's name
-    # either: 修葺 may be read 修茸
-    key = lambda f: (f.code, json.dumps(f.evidence.get("stated")), json.dumps(f.evidence.get("recomputed")),
-                     tuple(q.location.page for q in f.evidence["quotes"][:1]))
     assert b.report.status == a.report.status == "完整读取"
-    assert a.findings and set(map(key, b.findings)) <= set(map(key, a.findings))
+    assert a.findings and set(map(finding_key, b.findings)) <= set(map(finding_key, a.findings))
     said = " ".join(i.reason for i in b.unjudged)
-    assert all(f.message in said for f in a.findings if key(f) not in set(map(key, b.findings)))
+    assert all(f.message in said for f in a.findings if finding_key(f) not in set(map(finding_key, b.findings)))

@@ -4,6 +4,7 @@ back into a PDF that holds no text.  For the OCR tests and bench/bench_ocr.py.""
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -67,3 +68,21 @@ def blurred(image: Image.Image) -> Image.Image:
 
 def turned(image: Image.Image) -> Image.Image:
     return image.rotate(90, expand=True)
+
+
+# seed → what the scanner did to its k-th page (tests/test_ocr_seeds.py, bench/bench_ocr.py)
+SEED_SPOILS = {
+    "000": lambda k, p: blurred(p),
+    "001": lambda k, p: sealed(p) if k == 2 else p,
+    "002": lambda k, p: turned(p) if k == 1 else p,
+    "003": lambda k, p: askew(p),
+    "004": lambda k, p: p,
+}
+
+
+def finding_key(f) -> tuple:
+    """A finding as a scan and its text version must both give it: code, the figures stated and recomputed, the page
+    of its first place — not the row (a wrapped cell may be a row more or less as recognised), not the project's
+    name (修葺 may be read 修茸)."""
+    return (f.code, json.dumps(f.evidence.get("stated")), json.dumps(f.evidence.get("recomputed")),
+            tuple(q.location.page for q in f.evidence.get("quotes", [])[:1] if q.location))
